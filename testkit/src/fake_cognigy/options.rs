@@ -1,0 +1,210 @@
+//! How the fake behaves beyond its data: prefix, key, latency, rate limit, faults, task pacing and
+//! failures, snapshot download quirks, platform features.
+
+use std::time::Duration;
+
+/// Server behaviour. `Options::default()` is a healthy, fast, unlimited server.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Path prefix of the API (default `/new/v2.0`); everything else answers 404.
+    pub prefix: String,
+    /// The one accepted `X-API-Key`.
+    pub api_key: String,
+    /// Slept (without blocking other requests) before answering each request.
+    pub latency: Duration,
+    /// A fixed-window request limit; `None` = unlimited.
+    pub rate_limit: Option<RateLimit>,
+    /// Faults injected into matching requests, tried in order.
+    pub faults: Vec<Fault>,
+    /// `GET /tasks/{id}` calls a task takes to reach its end (the first ones answer `active`); default 2.
+    pub task_polls: u32,
+    /// Tasks that end in `error` or `cancelled` instead of `done`.
+    pub task_failures: Vec<TaskFailure>,
+    /// The first this many snapshot downloads answer a short placeholder body (complete, 200).
+    pub snapshot_placeholder_downloads: u32,
+    /// The next this many snapshot downloads declare the full length but send only part, then close.
+    pub snapshot_cut_short_downloads: u32,
+    /// Whether the platform has AI agents; without them `GET /aiagents` answers 404.
+    pub ai_agents: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            prefix: "/new/v2.0".to_owned(),
+            api_key: "fake-cognigy-api-key-0123456789".to_owned(),
+            latency: Duration::ZERO,
+            rate_limit: None,
+            faults: Vec::new(),
+            task_polls: 2,
+            task_failures: Vec::new(),
+            snapshot_placeholder_downloads: 0,
+            snapshot_cut_short_downloads: 0,
+            ai_agents: true,
+        }
+    }
+}
+
+impl Options {
+    /// An older platform without AI agents (their list answers 404).
+    pub fn platform_without_ai_agents() -> Self {
+        Self {
+            ai_agents: false,
+            ..Self::default()
+        }
+    }
+}
+
+/// At most `requests` answered requests per `window`; the rest get 429 until the window ends.
+/// Refused requests do not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub window: Duration,
+    pub retry_after: RetryAfter,
+}
+
+/// The form of the `Retry-After` header on a 429.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// Whole seconds until the window ends (rounded up, at least 1).
+    Seconds,
+    /// The end of the window as an HTTP date.
+    HttpDate,
+}
+
+/// Which requests a fault applies to, and how often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// Upper-case HTTP method, or `None` for any.
+    pub method: Option<String>,
+    /// A substring of the request path (prefix included); empty matches every path.
+    pub path_contains: String,
+    /// Matching requests affected; `None` = every one, forever.
+    pub times: Option<u32>,
+    pub kind: FaultKind,
+}
+
+/// What a fault does to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Answer this status with an error body of the given shape.
+    Status(u16, ErrorShape),
+    /// Close the connection without answering.
+    DropConnection,
+    /// Answer normally but send only half the body under the full `Content-Length`, then close.
+    CutShortBody,
+}
+
+/// The two error body shapes Cognigy answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorShape {
+    /// `{type,title,detail,instance,status,traceId,code,details}`.
+    #[default]
+    Rfc7807,
+    /// `{error:{code,message,traceId}}`.
+    Legacy,
+}
+
+impl Fault {
+    /// Answer `status` (RFC 7807 body) to requests with `method` (`"*"` = any) whose path contains `path`.
+    pub fn status(method: &str, path: &str, status: u16) -> Self {
+        Self::new(method, path, FaultKind::Status(status, ErrorShape::Rfc7807))
+    }
+
+    /// Close the connection without an answer.
+    pub fn drop_connection(method: &str, path: &str) -> Self {
+        Self::new(method, path, FaultKind::DropConnection)
+    }
+
+    /// Send a cut-short body.
+    pub fn cut_short(method: &str, path: &str) -> Self {
+        Self::new(method, path, FaultKind::CutShortBody)
+    }
+
+    fn new(method: &str, path: &str, kind: FaultKind) -> Self {
+        let method = (method != "*").then(|| method.to_ascii_uppercase());
+        Self {
+            method,
+            path_contains: path.to_owned(),
+            times: Some(1),
+            kind,
+        }
+    }
+
+    /// Affect the first `n` matching requests (default 1).
+    pub fn times(self, n: u32) -> Self {
+        Self {
+            times: Some(n),
+            ..self
+        }
+    }
+
+    /// Affect every matching request.
+    pub fn always(self) -> Self {
+        Self {
+            times: None,
+            ..self
+        }
+    }
+
+    /// Use the legacy `{error:{code,message}}` body (status faults only).
+    pub fn legacy(self) -> Self {
+        match self.kind {
+            FaultKind::Status(status, _) => Self {
+                kind: FaultKind::Status(status, ErrorShape::Legacy),
+                ..self
+            },
+            _ => self,
+        }
+    }
+
+    pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
+        self.times != Some(0)
+            && self.method.as_deref().is_none_or(|m| m == method)
+            && path.contains(&self.path_contains)
+    }
+}
+
+/// Make tasks whose type contains `task_type` (e.g. `"createSnapshot"`, `"exportLexicon"`) fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFailure {
+    pub task_type: String,
+    /// Tasks affected; `None` = every one.
+    pub times: Option<u32>,
+    pub outcome: TaskOutcome,
+}
+
+/// How a task ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskOutcome {
+    Done,
+    /// `status: "error"` with this `failReason`.
+    Error(String),
+    Cancelled,
+}
+
+impl TaskFailure {
+    pub fn error(task_type: &str, reason: &str) -> Self {
+        Self {
+            task_type: task_type.to_owned(),
+            times: Some(1),
+            outcome: TaskOutcome::Error(reason.to_owned()),
+        }
+    }
+
+    pub fn cancelled(task_type: &str) -> Self {
+        Self {
+            task_type: task_type.to_owned(),
+            times: Some(1),
+            outcome: TaskOutcome::Cancelled,
+        }
+    }
+
+    pub fn always(self) -> Self {
+        Self {
+            times: None,
+            ..self
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Flows: list, read and update; the chart per locale, nodes per locale (read and update); flow
+//! settings, states and slot fillers.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Map, Value, json};
+
+use super::{App, checked, found, json_object, only, scoped};
+use crate::fake_cognigy::model::{Flow, Localized, Node, Project};
+use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
+use crate::fake_cognigy::server::list::{Params, page};
+use crate::fake_cognigy::server::{Shared, Tick};
+use crate::fake_cognigy::volatile::{preview, stamp_flow, stamped};
+
+/// Fields of a flow's list item.
+const FLOW_INDEX_FIELDS: [&str; 9] = [
+    "_id",
+    "referenceId",
+    "name",
+    "description",
+    "isTrainingOutOfDate",
+    "createdAt",
+    "lastChanged",
+    "createdBy",
+    "lastChangedBy",
+];
+/// Locale-independent node fields a chart's node list shows.
+const NODE_INDEX_FIELDS: [&str; 9] = [
+    "_id",
+    "referenceId",
+    "type",
+    "analyticsLabel",
+    "comment",
+    "commentColor",
+    "isEntryPoint",
+    "isDisabled",
+    "extension",
+];
+
+type S = State<Arc<Shared>>;
+type T = Extension<Tick>;
+
+pub fn routes(app: App) -> App {
+    app.route("/flows", get(list))
+        .route("/flows/{flow_id}", get(read).patch(update))
+        .route("/flows/{flow_id}/chart", get(chart))
+        .route(
+            "/flows/{flow_id}/chart/nodes/{node_id}",
+            get(node).patch(update_node),
+        )
+        .route("/flows/{flow_id}/settings", get(settings))
+        .route("/flows/{flow_id}/states", get(states))
+        .route("/flows/{flow_id}/slotfillers", get(slot_fillers))
+}
+
+/// The flow `id` of `project` (400 malformed, 404 unknown).
+pub fn flow<'a>(project: &'a Project, id: &str) -> ApiResult<&'a Flow> {
+    found(project.flow(checked(id)?), "flow", id)
+}
+
+/// The locale a request asks for (`preferredLocaleId` or `localeId`), else the primary one.
+pub fn locale(project: &Project, requested: Option<&str>) -> ApiResult<String> {
+    match requested {
+        None => Ok(project.primary_locale_id().to_owned()),
+        Some(id) if project.has_locale(checked(id)?) => Ok(id.to_owned()),
+        Some(id) => Err(ApiError::not_found("locale", id)),
+    }
+}
+
+fn preferred(q: &Params) -> Option<&str> {
+    q.get("preferredLocaleId").map(String::as_str)
+}
+
+fn pick(doc: &Value, fields: &[&str]) -> Map<String, Value> {
+    fields
+        .iter()
+        .filter_map(|f| Some(((*f).to_owned(), doc.get(*f)?.clone())))
+        .collect()
+}
+
+fn flow_json(flow: &Flow, fields: Option<&[&str]>, tick: u64) -> Value {
+    let mut doc = match fields {
+        Some(fields) => Value::Object(pick(&flow.doc, fields)),
+        None => flow.doc.clone(),
+    };
+    stamp_flow(&mut doc, tick);
+    doc
+}
+
+async fn list(
+    State(s): S,
+    Extension(Tick(t)): T,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    scoped(&world.project, &q)?;
+    page(&world.project.flows, &q, |f| {
+        flow_json(f, Some(&FLOW_INDEX_FIELDS), t)
+    })
+}
+
+async fn read(
+    State(s): S,
+    Extension(Tick(t)): T,
+    Path(id): Path<String>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    let locale = locale(&world.project, preferred(&q))?;
+    let mut doc = flow_json(flow(&world.project, &id)?, None, t);
+    doc["localeReference"] = json!(locale);
+    Ok(Json(doc))
+}
+
+async fn update(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let body = json_object(&body)?;
+    only(
+        &body,
+        &[
+            "name",
+            "description",
+            "localeId",
+            "context",
+            "attachedFlows",
+            "attachedLexicons",
+            "img",
+        ],
+    )?;
+    let mut world = s.world();
+    flow(&world.project, &id)?;
+    if let Some(l) = body.get("localeId") {
+        locale(&world.project, l.as_str())?;
+    }
+    let flow = world.project.flow_mut(&id).expect("checked above");
+    for (key, value) in body.into_iter().filter(|(k, _)| k != "localeId") {
+        flow.doc[key] = value;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn chart(
+    State(s): S,
+    Path(id): Path<String>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    let project = &world.project;
+    let (flow, locale) = (flow(project, &id)?, locale(project, preferred(&q))?);
+    let nodes: Vec<Value> = flow
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let (_, data) = n.in_locale(&locale, project.primary_locale_id())?;
+            let mut item = pick(&n.doc, &NODE_INDEX_FIELDS);
+            item.insert("label".into(), json!(data.label));
+            Some(Value::Object(item))
+        })
+        .collect();
+    Ok(Json(
+        json!({ "_id": flow.chart_id, "nodes": nodes, "relations": flow.relations }),
+    ))
+}
+
+fn find_node<'a>(flow: &'a Flow, id: &str) -> ApiResult<&'a Node> {
+    found(flow.node(checked(id)?), "node", id)
+}
+
+async fn node(
+    State(s): S,
+    Extension(Tick(t)): T,
+    Path((flow_id, node_id)): Path<(String, String)>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    let project = &world.project;
+    let flow = flow(project, &flow_id)?;
+    let node = find_node(flow, &node_id)?;
+    let locale = locale(project, preferred(&q))?;
+    let (locale, data) = found(
+        node.in_locale(&locale, project.primary_locale_id()),
+        "node localization",
+        &locale,
+    )?;
+    let mut doc = node.doc.clone();
+    doc["label"] = json!(data.label);
+    doc["config"] = data.config.clone();
+    doc["localeReference"] = json!(locale);
+    doc["chartReference"] = json!(flow.chart_id);
+    doc["preview"] = preview(&data.label, t);
+    Ok(Json(doc))
+}
+
+async fn update_node(
+    State(s): S,
+    Path((flow_id, node_id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let mut body = json_object(&body)?;
+    only(
+        &body,
+        &[
+            "comment",
+            "commentColor",
+            "config",
+            "isDisabled",
+            "isEntryPoint",
+            "label",
+            "localeId",
+            "analyticsLabel",
+        ],
+    )?;
+    let mut world = s.world();
+    let project = &world.project;
+    find_node(flow(project, &flow_id)?, &node_id)?;
+    let requested = body.remove("localeId");
+    let locale = locale(project, requested.as_ref().and_then(Value::as_str))?;
+    let primary = project.primary_locale_id().to_owned();
+    let node = world
+        .project
+        .flow_mut(&flow_id)
+        .and_then(|f| f.node_mut(&node_id))
+        .expect("checked above");
+    let mut data = node
+        .in_locale(&locale, &primary)
+        .map(|(_, d)| d.clone())
+        .unwrap_or(Localized {
+            label: String::new(),
+            config: json!({}),
+        });
+    for (key, value) in body {
+        match key.as_str() {
+            "label" => data.label = value.as_str().unwrap_or_default().to_owned(),
+            "config" => data.config = value,
+            _ => node.doc[key] = value,
+        }
+    }
+    node.localized.insert(locale, data);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A part of a flow served on its own path.
+enum Part<'a> {
+    Doc(&'a Value),
+    List(&'a [Value]),
+}
+
+/// A flow's settings, or a paged list of its states or slot fillers.
+fn part(
+    s: &Shared,
+    id: &str,
+    tick: u64,
+    q: &Params,
+    which: fn(&Flow) -> Part<'_>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    match which(flow(&world.project, id)?) {
+        Part::Doc(doc) => Ok(Json(stamped(doc, tick))),
+        Part::List(items) => page(items, q, |d| stamped(d, tick)),
+    }
+}
+
+async fn settings(
+    State(s): S,
+    Extension(Tick(t)): T,
+    Path(id): Path<String>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    part(&s, &id, t, &q, |f| Part::Doc(&f.settings))
+}
+
+async fn states(
+    State(s): S,
+    Extension(Tick(t)): T,
+    Path(id): Path<String>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    part(&s, &id, t, &q, |f| Part::List(&f.states))
+}
+
+async fn slot_fillers(
+    State(s): S,
+    Extension(Tick(t)): T,
+    Path(id): Path<String>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    part(&s, &id, t, &q, |f| Part::List(&f.slot_fillers))
+}

@@ -1,0 +1,91 @@
+//! A flow's intents per locale: the read-only `POST .../intents/export` and the multipart import
+//! (a task that overwrites the locale's intents).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, State};
+use axum::http::HeaderMap;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+use super::flows::{flow, locale};
+use super::{App, json_object};
+use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
+use crate::fake_cognigy::server::multipart::Form;
+use crate::fake_cognigy::server::{Shared, Tick};
+use crate::fake_cognigy::tasks::Work;
+use crate::fake_cognigy::volatile::stamped;
+
+pub fn routes(app: App) -> App {
+    app.route("/flows/{flow_id}/intents/export", post(export))
+        .route("/flows/{flow_id}/intents/import", post(import))
+}
+
+async fn export(
+    State(s): State<Arc<Shared>>,
+    Extension(Tick(t)): Extension<Tick>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body = if body.is_empty() {
+        Default::default()
+    } else {
+        json_object(&body)?
+    };
+    if let Some(format) = body
+        .get("format")
+        .and_then(Value::as_str)
+        .filter(|f| *f != "json")
+    {
+        return Err(ApiError::bad_request(format!(
+            "The format '{format}' is not supported by this server; use 'json'."
+        )));
+    }
+    let world = s.world();
+    let flow = flow(&world.project, &id)?;
+    let locale = locale(&world.project, body.get("localeId").and_then(Value::as_str))?;
+    let intents: Vec<Value> = flow
+        .intents
+        .get(&locale)
+        .into_iter()
+        .flatten()
+        .map(|i| stamped(i, t))
+        .collect();
+    Ok(Json(Value::Array(intents)))
+}
+
+async fn import(
+    State(s): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let form = Form::parse(&headers, &body)?;
+    if form.optional_text("mode").is_some_and(|m| m != "overwrite") {
+        return Err(ApiError::bad_request(
+            "Only mode 'overwrite' is supported by this server.",
+        ));
+    }
+    let intents = match serde_json::from_slice(form.bytes("file")?) {
+        Ok(Value::Array(intents)) => intents,
+        _ => {
+            return Err(ApiError::bad_request(
+                "The file must hold a JSON array of intents.",
+            ));
+        }
+    };
+    let mut world = s.world();
+    flow(&world.project, &id)?;
+    let locale_id = locale(&world.project, form.optional_text("localeId"))?;
+    let parameters = json!({ "flowId": id, "localeId": locale_id, "mode": "overwrite" });
+    Ok(Json(world.start_task(
+        Work::ImportIntents {
+            flow_id: id,
+            locale_id,
+            intents,
+        },
+        parameters,
+    )))
+}

@@ -1,0 +1,119 @@
+//! Lexicons: list and read, paged keyphrases, the keyphrase CSV export (task, then a download link)
+//! and the multipart CSV import (task).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::{App, checked, found, scoped};
+use crate::fake_cognigy::csv;
+use crate::fake_cognigy::model::{Lexicon, Project};
+use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
+use crate::fake_cognigy::server::list::{Params, page};
+use crate::fake_cognigy::server::multipart::Form;
+use crate::fake_cognigy::server::{Shared, Tick};
+use crate::fake_cognigy::tasks::Work;
+use crate::fake_cognigy::volatile::stamped;
+use crate::fake_cognigy::world::Download;
+
+type S = State<Arc<Shared>>;
+
+pub fn routes(app: App) -> App {
+    app.route("/lexicons", get(list))
+        .route("/lexicons/{lexicon_id}", get(read))
+        .route("/lexicons/{lexicon_id}/keyphrases", get(keyphrases))
+        .route("/lexicons/{lexicon_id}/export", get(export))
+        .route("/lexicons/{lexicon_id}/downloadlink", post(download_link))
+        .route("/lexicons/{lexicon_id}/import", post(import))
+}
+
+fn lexicon<'a>(project: &'a Project, id: &str) -> ApiResult<&'a Lexicon> {
+    found(project.lexicon(checked(id)?), "lexicon", id)
+}
+
+async fn list(
+    State(s): S,
+    Extension(Tick(t)): Extension<Tick>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    scoped(&world.project, &q)?;
+    page(&world.project.lexicons, &q, |l| stamped(&l.doc, t))
+}
+
+async fn read(
+    State(s): S,
+    Extension(Tick(t)): Extension<Tick>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    Ok(Json(stamped(&lexicon(&world.project, &id)?.doc, t)))
+}
+
+async fn keyphrases(
+    State(s): S,
+    Path(id): Path<String>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    page(
+        &lexicon(&world.project, &id)?.keyphrases,
+        &q,
+        |k| json!({ "_id": k.id, "value": k.value, "isMainKeyphrase": true, "lexiconEntryReference": k.id }),
+    )
+}
+
+async fn export(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let mut world = s.world();
+    lexicon(&world.project, &id)?;
+    let parameters = json!({ "lexiconId": id });
+    Ok(Json(world.start_task(
+        Work::ExportLexicon { lexicon_id: id },
+        parameters,
+    )))
+}
+
+async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let mut world = s.world();
+    lexicon(&world.project, &id)?;
+    let csv = world.lexicon_exports.get(&id).cloned();
+    let csv = csv.ok_or_else(|| {
+        ApiError::conflict(
+            "No finished keyphrase export for this lexicon: start one and wait for its task.",
+        )
+    })?;
+    let token = world.download_token(Download::Csv(csv));
+    Ok(Json(json!({ "downloadLink": s.download_link(&token) })))
+}
+
+async fn import(
+    State(s): S,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let form = Form::parse(&headers, &body)?;
+    if form.optional_text("mode").is_some_and(|m| m != "overwrite") {
+        return Err(ApiError::bad_request(
+            "Only mode 'overwrite' is supported by this server.",
+        ));
+    }
+    let text = form.text("file")?;
+    let mut world = s.world();
+    lexicon(&world.project, &id)?;
+    let keyphrases =
+        csv::read(text, || world.project.rng.object_id()).map_err(ApiError::bad_request)?;
+    let parameters = json!({ "lexiconId": id, "mode": "overwrite" });
+    Ok(Json(world.start_task(
+        Work::ImportLexicon {
+            lexicon_id: id,
+            keyphrases,
+        },
+        parameters,
+    )))
+}

@@ -1,0 +1,94 @@
+//! The API's routes, one module per area, and the helpers they share: id checks, project scoping,
+//! JSON bodies.
+
+mod downloads;
+mod flows;
+mod intents;
+mod lexicons;
+mod project;
+mod resources;
+mod snapshots;
+mod tasks;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::routing::get;
+use serde_json::Value;
+
+use super::model::Project;
+use super::rng::is_object_id;
+use super::server::Shared;
+use super::server::errors::{ApiError, ApiResult};
+use super::server::list::Params;
+
+/// Download links live under this root path, outside the API prefix and without the key.
+pub const DOWNLOADS: &str = "/downloads/";
+
+type App = Router<Arc<Shared>>;
+
+/// Every route under the API prefix.
+pub fn api() -> App {
+    let app = Router::new();
+    let app = project::routes(app);
+    let app = flows::routes(app);
+    let app = intents::routes(app);
+    let app = lexicons::routes(app);
+    let app = resources::routes(app);
+    let app = tasks::routes(app);
+    snapshots::routes(app)
+}
+
+/// `app` plus the download links and a 404 for everything else.
+pub fn root(app: App) -> App {
+    app.route(&format!("{DOWNLOADS}{{token}}"), get(downloads::download))
+        .fallback(|| async {
+            ApiError::new(axum::http::StatusCode::NOT_FOUND, 1002, "No such route.")
+        })
+}
+
+/// `id` if it is a well-formed Mongo id, else 400.
+fn checked(id: &str) -> ApiResult<&str> {
+    if is_object_id(id) {
+        Ok(id)
+    } else {
+        Err(ApiError::bad_request(format!("'{id}' is not a valid id.")))
+    }
+}
+
+/// 404 for a missing `what` named `id`.
+fn found<T>(item: Option<T>, what: &str, id: &str) -> ApiResult<T> {
+    item.ok_or_else(|| ApiError::not_found(what, id))
+}
+
+/// Checks the `projectId` a list is scoped to: missing 400, malformed 400, another project 404.
+fn scoped(project: &Project, params: &Params) -> ApiResult<()> {
+    let id = params
+        .get("projectId")
+        .ok_or_else(|| ApiError::missing("projectId"))?;
+    checked(id)?;
+    if id == project.id() {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("project", id))
+    }
+}
+
+/// The request body as a JSON object (400 otherwise).
+fn json_object(body: &Bytes) -> ApiResult<serde_json::Map<String, Value>> {
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ApiError::bad_request("The body must be a JSON object.")),
+    }
+}
+
+/// 400 if `body` holds a key outside `allowed`.
+fn only(body: &serde_json::Map<String, Value>, allowed: &[&str]) -> ApiResult<()> {
+    match body.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(key) => Err(ApiError::bad_request(format!(
+            "The property '{key}' is not allowed here."
+        ))),
+        None => Ok(()),
+    }
+}

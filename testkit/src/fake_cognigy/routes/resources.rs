@@ -1,0 +1,129 @@
+//! The flat kinds (endpoints, AI agents, extensions, NLU connectors, functions, LLMs, knowledge
+//! stores, playbooks, connections): `GET /<kind>?projectId=P`, `GET /<kind>/{id}`, and `PATCH` for
+//! endpoints and AI agents.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use serde_json::Value;
+
+use super::{App, checked, found, json_object, scoped};
+use crate::fake_cognigy::model::{Kind, id_of};
+use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
+use crate::fake_cognigy::server::list::{Params, page};
+use crate::fake_cognigy::server::{Shared, Tick};
+use crate::fake_cognigy::volatile::{stamp, stamp_endpoint};
+
+/// Fields an update may not carry (the server owns them).
+const SERVER_FIELDS: [&str; 5] = [
+    "_id",
+    "createdAt",
+    "createdBy",
+    "lastChanged",
+    "lastChangedBy",
+];
+
+type S = State<Arc<Shared>>;
+type T = Extension<Tick>;
+
+pub fn routes(mut app: App) -> App {
+    for kind in Kind::ALL {
+        let one = get(move |s: S, t: T, p: Path<String>| read(kind, s, t, p));
+        let one = match kind {
+            Kind::Endpoint | Kind::AiAgent => {
+                one.patch(move |s: S, t: T, p: Path<String>, b: Bytes| update(kind, s, t, p, b))
+            }
+            _ => one,
+        };
+        app = app
+            .route(
+                &format!("/{}", kind.path()),
+                get(move |s: S, t: T, q: Query<Params>| list(kind, s, t, q)),
+            )
+            .route(&format!("/{}/{{id}}", kind.path()), one);
+    }
+    app
+}
+
+/// 404 for AI agents on a platform without them.
+fn available(shared: &Shared, kind: Kind) -> ApiResult<()> {
+    if kind == Kind::AiAgent && !shared.options.ai_agents {
+        return Err(ApiError::plain(
+            StatusCode::NOT_FOUND,
+            "AI Agents are not available on this platform.",
+        ));
+    }
+    Ok(())
+}
+
+/// A document as the API shows it: list items without the detail-only fields, volatile fields stamped.
+fn render(kind: Kind, doc: &Value, tick: u64, detail: bool) -> Value {
+    let mut doc = doc.clone();
+    if !detail && let Value::Object(fields) = &mut doc {
+        fields.retain(|k, _| !kind.detail_only_fields().contains(&k.as_str()));
+    }
+    match kind {
+        Kind::Endpoint => stamp_endpoint(&mut doc, tick),
+        _ => stamp(&mut doc, tick),
+    }
+    doc
+}
+
+async fn list(
+    kind: Kind,
+    State(s): S,
+    Extension(Tick(t)): T,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
+    available(&s, kind)?;
+    let world = s.world();
+    scoped(&world.project, &q)?;
+    page(world.project.items(kind), &q, |d| render(kind, d, t, false))
+}
+
+async fn read(
+    kind: Kind,
+    State(s): S,
+    Extension(Tick(t)): T,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    available(&s, kind)?;
+    let world = s.world();
+    let id = checked(&id)?;
+    let doc = world.project.items(kind).iter().find(|d| id_of(d) == id);
+    Ok(Json(render(kind, found(doc, kind.path(), id)?, t, true)))
+}
+
+async fn update(
+    kind: Kind,
+    State(s): S,
+    Extension(Tick(t)): T,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    available(&s, kind)?;
+    let body = json_object(&body)?;
+    if let Some(key) = body.keys().find(|k| SERVER_FIELDS.contains(&k.as_str())) {
+        return Err(ApiError::bad_request(format!(
+            "The property '{key}' cannot be updated."
+        )));
+    }
+    let mut world = s.world();
+    let doc = found(
+        world.project.item_mut(kind, checked(&id)?),
+        kind.path(),
+        &id,
+    )?;
+    for (key, value) in body {
+        doc[key] = value;
+    }
+    if let Some(Value::Object(transformer)) = doc.get_mut("transformer") {
+        // Derived by the server from the source on every read.
+        transformer.remove("transpiledTransformer");
+    }
+    Ok(Json(render(kind, doc, t, true)))
+}

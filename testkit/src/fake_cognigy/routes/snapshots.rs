@@ -1,0 +1,146 @@
+//! Native snapshots: list and read; create, package, delete, upload and restore (each a task); the
+//! download link (409 until the package is ready).
+//!
+//! The cap: with 10 snapshots (existing or being created) a create or upload is refused with
+//! **400 Bad Request**, Cognigy code 1005 (invalid argument), detail naming the limit; a duplicate
+//! name is refused with **409 Conflict**, code 1004.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use super::{App, checked, found, json_object, only, scoped};
+use crate::fake_cognigy::model::Project;
+use crate::fake_cognigy::server::Shared;
+use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
+use crate::fake_cognigy::server::list::{Params, page};
+use crate::fake_cognigy::server::multipart::Form;
+use crate::fake_cognigy::snapshots::{MAX_SNAPSHOTS, Snapshot};
+use crate::fake_cognigy::tasks::Work;
+use crate::fake_cognigy::world::{Download, World};
+
+type S = State<Arc<Shared>>;
+
+pub fn routes(app: App) -> App {
+    app.route("/snapshots", get(list).post(create))
+        .route("/snapshots/upload", post(upload))
+        .route("/snapshots/{snapshot_id}", get(read).delete(delete))
+        .route("/snapshots/{snapshot_id}/package", post(package))
+        .route("/snapshots/{snapshot_id}/downloadlink", post(download_link))
+        .route("/snapshots/{snapshot_id}/restore", post(restore))
+}
+
+fn snapshot<'a>(world: &'a World, id: &str) -> ApiResult<&'a Snapshot> {
+    found(world.snapshot(checked(id)?), "snapshot", id)
+}
+
+/// The project a write names (400 missing or malformed, 404 another project).
+fn own_project(project: &Project, id: Option<&str>) -> ApiResult<()> {
+    let params = id
+        .map(|id| Params::from([("projectId".to_owned(), id.to_owned())]))
+        .unwrap_or_default();
+    scoped(project, &params)
+}
+
+/// 400 when the project already holds the maximum number of snapshots.
+fn below_cap(world: &World) -> ApiResult<()> {
+    if world.snapshot_count() >= MAX_SNAPSHOTS {
+        return Err(ApiError::bad_request(format!(
+            "The maximum amount of {MAX_SNAPSHOTS} snapshots per project has been reached. Delete a snapshot first."
+        )));
+    }
+    Ok(())
+}
+
+async fn list(State(s): S, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    scoped(&world.project, &q)?;
+    page(&world.snapshots, &q, Snapshot::json)
+}
+
+async fn read(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    Ok(Json(snapshot(&s.world(), &id)?.json()))
+}
+
+async fn create(State(s): S, body: Bytes) -> ApiResult<Json<Value>> {
+    let body = json_object(&body)?;
+    only(&body, &["projectId", "name", "description"])?;
+    let mut world = s.world();
+    own_project(
+        &world.project,
+        body.get("projectId").and_then(Value::as_str),
+    )?;
+    let name = body
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ApiError::missing("name"))?;
+    if world.snapshot_name_taken(name) {
+        return Err(ApiError::conflict(format!(
+            "A snapshot named '{name}' already exists in this project."
+        )));
+    }
+    below_cap(&world)?;
+    let description = body
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let parameters =
+        json!({ "projectId": world.project.id(), "name": name, "description": description });
+    let work = Work::CreateSnapshot {
+        name: name.to_owned(),
+        description,
+    };
+    Ok(Json(world.start_task(work, parameters)))
+}
+
+/// Starts a task on an existing snapshot.
+fn snapshot_task(s: &Shared, id: &str, work: fn(String) -> Work) -> ApiResult<Json<Value>> {
+    let mut world = s.world();
+    snapshot(&world, id)?;
+    Ok(Json(world.start_task(
+        work(id.to_owned()),
+        json!({ "snapshotId": id }),
+    )))
+}
+
+async fn package(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    snapshot_task(&s, &id, |id| Work::PackageSnapshot { id })
+}
+
+async fn delete(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    snapshot_task(&s, &id, |id| Work::DeleteSnapshot { id })
+}
+
+async fn restore(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    snapshot_task(&s, &id, |id| Work::RestoreSnapshot { id })
+}
+
+async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let mut world = s.world();
+    if !snapshot(&world, &id)?.is_packaged() {
+        return Err(ApiError::conflict(
+            "The snapshot is not packaged yet: package it and wait for the task to finish.",
+        ));
+    }
+    let token = world.download_token(Download::Snapshot(id));
+    Ok(Json(json!({ "downloadLink": s.download_link(&token) })))
+}
+
+async fn upload(State(s): S, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Value>> {
+    let form = Form::parse(&headers, &body)?;
+    let mut world = s.world();
+    own_project(&world.project, form.optional_text("projectId"))?;
+    below_cap(&world)?;
+    let bytes = form.bytes("file")?.to_vec();
+    let parameters = json!({ "projectId": world.project.id() });
+    Ok(Json(
+        world.start_task(Work::UploadSnapshot { bytes }, parameters),
+    ))
+}

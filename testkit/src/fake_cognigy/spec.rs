@@ -1,0 +1,86 @@
+//! What project to generate: sizes per resource kind, the seed, and whether names are hostile.
+
+/// The shape of a generated project. The same spec always yields the same project (ids included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectSpec {
+    /// Seed of every id, name and value.
+    pub seed: u64,
+    /// Number of locales, clamped to 1..=10 (Cognigy's limit). The first is primary.
+    pub locales: usize,
+    pub flows: usize,
+    /// Nodes per flow chart, start and end node included (at least 1).
+    pub nodes_per_flow: usize,
+    pub lexicons: usize,
+    /// Keyphrases per lexicon.
+    pub keyphrases: usize,
+    pub endpoints: usize,
+    pub ai_agents: usize,
+    pub extensions: usize,
+    pub nlu_connectors: usize,
+    pub functions: usize,
+    pub llms: usize,
+    pub knowledge_stores: usize,
+    pub playbooks: usize,
+    pub connections: usize,
+    /// Use hostile names: `/`, `..`, unicode, 200+ characters, duplicates within a kind, `:*?"<>|`,
+    /// a leading dot, a trailing space; the second locale is called `fr/CA Québec`.
+    pub hard_names: bool,
+}
+
+impl Default for ProjectSpec {
+    /// A small but complete project: two locales and a few of every kind.
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            locales: 2,
+            flows: 3,
+            nodes_per_flow: 6,
+            lexicons: 2,
+            keyphrases: 5,
+            endpoints: 2,
+            ai_agents: 1,
+            extensions: 1,
+            nlu_connectors: 1,
+            functions: 1,
+            llms: 1,
+            knowledge_stores: 1,
+            playbooks: 1,
+            connections: 2,
+            hard_names: false,
+        }
+    }
+}
+
+impl ProjectSpec {
+    /// The spec of the performance benchmark: 50 flows x 2 locales x 40 nodes and some of the rest.
+    pub fn large() -> Self {
+        Self {
+            flows: 50,
+            nodes_per_flow: 40,
+            lexicons: 10,
+            keyphrases: 250,
+            endpoints: 10,
+            ai_agents: 3,
+            extensions: 3,
+            nlu_connectors: 2,
+            functions: 5,
+            llms: 3,
+            knowledge_stores: 2,
+            playbooks: 5,
+            connections: 5,
+            ..Self::default()
+        }
+    }
+
+    /// The same spec with hostile names switched on and at least eight items per named kind.
+    pub fn hard() -> Self {
+        Self {
+            flows: 9,
+            lexicons: 9,
+            endpoints: 9,
+            connections: 9,
+            hard_names: true,
+            ..Self::default()
+        }
+    }
+}

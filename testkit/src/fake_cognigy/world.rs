@@ -1,0 +1,223 @@
+//! Everything the server remembers: the project, snapshots, tasks, prepared downloads, the request
+//! log and the counters behind rate limiting and injected quirks. Guarded by one mutex; no handler
+//! holds it across an await.
+
+use std::collections::HashMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use super::csv;
+use super::model::Project;
+use super::options::{Fault, FaultKind, Options, TaskFailure, TaskOutcome};
+use super::rng::Rng;
+use super::snapshots::{self, Snapshot};
+use super::tasks::{Status, Task, Work};
+
+/// One answered (or dropped) request, for assertions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub method: String,
+    /// The full path, prefix included.
+    pub path: String,
+    /// The raw query string (empty if none).
+    pub query: String,
+    /// The status answered; 0 for a dropped connection.
+    pub status: u16,
+}
+
+/// What a download token gives.
+#[derive(Debug, Clone)]
+pub enum Download {
+    Snapshot(String),
+    Csv(String),
+}
+
+pub struct World {
+    pub project: Project,
+    pub snapshots: Vec<Snapshot>,
+    pub tasks: HashMap<String, Task>,
+    pub downloads: HashMap<String, Download>,
+    /// Finished keyphrase exports: lexicon id -> CSV.
+    pub lexicon_exports: HashMap<String, String>,
+    pub log: Vec<RequestRecord>,
+    pub faults: Vec<Fault>,
+    pub task_failures: Vec<TaskFailure>,
+    pub placeholders_left: u32,
+    pub cut_shorts_left: u32,
+    /// Start and count of the current rate-limit window.
+    pub window: Option<(Instant, u32)>,
+    /// Ids of server-made things (tasks, snapshots, tokens), apart from the project's own generator.
+    pub ids: Rng,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+impl World {
+    pub fn new(project: Project, options: &Options) -> Self {
+        Self {
+            project,
+            snapshots: Vec::new(),
+            tasks: HashMap::new(),
+            downloads: HashMap::new(),
+            lexicon_exports: HashMap::new(),
+            log: Vec::new(),
+            faults: options.faults.clone(),
+            task_failures: options.task_failures.clone(),
+            placeholders_left: options.snapshot_placeholder_downloads,
+            cut_shorts_left: options.snapshot_cut_short_downloads,
+            window: None,
+            ids: Rng::new(0xC0FFEE),
+        }
+    }
+
+    /// The first injected fault matching the request, counting the use.
+    pub fn take_fault(&mut self, method: &str, path: &str) -> Option<FaultKind> {
+        let fault = self.faults.iter_mut().find(|f| f.matches(method, path))?;
+        if let Some(left) = fault.times.as_mut() {
+            *left -= 1;
+        }
+        Some(fault.kind)
+    }
+
+    /// Starts a task for `work`; answers the creating call's JSON.
+    pub fn start_task(&mut self, work: Work, parameters: serde_json::Value) -> serde_json::Value {
+        let task = Task::new(
+            self.ids.object_id(),
+            work,
+            parameters,
+            now_ms(),
+            &mut self.task_failures,
+        );
+        let created = task.created_json();
+        self.tasks.insert(task.id.clone(), task);
+        created
+    }
+
+    /// One poll of a task: it advances, and when it ends its work is applied. `None` if unknown.
+    pub fn poll_task(&mut self, id: &str, polls_needed: u32) -> Option<serde_json::Value> {
+        let task = self.tasks.get_mut(id)?;
+        task.polls += 1;
+        if task.status == Status::Queued || task.status == Status::Active {
+            if task.polls < polls_needed {
+                task.status = Status::Active;
+            } else {
+                let planned = task.planned.clone();
+                let work = task.work.take();
+                let outcome = match (planned, work) {
+                    (TaskOutcome::Done, Some(work)) => self
+                        .apply(work)
+                        .map_or_else(TaskOutcome::Error, |()| TaskOutcome::Done),
+                    (planned, _) => planned,
+                };
+                self.tasks.get_mut(id)?.status = Status::Ended(outcome);
+            }
+        }
+        self.tasks.get(id).map(Task::json)
+    }
+
+    /// Whether a snapshot named `name` exists or is being created.
+    pub fn snapshot_name_taken(&self, name: &str) -> bool {
+        self.snapshots.iter().any(|s| s.name == name) || self.pending_creations().any(|n| n == name)
+    }
+
+    /// Snapshots that exist or are being created, against the cap.
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len() + self.pending_creations().count()
+    }
+
+    fn pending_creations(&self) -> impl Iterator<Item = &str> {
+        self.tasks.values().filter_map(|t| match &t.work {
+            Some(Work::CreateSnapshot { name, .. }) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn snapshot(&self, id: &str) -> Option<&Snapshot> {
+        self.snapshots.iter().find(|s| s.id == id)
+    }
+
+    /// A snapshot of the project as it is now, named `name`; answers its id.
+    pub fn add_snapshot(&mut self, name: String, description: String) -> String {
+        let id = self.ids.object_id();
+        let snapshot = Snapshot::capture(id.clone(), name, description, &self.project, now_ms());
+        self.snapshots.push(snapshot);
+        id
+    }
+
+    /// A new download token for `what`.
+    pub fn download_token(&mut self, what: Download) -> String {
+        let token = self.ids.hex(40);
+        self.downloads.insert(token.clone(), what);
+        token
+    }
+
+    fn apply(&mut self, work: Work) -> Result<(), String> {
+        let gone = |what: &str, id: &str| format!("The {what} '{id}' no longer exists.");
+        match work {
+            Work::CreateSnapshot { name, description } => {
+                self.add_snapshot(name, description);
+            }
+            Work::PackageSnapshot { id } => {
+                let snapshot = self
+                    .snapshots
+                    .iter_mut()
+                    .find(|s| s.id == id)
+                    .ok_or_else(|| gone("snapshot", &id))?;
+                snapshot.package(now_ms());
+            }
+            Work::DeleteSnapshot { id } => self.snapshots.retain(|s| s.id != id),
+            Work::RestoreSnapshot { id } => {
+                let snapshot = self.snapshot(&id).ok_or_else(|| gone("snapshot", &id))?;
+                self.project = snapshots::restore(&snapshot.content, &self.project)?;
+            }
+            Work::UploadSnapshot { bytes } => {
+                snapshots::validate(&bytes)?;
+                let id = self.ids.object_id();
+                let name = format!("Uploaded snapshot {id}");
+                let snapshot = Snapshot {
+                    id,
+                    name,
+                    description: String::new(),
+                    created_at: now_ms(),
+                    package_expires_at: None,
+                    content: bytes,
+                };
+                self.snapshots.push(snapshot);
+            }
+            Work::ExportLexicon { lexicon_id } => {
+                let lexicon = self
+                    .project
+                    .lexicon(&lexicon_id)
+                    .ok_or_else(|| gone("lexicon", &lexicon_id))?;
+                self.lexicon_exports
+                    .insert(lexicon_id, csv::write(&lexicon.keyphrases));
+            }
+            Work::ImportLexicon {
+                lexicon_id,
+                keyphrases,
+            } => {
+                let lexicon = self
+                    .project
+                    .lexicon_mut(&lexicon_id)
+                    .ok_or_else(|| gone("lexicon", &lexicon_id))?;
+                lexicon.keyphrases = keyphrases;
+            }
+            Work::ImportIntents {
+                flow_id,
+                locale_id,
+                intents,
+            } => {
+                let flow = self
+                    .project
+                    .flow_mut(&flow_id)
+                    .ok_or_else(|| gone("flow", &flow_id))?;
+                flow.intents.insert(locale_id, intents);
+            }
+        }
+        Ok(())
+    }
+}
