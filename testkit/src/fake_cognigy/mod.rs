@@ -10,6 +10,11 @@
 //! latency, a window rate limit with both `Retry-After` forms, injected statuses, dropped connections
 //! and cut-short bodies. Volatile fields (see `volatile`) change on every read.
 //!
+//! Choices where Cognigy documents nothing: an 11th snapshot (create or upload) is refused with
+//! 400 and code 1005, a duplicate snapshot name with 409 and code 1004; download links live at
+//! `/downloads/{token}` outside the prefix and need no key; a fault's path filter is matched against
+//! the full path, prefix included; a dropped connection is logged with status 0.
+//!
 //! ```no_run
 //! use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
 //!
