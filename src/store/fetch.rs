@@ -1,0 +1,111 @@
+//! Fetching the selected refs, and nothing else, into the store.
+//!
+//! The refs found are mirrored 1:1 as the store's own refs (local refs the remote no longer has
+//! are removed), so the store always knows what the remote holds: the push sends only what is
+//! missing from there. The map of refs found is the lease for the push.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
+
+use gix::ObjectId;
+use gix::remote::{Direction, fetch::Tags};
+
+use crate::store::{Error, Remote, Store};
+
+/// Which refs a run needs: the branches starting with a prefix, a few named branches, and the tags
+/// starting with a prefix.
+#[derive(Clone, Debug)]
+pub struct RefSelection {
+    branch_prefix: String,
+    branches: Vec<String>,
+    tag_prefix: String,
+}
+
+impl RefSelection {
+    /// Branches `<branch_prefix>*`, each of `branches` (short names), and tags `<tag_prefix>*`.
+    pub fn new<S: Into<String>>(
+        branch_prefix: impl Into<String>,
+        branches: impl IntoIterator<Item = S>,
+        tag_prefix: impl Into<String>,
+    ) -> Self {
+        RefSelection {
+            branch_prefix: branch_prefix.into(),
+            branches: branches.into_iter().map(Into::into).collect(),
+            tag_prefix: tag_prefix.into(),
+        }
+    }
+
+    /// Forced refspecs mapping each selected remote ref to the same name in the store.
+    fn refspecs(&self) -> Vec<String> {
+        let glob = |full: String| format!("+{full}*:{full}*");
+        let one = |full: String| format!("+{full}:{full}");
+        std::iter::once(glob(format!("refs/heads/{}", self.branch_prefix)))
+            .chain(std::iter::once(glob(format!(
+                "refs/tags/{}",
+                self.tag_prefix
+            ))))
+            .chain(self.branches.iter().map(|b| one(format!("refs/heads/{b}"))))
+            .collect()
+    }
+}
+
+/// The refs found on the remote (full name -> the id it points at), as fetched: the lease.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RemoteRefs(pub BTreeMap<String, ObjectId>);
+
+impl RemoteRefs {
+    /// Where `full_name` (e.g. `refs/heads/snapshot/hourly`) points, if it exists.
+    pub fn get(&self, full_name: &str) -> Option<ObjectId> {
+        self.0.get(full_name).copied()
+    }
+}
+
+impl Store {
+    /// Fetches the refs `selection` names from `remote`, with the objects they reach.
+    pub fn fetch(&self, remote: &Remote, selection: &RefSelection) -> Result<RemoteRefs, Error> {
+        let shown = remote.display();
+        let failed = |err: gix::Error| Error::remote("fetch from", &shown, &err);
+        let repo = self.repo();
+        let gix_remote = repo
+            .remote_at_without_url_rewrite(remote.url())
+            .and_then(|r| {
+                r.with_refspecs(
+                    selection.refspecs().iter().map(String::as_str),
+                    Direction::Fetch,
+                )
+            })
+            .map_err(failed)?
+            .with_fetch_tags(Tags::None);
+        let mut connection = gix_remote.connect(Direction::Fetch).map_err(failed)?;
+        // No credential helpers or prompts: the token is the only credential.
+        connection.set_credentials(|_| Ok(None));
+        if remote.is_http() {
+            connection.set_transport_options(Box::new(remote.http_options()));
+        }
+        let prepared = connection
+            .prepare_fetch(gix::progress::Discard, Default::default())
+            .map_err(failed)?;
+        let found = RemoteRefs(
+            prepared
+                .ref_map()
+                .mappings
+                .iter()
+                .filter_map(|m| {
+                    Some((
+                        m.remote.as_name()?.to_string(),
+                        m.remote.as_id()?.to_owned(),
+                    ))
+                })
+                .collect(),
+        );
+        // None of the selected refs exist yet (a new repository): there is nothing to receive.
+        if !found.0.is_empty() {
+            prepared
+                .receive(gix::progress::Discard, &AtomicBool::new(false))
+                .map_err(failed)?;
+        }
+        self.forget_refs_except(&found)?;
+        tracing::debug!(remote = %shown, refs = found.0.len(), "fetched");
+        Ok(found)
+    }
+}
