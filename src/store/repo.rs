@@ -162,11 +162,7 @@ impl Store {
     fn decode_commit(&self, id: ObjectId) -> Result<(Option<ObjectId>, chain::Commit), Error> {
         let read = |err: gix::Error| Error::local("read a commit", format!("{id}: {err}"));
         let found = self.repo.find_commit(id).map_err(read)?;
-        let commit = found
-            .decode()
-            .map_err(read)?
-            .into_owned()
-            .map_err(read)?;
+        let commit = found.decode().map_err(read)?.into_owned().map_err(read)?;
         let content = chain::Commit {
             tree: commit.tree,
             message: commit.message.to_str_lossy().into_owned(),
@@ -219,11 +215,7 @@ impl Store {
     pub(crate) fn tree_entries(&self, id: ObjectId) -> Result<Vec<Entry>, Error> {
         let read = |err: gix::Error| Error::local("read a tree", format!("{id}: {err}"));
         let tree = self.repo.find_tree(id).map_err(read)?;
-        Ok(tree
-            .decode()
-            .map_err(read)?
-            .into_owned()
-            .entries)
+        Ok(tree.decode().map_err(read)?.into_owned().entries)
     }
 }
 
