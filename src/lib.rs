@@ -15,4 +15,5 @@ pub mod clock;
 pub mod logging;
 pub mod modes;
 pub mod secrets;
+pub mod snapshot;
 pub mod store;

@@ -1,0 +1,125 @@
+//! Canonical JSON: the one way a value is written into a snapshot, so that equal values always
+//! give the same bytes and an unchanged project gives a byte-identical tree.
+//!
+//! Object keys are sorted at every depth by their UTF-8 bytes (sorted here, explicitly: the order
+//! of serde_json's map depends on its features), two-space indent, `": "` between key and value,
+//! empty objects and arrays as `{}` and `[]`, strings escaped as serde_json escapes them (non-ASCII
+//! kept as UTF-8), and a trailing newline.
+
+use serde_json::Value;
+
+/// `value` as canonical JSON bytes.
+pub fn to_bytes(value: &Value) -> Vec<u8> {
+    let mut out = String::new();
+    write(&mut out, value, 0);
+    out.push('\n');
+    out.into_bytes()
+}
+
+fn write(out: &mut String, value: &Value, depth: usize) {
+    match value {
+        Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                separate(out, i, depth + 1);
+                write(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                separate(out, i, depth + 1);
+                out.push_str(&Value::from(key.as_str()).to_string());
+                out.push_str(": ");
+                write(out, item, depth + 1);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        // Scalars, `{}` and `[]`: serde_json's compact form is already canonical.
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// Before the `i`th element of a container: a comma after the previous one, then a new line.
+fn separate(out: &mut String, i: usize, depth: usize) {
+    if i > 0 {
+        out.push(',');
+    }
+    newline(out, depth);
+}
+
+fn newline(out: &mut String, depth: usize) {
+    out.push('\n');
+    out.extend(std::iter::repeat_n("  ", depth));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn canonical(value: Value) -> String {
+        String::from_utf8(to_bytes(&value)).unwrap()
+    }
+
+    #[test]
+    fn values_are_written_canonically() {
+        let cases: &[(Value, &str)] = &[
+            (json!(null), "null\n"),
+            (json!(true), "true\n"),
+            (json!(-1.5e300), "-1.5e+300\n"),
+            (json!(12345678901234567890u64), "12345678901234567890\n"),
+            (json!("a\"b\\c\n\u{1}é😀"), "\"a\\\"b\\\\c\\n\\u0001é😀\"\n"),
+            (json!({}), "{}\n"),
+            (json!([]), "[]\n"),
+            (json!([1, [], {}]), "[\n  1,\n  [],\n  {}\n]\n"),
+            (
+                json!({"b": 1, "a": {"d": [true, {"z": null, "y": "x"}], "c": {}}, "A": 0, "é": 2, "_": 3}),
+                concat!(
+                    "{\n",
+                    "  \"A\": 0,\n",
+                    "  \"_\": 3,\n",
+                    "  \"a\": {\n",
+                    "    \"c\": {},\n",
+                    "    \"d\": [\n",
+                    "      true,\n",
+                    "      {\n",
+                    "        \"y\": \"x\",\n",
+                    "        \"z\": null\n",
+                    "      }\n",
+                    "    ]\n",
+                    "  },\n",
+                    "  \"b\": 1,\n",
+                    "  \"é\": 2\n",
+                    "}\n",
+                ),
+            ),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(canonical(value.clone()), *expected, "{value}");
+        }
+    }
+
+    #[test]
+    fn key_insertion_order_does_not_matter_and_the_output_reads_back_equal() {
+        let mut forward = serde_json::Map::new();
+        let mut backward = serde_json::Map::new();
+        let keys: Vec<String> = (0..50).map(|i| format!("k{}", (i * 37) % 101)).collect();
+        for key in &keys {
+            forward.insert(key.clone(), json!({"x": key, "n": [key, {"b": 1, "a": 2}]}));
+        }
+        for key in keys.iter().rev() {
+            backward.insert(key.clone(), json!({"n": [key, {"a": 2, "b": 1}], "x": key}));
+        }
+        let (forward, backward) = (Value::Object(forward), Value::Object(backward));
+        assert_eq!(to_bytes(&forward), to_bytes(&backward));
+        let read: Value = serde_json::from_slice(&to_bytes(&forward)).unwrap();
+        assert_eq!(read, forward);
+        assert_eq!(to_bytes(&read), to_bytes(&forward));
+    }
+}
