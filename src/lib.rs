@@ -12,8 +12,10 @@
 
 pub mod action;
 pub mod clock;
+pub mod cognigy;
 pub mod logging;
 pub mod modes;
 pub mod secrets;
 pub mod snapshot;
 pub mod store;
+pub mod tls;

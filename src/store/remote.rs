@@ -23,10 +23,7 @@ pub struct Remote {
 impl Remote {
     /// `url` is `https://…`, `http://…` or a local path; `token` is ignored for local paths.
     pub fn new(url: impl Into<String>, token: Option<Secret>) -> Self {
-        Remote {
-            url: url.into(),
-            token,
-        }
+        Remote { url: url.into(), token }
     }
 
     /// The remote as it may be shown: without any credentials the URL may carry.
@@ -54,15 +51,13 @@ impl Remote {
     /// The HTTP transport options: the token as a header (works over http and https alike), and a
     /// per-request timeout, as the reqwest backend has none by default.
     pub(crate) fn http_options(&self) -> http::Options {
-        // reqwest is built without a TLS provider of its own: make sure the process has one (ring),
-        // unless the binary installed it already.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::tls::install();
         let extra_headers = self
             .token
             .iter()
             .map(|token| {
-                let basic = base64::engine::general_purpose::STANDARD
-                    .encode(format!("x-access-token:{}", token.expose()));
+                let basic =
+                    base64::engine::general_purpose::STANDARD.encode(format!("x-access-token:{}", token.expose()));
                 format!("Authorization: Basic {basic}")
             })
             .collect();
@@ -78,10 +73,7 @@ impl Remote {
     }
 
     /// A fresh, configured transport (protocol v1: receive-pack has no v2). One per conversation.
-    pub(crate) fn transport(
-        &self,
-        action: &'static str,
-    ) -> Result<Box<dyn Transport + Send>, Error> {
+    pub(crate) fn transport(&self, action: &'static str) -> Result<Box<dyn Transport + Send>, Error> {
         let mut transport = connect::connect(
             self.url.as_str(),
             connect::Options {

@@ -4,4 +4,5 @@
 #![allow(dead_code)]
 
 pub mod action_yml;
+pub mod cognigy;
 pub mod runner;

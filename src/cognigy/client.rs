@@ -1,0 +1,390 @@
+//! The Cognigy REST client: `X-API-Key` auth, one rate limiter and one concurrency cap for the whole
+//! run, retries per [`retry`](super::retry), typed errors per [`error`](super::error), and request
+//! statistics for the summary.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::{Method, Url};
+use serde_json::Value;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use super::error::{ApiProblem, Error, RequestInfo, TRANSPORT_HINT, hint_for_status};
+use super::limiter::RateLimiter;
+use super::retry::{RetryPolicy, parse_retry_after, retryable_status};
+use crate::action::config::CognigyConfig;
+use crate::secrets::Secret;
+
+/// Connection timeouts: generous for a slow API, bounded so a dead host fails the run.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// May this request be sent again after a failure whose effect is unknown?
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Reads (and read-only POSTs): retried on connection errors, 408, 429 and 5xx.
+    Safe,
+    /// Creates something: retried only when the server certainly did not act on it (429, or no
+    /// connection at all). Otherwise the caller must look it up before trying again.
+    Creates,
+}
+
+/// One request, described for sending and for error messages.
+#[derive(Debug, Clone)]
+pub struct Call {
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+    resource: String,
+    about_project: bool,
+    repeat: Repeat,
+}
+
+impl Call {
+    /// A GET of `path` (relative to the API prefix, e.g. `flows/{id}/chart`) reading `resource`.
+    pub fn get(resource: impl Into<String>, path: impl Into<String>) -> Self {
+        Call::new(Method::GET, resource, path, None)
+    }
+
+    /// A POST with a JSON body.
+    pub fn post(resource: impl Into<String>, path: impl Into<String>, body: Value) -> Self {
+        Call::new(Method::POST, resource, path, Some(body))
+    }
+
+    /// A DELETE.
+    pub fn delete(resource: impl Into<String>, path: impl Into<String>) -> Self {
+        Call::new(Method::DELETE, resource, path, None)
+    }
+
+    fn new(method: Method, resource: impl Into<String>, path: impl Into<String>, body: Option<Value>) -> Self {
+        Call {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body,
+            resource: resource.into(),
+            about_project: false,
+            repeat: Repeat::Safe,
+        }
+    }
+
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.query.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Errors of this request are about the project itself (a 404 means a wrong project id).
+    pub fn about_project(mut self) -> Self {
+        self.about_project = true;
+        self
+    }
+
+    /// This request creates something (see [`Repeat::Creates`]).
+    pub fn creates(mut self) -> Self {
+        self.repeat = Repeat::Creates;
+        self
+    }
+
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+}
+
+/// A response read to its end.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// Counters of what the client did, for the summary and the benchmarks.
+#[derive(Debug, Default)]
+pub struct Stats {
+    sent: AtomicU64,
+    retried: AtomicU64,
+    rate_limited: AtomicU64,
+    bytes: AtomicU64,
+}
+
+/// A copy of [`Stats`] at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatsReport {
+    /// Requests sent, every attempt counted.
+    pub sent: u64,
+    /// Attempts that were repeats of a failed one.
+    pub retried: u64,
+    /// 429 answers received.
+    pub rate_limited: u64,
+    /// Response body bytes received.
+    pub bytes: u64,
+}
+
+impl Stats {
+    pub fn report(&self) -> StatsReport {
+        StatsReport {
+            sent: self.sent.load(Ordering::Relaxed),
+            retried: self.retried.load(Ordering::Relaxed),
+            rate_limited: self.rate_limited.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        }
+    }
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    /// Base URL + prefix, ending in `/`.
+    api_root: Url,
+    key: Secret,
+    project_id: String,
+    limiter: RateLimiter,
+    in_flight: Semaphore,
+    policy: RetryPolicy,
+    stats: Stats,
+}
+
+impl Client {
+    pub fn new(config: &CognigyConfig) -> Result<Client, Error> {
+        crate::tls::install();
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("cognigy-backup/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Setup(error_chain(&e)))?;
+        let mut api_root = config.base_url.clone();
+        let path = format!("{}{}/", api_root.path().trim_end_matches('/'), config.api_prefix);
+        api_root.set_path(&path);
+        Ok(Client {
+            http,
+            api_root,
+            key: config.api_key.clone(),
+            project_id: config.project_id.clone(),
+            limiter: RateLimiter::new(config.requests_per_second),
+            in_flight: Semaphore::new(config.concurrency),
+            policy: RetryPolicy::default(),
+            stats: Stats::default(),
+        })
+    }
+
+    /// Replaces the retry bounds (tests use short ones).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    pub fn stats(&self) -> StatsReport {
+        self.stats.report()
+    }
+
+    /// Sends `call` and reads its JSON answer (`null` for an empty body, as some PATCHes give).
+    pub async fn json(&self, call: Call) -> Result<Value, Error> {
+        let info = self.info(&call);
+        let response = self.send(call).await?;
+        if response.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&response.body).map_err(|e| Error::Unexpected {
+            request: info,
+            what: format!("the body is not JSON ({e})"),
+        })
+    }
+
+    /// Sends `call` and answers the whole response.
+    pub async fn send(&self, call: Call) -> Result<Response, Error> {
+        let url = self.url(&call);
+        let info = self.info(&call);
+        let about_project = call.about_project;
+        self.attempt_loop(&info, call.repeat, about_project, || {
+            let mut request = self
+                .http
+                .request(call.method.clone(), url.clone())
+                .header("X-API-Key", self.key.expose());
+            if let Some(body) = &call.body {
+                request = request.json(body);
+            }
+            request
+        })
+        .await
+    }
+
+    /// Downloads a link Cognigy handed out (`downloadLink`). The API key goes along only when the
+    /// link points at the API's own host; other hosts (signed storage URLs) get no key. Neither the
+    /// link's query nor the key ever appears in an error.
+    pub async fn download(&self, resource: &str, link: &str) -> Result<Response, Error> {
+        let url = Url::parse(link)
+            .or_else(|_| self.api_root.join(link))
+            .map_err(|e| Error::Unexpected {
+                request: RequestInfo {
+                    resource: resource.to_owned(),
+                    request: "downloadLink".to_owned(),
+                },
+                what: format!("the download link is not a URL ({e})"),
+            })?;
+        let info = RequestInfo {
+            resource: resource.to_owned(),
+            request: format!("GET {}", url.path()),
+        };
+        let same_host = url.origin() == self.api_root.origin();
+        self.attempt_loop(&info, Repeat::Safe, false, || {
+            let request = self.http.get(url.clone());
+            if same_host {
+                request.header("X-API-Key", self.key.expose())
+            } else {
+                request
+            }
+        })
+        .await
+    }
+
+    fn url(&self, call: &Call) -> Url {
+        let mut url = self
+            .api_root
+            .join(call.path.trim_start_matches('/'))
+            .expect("API paths are relative URLs");
+        if !call.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(call.query.iter());
+        }
+        url
+    }
+
+    fn info(&self, call: &Call) -> RequestInfo {
+        let url = self.url(call);
+        let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+        RequestInfo {
+            resource: call.resource.clone(),
+            request: format!("{} {}{query}", call.method, url.path()),
+        }
+    }
+
+    /// The retry loop shared by every request: one permit of the concurrency cap and one slot of the
+    /// rate limit per attempt, then retry or fail per the policy.
+    async fn attempt_loop(
+        &self,
+        info: &RequestInfo,
+        repeat: Repeat,
+        about_project: bool,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Response, Error> {
+        let start = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if attempt > 1 {
+                self.stats.retried.fetch_add(1, Ordering::Relaxed);
+            }
+            let outcome = {
+                let _permit = self.in_flight.acquire().await.expect("the semaphore is never closed");
+                self.limiter.acquire().await;
+                self.stats.sent.fetch_add(1, Ordering::Relaxed);
+                read_response(build()).await
+            };
+            let (wait, failure) = match outcome {
+                Ok(response) if (200..300).contains(&response.status) => {
+                    self.stats
+                        .bytes
+                        .fetch_add(response.body.len() as u64, Ordering::Relaxed);
+                    return Ok(response);
+                }
+                Ok(response) => {
+                    let status = response.status;
+                    let failure = Error::Api {
+                        status,
+                        problem: Box::new(ApiProblem::parse(&response.body)),
+                        request: info.clone(),
+                        hint: hint_for_status(status, about_project),
+                    };
+                    let may_repeat = retryable_status(status) && (repeat == Repeat::Safe || status == 429);
+                    if !may_repeat {
+                        return Err(failure);
+                    }
+                    let retry_after = response
+                        .headers
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    if status == 429 {
+                        self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+                        let wait = retry_after.unwrap_or_else(|| self.policy.backoff(attempt));
+                        self.limiter.pause_for(wait);
+                        (wait, failure)
+                    } else {
+                        (retry_after.unwrap_or_else(|| self.policy.backoff(attempt)), failure)
+                    }
+                }
+                Err(e) => {
+                    let failure = Error::Transport {
+                        request: info.clone(),
+                        reason: error_chain(&e),
+                        hint: TRANSPORT_HINT,
+                    };
+                    if repeat == Repeat::Creates && !e.is_connect() {
+                        return Err(failure);
+                    }
+                    (self.policy.backoff(attempt), failure)
+                }
+            };
+            if attempt >= self.policy.max_attempts || start.elapsed() + wait > self.policy.deadline {
+                return Err(failure);
+            }
+            tracing::debug!("{info}: attempt {attempt} failed ({failure}); retrying in {wait:?}");
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// Sends and reads the whole body: a body cut short is a transport error like a refused connection.
+async fn read_response(request: reqwest::RequestBuilder) -> Result<Response, reqwest::Error> {
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?.to_vec();
+    Ok(Response { status, headers, body })
+}
+
+impl Response {
+    /// The `Content-Length` the server declared.
+    pub fn declared_length(&self) -> Option<u64> {
+        self.headers.get(CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+    }
+
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers.get(CONTENT_TYPE)?.to_str().ok()
+    }
+}
+
+/// An error and its causes in one line, without the URL (links can carry signed tokens).
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut parts = vec![strip_url(error)];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+fn strip_url(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        "the answer was cut short"
+    } else if error.is_request() {
+        "the request failed"
+    } else {
+        "error"
+    };
+    kind.to_owned()
+}

@@ -1,0 +1,113 @@
+//! What the export keeps of Cognigy's answers: fields that change without a user's edit are left
+//! out, connection secrets are redacted, and an endpoint's transformer source is split off into
+//! its own file. This is what makes an unchanged project export byte-identically.
+
+use serde_json::Value;
+
+/// Fields that change between reads with no user edit (read- or training-time bookkeeping).
+pub const VOLATILE_FIELDS: [&str; 5] = [
+    "lastChanged",
+    "lastChangedBy",
+    "transpiledTransformer",
+    "preview",
+    "isTrainingOutOfDate",
+];
+
+/// Objects under these keys are user-authored content (a node's `config`, a task's `data`): their
+/// fields are kept whatever their names.
+const USER_CONTENT: [&str; 2] = ["config", "data"];
+
+/// What a connection's secret field values are replaced by.
+pub const REDACTED: &str = "<redacted by cognigy-backup>";
+
+/// Removes the volatile fields from `value` at every depth, except inside user content.
+pub fn strip_volatile(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|key, _| !VOLATILE_FIELDS.contains(&key.as_str()));
+            for (key, child) in map.iter_mut() {
+                if !USER_CONTENT.contains(&key.as_str()) {
+                    strip_volatile(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_volatile),
+        _ => {}
+    }
+}
+
+/// Replaces every value of a connection's `fields` (the credentials of another system) with
+/// [`REDACTED`], keeping the field names so the snapshot still shows the connection's shape.
+pub fn redact_connection(connection: &mut Value) {
+    if let Some(fields) = connection.get_mut("fields").and_then(Value::as_object_mut) {
+        for value in fields.values_mut() {
+            if !value.is_null() {
+                *value = Value::String(REDACTED.to_owned());
+            }
+        }
+    }
+}
+
+/// Takes an endpoint's transformer source (`transformer.transformer`) out of the endpoint, so it
+/// can be stored as `transformer.ts`; answers it, or `None` when the endpoint has none.
+pub fn split_transformer(endpoint: &mut Value) -> Option<String> {
+    let transformer = endpoint.get_mut("transformer")?.as_object_mut()?;
+    match transformer.remove("transformer")? {
+        Value::String(source) => Some(source),
+        other => {
+            transformer.insert("transformer".to_owned(), other);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn volatile_fields_go_at_every_depth_but_user_content_stays() {
+        let table = [
+            (
+                json!({"name": "a", "lastChanged": 1, "lastChangedBy": "u"}),
+                json!({"name": "a"}),
+            ),
+            (
+                json!({"transformer": {"transformer": "ts", "transpiledTransformer": "js"}, "isTrainingOutOfDate": true}),
+                json!({"transformer": {"transformer": "ts"}}),
+            ),
+            (
+                json!({"nodes": [{"preview": "x", "label": "Say"}]}),
+                json!({"nodes": [{"label": "Say"}]}),
+            ),
+            (
+                json!({"config": {"preview": "user text", "lastChanged": "kept"}, "preview": "p"}),
+                json!({"config": {"preview": "user text", "lastChanged": "kept"}}),
+            ),
+        ];
+        for (mut input, expected) in table {
+            strip_volatile(&mut input);
+            assert_eq!(input, expected);
+        }
+    }
+
+    #[test]
+    fn connection_secrets_are_redacted_and_names_kept() {
+        let mut connection =
+            json!({"name": "CRM", "fields": {"apiKey": "sk-123", "password": "hunter2", "unset": null}});
+        redact_connection(&mut connection);
+        assert_eq!(
+            connection["fields"],
+            json!({"apiKey": REDACTED, "password": REDACTED, "unset": null})
+        );
+    }
+
+    #[test]
+    fn the_transformer_source_is_split_off() {
+        let mut endpoint = json!({"name": "Web", "transformer": {"transformer": "export {}", "abortOnError": true}});
+        assert_eq!(split_transformer(&mut endpoint).as_deref(), Some("export {}"));
+        assert_eq!(endpoint, json!({"name": "Web", "transformer": {"abortOnError": true}}));
+        assert_eq!(split_transformer(&mut json!({"name": "No transformer"})), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! Cognigy: the REST client and the project export. Knows nothing of git.
+//!
+//! [`client`] sends requests under one rate limit and concurrency cap, with retries and typed
+//! errors; [`paging`] and [`tasks`] are the API's list and long-running-job conventions on top of
+//! it; [`export`] reads a whole project into the neutral resources the snapshot is built from;
+//! [`native`] captures a Cognigy native snapshot (`.csnap`).
+
+pub mod client;
+pub mod error;
+pub mod export;
+pub mod limiter;
+pub mod native;
+pub mod paging;
+pub mod retry;
+pub mod tasks;
+
+pub use client::{Client, Stats};
+pub use error::Error;
