@@ -36,7 +36,9 @@ impl Clock {
     pub fn parse(value: &str) -> Result<Clock, ClockError> {
         OffsetDateTime::parse(value.trim(), &Rfc3339)
             .map(|t| Clock::Fixed(t.to_offset(time::UtcOffset::UTC)))
-            .map_err(|_| ClockError { value: value.to_owned() })
+            .map_err(|_| ClockError {
+                value: value.to_owned(),
+            })
     }
 
     /// Now, in UTC, to the second (snapshot ids and commit dates have no finer resolution).
@@ -64,7 +66,10 @@ mod tests {
     #[test]
     fn a_bad_value_names_the_variable_and_the_accepted_form() {
         let err = Clock::parse("yesterday").unwrap_err().to_string();
-        assert!(err.contains("COGNIGY_BACKUP_NOW") && err.contains("\"yesterday\"") && err.contains("RFC 3339"), "{err}");
+        assert!(
+            err.contains("COGNIGY_BACKUP_NOW") && err.contains("\"yesterday\"") && err.contains("RFC 3339"),
+            "{err}"
+        );
     }
 
     #[test]

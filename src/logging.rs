@@ -10,7 +10,10 @@ use crate::secrets;
 
 /// Installs the global subscriber. Call once, at start-up, after the secrets are registered.
 pub fn init(format: LogFormat) {
-    let builder = tracing_subscriber::fmt().with_ansi(false).with_target(false).with_writer(RedactedStdout);
+    let builder = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_target(false)
+        .with_writer(RedactedStdout);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).try_init(),

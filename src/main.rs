@@ -25,7 +25,9 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some(other) => {
-            eprintln!("cognigy-backup: unknown argument {other:?}; the configuration comes from INPUT_* variables (see --help)");
+            eprintln!(
+                "cognigy-backup: unknown argument {other:?}; the configuration comes from INPUT_* variables (see --help)"
+            );
             return ExitCode::from(2);
         }
     }
@@ -60,7 +62,11 @@ fn main() -> ExitCode {
 fn refuse(runner: &Runner, errors: &[InputError]) -> ExitCode {
     let mut summary = String::from("## cognigy-backup: invalid inputs\n\nNothing was run. Fix these inputs:\n\n");
     for error in errors {
-        runner.annotate(Level::Error, &format!("Invalid input {}", error.input), &error.to_string());
+        runner.annotate(
+            Level::Error,
+            &format!("Invalid input {}", error.input),
+            &error.to_string(),
+        );
         summary.push_str(&format!("- {error}\n"));
     }
     report(runner, Outputs::default(), &summary);
@@ -95,7 +101,11 @@ fn report(runner: &Runner, mut outputs: Outputs, summary: &str) {
     let summary = commands::fit_summary(summary);
     outputs.set("summary", summary.trim_end());
     if let Err(e) = runner.write_summary(&summary) {
-        runner.annotate(Level::Warning, "Step summary not written", &format!("GITHUB_STEP_SUMMARY: {e}"));
+        runner.annotate(
+            Level::Warning,
+            "Step summary not written",
+            &format!("GITHUB_STEP_SUMMARY: {e}"),
+        );
     }
     if let Err(e) = runner.write_outputs(&outputs) {
         runner.annotate(Level::Error, "Outputs not written", &format!("GITHUB_OUTPUT: {e}"));

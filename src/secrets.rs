@@ -84,10 +84,7 @@ mod tests {
         let s = Secret::new("tok-3f9a-very-secret");
         assert_eq!(format!("{s} {s:?}"), "*** Secret(***)");
         assert_eq!(s.expose(), "tok-3f9a-very-secret");
-        assert_eq!(
-            redact("push with tok-3f9a-very-secret failed"),
-            "push with *** failed"
-        );
+        assert_eq!(redact("push with tok-3f9a-very-secret failed"), "push with *** failed");
         assert_eq!(redact("nothing here"), "nothing here");
     }
 

@@ -17,8 +17,14 @@ fn action_yml_declares_exactly_the_inputs_the_binary_reads() {
     let read: BTreeSet<&str> = INPUTS.iter().map(|spec| spec.name).collect();
     let not_read: Vec<_> = declared.difference(&read).collect();
     let not_declared: Vec<_> = read.difference(&declared).collect();
-    assert!(not_read.is_empty(), "declared in action.yml but never read by the binary: {not_read:?}");
-    assert!(not_declared.is_empty(), "read by the binary but not declared in action.yml: {not_declared:?}");
+    assert!(
+        not_read.is_empty(),
+        "declared in action.yml but never read by the binary: {not_read:?}"
+    );
+    assert!(
+        not_declared.is_empty(),
+        "read by the binary but not declared in action.yml: {not_declared:?}"
+    );
 }
 
 #[test]
@@ -28,13 +34,23 @@ fn every_input_has_a_description_and_the_binary_agrees_on_defaults() {
         let input = action.input(spec.name).unwrap();
         assert!(input.description.len() > 10, "{} needs a description", spec.name);
         if spec.name == "mode" {
-            assert!(input.required && input.default.is_none(), "mode is required and has no default");
+            assert!(
+                input.required && input.default.is_none(),
+                "mode is required and has no default"
+            );
             continue;
         }
-        let default = input.default.as_deref().unwrap_or_else(|| panic!("{} needs a default", spec.name));
+        let default = input
+            .default
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} needs a default", spec.name));
         if default.starts_with("${{") {
             // An expression the runner evaluates; the binary documents its own fallback.
-            assert!(spec.default.starts_with('$'), "{}: fallback of {default} should name a variable", spec.name);
+            assert!(
+                spec.default.starts_with('$'),
+                "{}: fallback of {default} should name a variable",
+                spec.name
+            );
         } else {
             assert_eq!(default, spec.default, "default of {}", spec.name);
         }
@@ -82,9 +98,16 @@ fn help_lists_every_input_with_its_default_and_version_prints_the_version() {
     assert!(help.status.success());
     let help = String::from_utf8(help.stdout).unwrap();
     for spec in INPUTS {
-        assert!(help.lines().any(|l| l.split_whitespace().next() == Some(spec.name)), "--help lacks {}", spec.name);
+        assert!(
+            help.lines().any(|l| l.split_whitespace().next() == Some(spec.name)),
+            "--help lacks {}",
+            spec.name
+        );
     }
     assert!(help.contains("[snapshot/]") && help.contains("[/new/v2.0]") && help.contains("INPUT_COGNIGY-API-KEY"));
     let version = Command::new(binary()).arg("--version").output().unwrap();
-    assert_eq!(String::from_utf8(version.stdout).unwrap(), format!("cognigy-backup {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap(),
+        format!("cognigy-backup {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }

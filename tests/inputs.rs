@@ -22,7 +22,12 @@ fn backup(base_url: &str) -> Step {
 
 /// (mode, input, value, words the message must hold)
 const CASES: &[(&str, &str, &str, &str)] = &[
-    ("", "mode", "", "is required; accepted: backup, promote, cleanup, restore, verify, status, setup"),
+    (
+        "",
+        "mode",
+        "",
+        "is required; accepted: backup, promote, cleanup, restore, verify, status, setup",
+    ),
     ("", "mode", "backpu", "accepted: backup, promote"),
     ("backup", "keep-daily", "0", "a whole number from 1"),
     ("backup", "keep-hourly", "seven", "a whole number from 1"),
@@ -32,33 +37,88 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ("backup", "requests-per-second", "0", "a number above 0"),
     ("backup", "concurrency", "0", "a whole number from 1 to 64"),
     ("backup", "concurrency", "500", "a whole number from 1 to 64"),
-    ("backup", "cognigy-base-url", "api-app.cognigy.ai", "an absolute http:// or https:// URL"),
-    ("backup", "cognigy-base-url", "ftp://api-app.cognigy.ai", "an absolute http:// or https:// URL"),
-    ("backup", "cognigy-base-url", "https://api-app.cognigy.ai/?x=1", "a query or fragment is not allowed"),
+    (
+        "backup",
+        "cognigy-base-url",
+        "api-app.cognigy.ai",
+        "an absolute http:// or https:// URL",
+    ),
+    (
+        "backup",
+        "cognigy-base-url",
+        "ftp://api-app.cognigy.ai",
+        "an absolute http:// or https:// URL",
+    ),
+    (
+        "backup",
+        "cognigy-base-url",
+        "https://api-app.cognigy.ai/?x=1",
+        "a query or fragment is not allowed",
+    ),
     ("backup", "cognigy-api-key", "", "is required in mode `backup`"),
     ("backup", "cognigy-project-id", "my-bot", "24 hexadecimal digits"),
-    ("backup", "cognigy-api-prefix", "new/v2.0", "a URL path starting with `/`"),
-    ("backup", "resources", "flows,bots", "unknown kind bots; accepted: all, or a comma list of flows, lexicons"),
+    (
+        "backup",
+        "cognigy-api-prefix",
+        "new/v2.0",
+        "a URL path starting with `/`",
+    ),
+    (
+        "backup",
+        "resources",
+        "flows,bots",
+        "unknown kind bots; accepted: all, or a comma list of flows, lexicons",
+    ),
     ("backup", "resources", ",", "accepted: all, or a comma list"),
     ("backup", "native-snapshot", "always", "accepted: on-change, off"),
     ("backup", "promote", "yes", "accepted: true or false"),
-    ("backup", "remote-url", "git@github.com:acme/bot.git", "SSH remotes are not supported"),
-    ("backup", "remote-url", "ftp://host/repo.git", "an https:// or http:// URL, or a local path"),
+    (
+        "backup",
+        "remote-url",
+        "git@github.com:acme/bot.git",
+        "SSH remotes are not supported",
+    ),
+    (
+        "backup",
+        "remote-url",
+        "ftp://host/repo.git",
+        "an https:// or http:// URL, or a local path",
+    ),
     ("backup", "branch-prefix", "my snapshots/", "a git branch name prefix"),
     ("backup", "branch-prefix", "main", "a git branch name prefix"),
     ("backup", "repository", "no-slash", "accepted: owner/name"),
     ("backup", "log-format", "xml", "accepted: text, json"),
-    ("backup", "notify-on", "sometimes", "accepted: failure, change, always, never"),
-    ("backup", "webhook-url", "hooks.example/T000/B000/XXXX", "incoming webhook"),
+    (
+        "backup",
+        "notify-on",
+        "sometimes",
+        "accepted: failure, change, always, never",
+    ),
+    (
+        "backup",
+        "webhook-url",
+        "hooks.example/T000/B000/XXXX",
+        "incoming webhook",
+    ),
     ("restore", "snapshot", "yesterday", "accepted: latest, a commit SHA"),
     ("restore", "snapshot", "abc12", "accepted: latest, a commit SHA"),
     ("restore", "snapshot", "monthly-2026-13", "monthly-YYYY-MM"),
     ("restore", "tier", "hour", "accepted: hourly, daily, weekly, monthly"),
     ("restore", "restore-method", "magic", "accepted: native, update, auto"),
     ("restore", "dry-run", "no", "accepted: true or false"),
-    ("restore", "target-project-id", "64b7f0c2a1e4d3b2c1a0ffff", "needs restore-method native"),
+    (
+        "restore",
+        "target-project-id",
+        "64b7f0c2a1e4d3b2c1a0ffff",
+        "needs restore-method native",
+    ),
     ("verify", "verify-live", "maybe", "accepted: true or false"),
-    ("status", "github-api-url", "not a url", "an absolute http:// or https:// URL"),
+    (
+        "status",
+        "github-api-url",
+        "not a url",
+        "an absolute http:// or https:// URL",
+    ),
 ];
 
 #[test]
@@ -80,14 +140,30 @@ fn every_bad_input_is_refused_with_an_annotation_naming_it_and_no_request() {
             .iter()
             .find(|a| a.properties.get("title").map(String::as_str) == Some(&format!("Invalid input {input}")))
             .unwrap_or_else(|| panic!("{case}: no annotation titled for the input in\n{}", run.stdout));
-        assert!(annotation.message.contains(&format!("`{input}`")), "{case}: {}", annotation.message);
-        assert!(annotation.message.contains(expected), "{case}: {:?} lacks {expected:?}", annotation.message);
+        assert!(
+            annotation.message.contains(&format!("`{input}`")),
+            "{case}: {}",
+            annotation.message
+        );
+        assert!(
+            annotation.message.contains(expected),
+            "{case}: {:?} lacks {expected:?}",
+            annotation.message
+        );
         let secret = input == "cognigy-api-key" || input == "webhook-url";
         if !value.is_empty() {
-            assert_eq!(annotation.message.contains(value), !secret, "{case}: value shown iff not secret: {}", annotation.message);
+            assert_eq!(
+                annotation.message.contains(value),
+                !secret,
+                "{case}: value shown iff not secret: {}",
+                annotation.message
+            );
         }
         assert_eq!(errors.len(), 1, "{case}: only the bad input is reported: {errors:?}");
-        assert!(run.summary.contains(&format!("`{input}`")), "{case}: the summary lists it");
+        assert!(
+            run.summary.contains(&format!("`{input}`")),
+            "{case}: the summary lists it"
+        );
         assert!(
             matches!(listener.accept(), Err(ref e) if e.kind() == std::io::ErrorKind::WouldBlock),
             "{case}: a connection was made before validation finished"
@@ -103,25 +179,41 @@ fn all_bad_inputs_are_reported_at_once() {
         .with("cognigy-project-id", "")
         .run();
     assert_eq!(run.code, Some(2));
-    let mut titles: Vec<_> = run.annotations.iter().filter_map(|a| a.properties.get("title").cloned()).collect();
+    let mut titles: Vec<_> = run
+        .annotations
+        .iter()
+        .filter_map(|a| a.properties.get("title").cloned())
+        .collect();
     titles.sort();
     assert_eq!(
         titles,
-        ["Invalid input cognigy-project-id", "Invalid input concurrency", "Invalid input keep-daily"]
+        [
+            "Invalid input cognigy-project-id",
+            "Invalid input concurrency",
+            "Invalid input keep-daily"
+        ]
     );
 }
 
 #[test]
 fn a_bad_clock_override_is_refused() {
-    let run = backup("http://127.0.0.1:9").env("COGNIGY_BACKUP_NOW", "tomorrow noon").run();
+    let run = backup("http://127.0.0.1:9")
+        .env("COGNIGY_BACKUP_NOW", "tomorrow noon")
+        .run();
     assert_eq!(run.code, Some(2));
     let annotation = &run.annotations[0];
-    assert!(annotation.message.contains("COGNIGY_BACKUP_NOW") && annotation.message.contains("RFC 3339"), "{annotation:?}");
+    assert!(
+        annotation.message.contains("COGNIGY_BACKUP_NOW") && annotation.message.contains("RFC 3339"),
+        "{annotation:?}"
+    );
 }
 
 #[test]
 fn an_unknown_argument_is_a_usage_error() {
-    let out = std::process::Command::new(support::runner::binary()).arg("--frobnicate").output().unwrap();
+    let out = std::process::Command::new(support::runner::binary())
+        .arg("--frobnicate")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--help"));
 }

@@ -14,10 +14,23 @@ fn under_actions_outputs_and_summary_go_to_the_runner_files() {
     let run = refused_step().run();
     assert_eq!(run.code, Some(2));
     let summary = &run.outputs["summary"];
-    assert!(summary.contains("invalid inputs") && summary.contains("`keep-daily`"), "{summary}");
-    assert!(run.output_file.contains("summary<<ghadelimiter_"), "multi-line values are heredocs");
-    assert_eq!(run.summary.trim_end(), summary.trim_end(), "the summary output is the step summary");
-    assert!(!run.stdout.contains("Outputs:"), "outputs are not printed when GITHUB_OUTPUT is set");
+    assert!(
+        summary.contains("invalid inputs") && summary.contains("`keep-daily`"),
+        "{summary}"
+    );
+    assert!(
+        run.output_file.contains("summary<<ghadelimiter_"),
+        "multi-line values are heredocs"
+    );
+    assert_eq!(
+        run.summary.trim_end(),
+        summary.trim_end(),
+        "the summary output is the step summary"
+    );
+    assert!(
+        !run.stdout.contains("Outputs:"),
+        "outputs are not printed when GITHUB_OUTPUT is set"
+    );
 }
 
 #[test]
@@ -26,7 +39,10 @@ fn outside_actions_outputs_are_printed_readably() {
     assert_eq!(run.code, Some(2));
     assert!(run.output_file.is_empty() && run.summary.is_empty());
     assert!(run.outputs["summary"].contains("`keep-daily`"), "{}", run.stdout);
-    assert!(!run.stdout.contains("::add-mask::"), "nothing consumes masks outside Actions");
+    assert!(
+        !run.stdout.contains("::add-mask::"),
+        "nothing consumes masks outside Actions"
+    );
 }
 
 #[test]

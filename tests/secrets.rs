@@ -21,7 +21,11 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
-        if path.is_dir() { files.extend(walk(&path)) } else { files.push(path) }
+        if path.is_dir() {
+            files.extend(walk(&path))
+        } else {
+            files.push(path)
+        }
     }
     files
 }
@@ -35,7 +39,10 @@ fn assert_no_leak(run: &StepRun, case: &str) {
         .join("\n");
     let run_without_masks = format!("{shown}\n{}", everything_written(run).replace(&run.stdout, ""));
     for secret in [API_KEY, TOKEN, WEBHOOK] {
-        assert!(!run_without_masks.contains(secret), "{case}: {secret} leaked:\n{run_without_masks}");
+        assert!(
+            !run_without_masks.contains(secret),
+            "{case}: {secret} leaked:\n{run_without_masks}"
+        );
     }
 }
 
@@ -55,17 +62,30 @@ fn secrets_are_masked_first_and_never_printed_or_written() {
         for (case, step) in [
             ("valid backup", step("backup").with("remote-url", "/tmp/none.git")),
             ("invalid input", step("backup").with("keep-daily", "0")),
-            ("secret input invalid", step("backup").with("webhook-url", "not-a-url-but-secret-XYZ")),
+            (
+                "secret input invalid",
+                step("backup").with("webhook-url", "not-a-url-but-secret-XYZ"),
+            ),
             ("https remote", step("promote")),
-            ("outside actions", step("backup").with("remote-url", "/tmp/none.git").outside_actions()),
+            (
+                "outside actions",
+                step("backup").with("remote-url", "/tmp/none.git").outside_actions(),
+            ),
         ] {
             let run = step.with("log-format", format).run();
             let case = format!("{case} ({format})");
             assert_no_leak(&run, &case);
             if !case.starts_with("outside") {
-                let first_lines: Vec<&str> = run.stdout.lines().take_while(|l| l.starts_with("::add-mask::")).collect();
+                let first_lines: Vec<&str> = run
+                    .stdout
+                    .lines()
+                    .take_while(|l| l.starts_with("::add-mask::"))
+                    .collect();
                 for secret in [API_KEY, TOKEN] {
-                    assert!(first_lines.iter().any(|l| l.ends_with(secret)), "{case}: {secret} not masked first");
+                    assert!(
+                        first_lines.iter().any(|l| l.ends_with(secret)),
+                        "{case}: {secret} not masked first"
+                    );
                 }
             }
         }

@@ -12,11 +12,7 @@ use store_support::{Fixture, git, selection};
 fn all_objects(git_dir: &Path) -> BTreeSet<String> {
     git(
         git_dir,
-        &[
-            "cat-file",
-            "--batch-all-objects",
-            "--batch-check=%(objectname)",
-        ],
+        &["cat-file", "--batch-all-objects", "--batch-check=%(objectname)"],
     )
     .lines()
     .map(str::to_owned)
@@ -28,12 +24,7 @@ fn all_objects(git_dir: &Path) -> BTreeSet<String> {
 fn populate(bare: &Path, work: &Path) {
     git(
         work.parent().unwrap(),
-        &[
-            "clone",
-            "--quiet",
-            bare.to_str().unwrap(),
-            work.to_str().unwrap(),
-        ],
+        &["clone", "--quiet", bare.to_str().unwrap(), work.to_str().unwrap()],
     );
     let commit = |name: &str, contents: &str| {
         std::fs::write(work.join(name), contents).unwrap();
@@ -84,16 +75,9 @@ fn fetches_only_the_selected_refs_over_http() {
 fn fetches_only_the_selected_refs_from_a_local_path() {
     let temp = tempfile::tempdir().unwrap();
     let bare = temp.path().join("remote.git");
-    git(
-        temp.path(),
-        &["init", "--quiet", "--bare", bare.to_str().unwrap()],
-    );
+    git(temp.path(), &["init", "--quiet", "--bare", bare.to_str().unwrap()]);
     populate(&bare, &temp.path().join("work"));
-    check_selected_fetch(
-        &bare,
-        &Remote::new(bare.to_str().unwrap(), None),
-        temp.path(),
-    );
+    check_selected_fetch(&bare, &Remote::new(bare.to_str().unwrap(), None), temp.path());
 }
 
 fn check_selected_fetch(bare: &Path, remote: &Remote, temp: &Path) {
@@ -109,24 +93,17 @@ fn check_selected_fetch(bare: &Path, remote: &Remote, temp: &Path) {
         ]
     );
     for (name, id) in &found.0 {
-        assert_eq!(
-            git(bare, &["rev-parse", name]).trim(),
-            id.to_string(),
-            "{name}"
-        );
+        assert_eq!(git(bare, &["rev-parse", name]).trim(), id.to_string(), "{name}");
         assert_eq!(
             git(store.path(), &["rev-parse", name]).trim(),
             id.to_string(),
             "{name} mirrored in the store"
         );
     }
-    let mains: BTreeSet<String> = git(
-        bare,
-        &["rev-list", "--objects", "main", "feature/x", "other/hourly"],
-    )
-    .lines()
-    .map(|line| line.split(' ').next().unwrap().to_owned())
-    .collect();
+    let mains: BTreeSet<String> = git(bare, &["rev-list", "--objects", "main", "feature/x", "other/hourly"])
+        .lines()
+        .map(|line| line.split(' ').next().unwrap().to_owned())
+        .collect();
     let fetched = all_objects(store.path());
     assert!(!fetched.is_empty());
     assert!(

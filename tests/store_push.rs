@@ -14,13 +14,7 @@ fn creates_then_updates_a_branch_sending_only_the_new_objects() {
     let fx = Fixture::new();
     let first = files(2_000, "a");
     let store = fx.store();
-    assert!(
-        store
-            .fetch(&fx.remote(), &selection())
-            .unwrap()
-            .0
-            .is_empty()
-    );
+    assert!(store.fetch(&fx.remote(), &selection()).unwrap().0.is_empty());
     let c1 = commit(&store, &first, None, "snapshot 1");
     let report = store
         .push(&fx.remote(), &[RefUpdate::new(HOURLY, None, Some(c1))])
@@ -42,10 +36,7 @@ fn creates_then_updates_a_branch_sending_only_the_new_objects() {
     let c2 = commit(&store, &second, Some(c1), "snapshot 2");
     fx.server.reset_bytes_received();
     let report = store
-        .push(
-            &fx.remote(),
-            &[RefUpdate::new(HOURLY, lease.get(HOURLY), Some(c2))],
-        )
+        .push(&fx.remote(), &[RefUpdate::new(HOURLY, lease.get(HOURLY), Some(c2))])
         .unwrap();
 
     // The blob, four trees (root, project, flows, the flow's folder) and the commit.
@@ -86,10 +77,7 @@ fn a_stale_lease_is_refused_and_the_remote_is_unchanged() {
     let rival = commit(&store, &files(3, "rival"), None, "rival");
     let c3 = commit(&store, &files(3, "c"), Some(rival), "snapshot 3");
     let err = store
-        .push(
-            &fx.remote(),
-            &[RefUpdate::new(HOURLY, Some(rival), Some(c3))],
-        )
+        .push(&fx.remote(), &[RefUpdate::new(HOURLY, Some(rival), Some(c3))])
         .unwrap_err();
     assert!(
         matches!(&err, Error::LeaseRefused { refs, .. } if refs == &[HOURLY]),
@@ -137,7 +125,11 @@ fn refs_are_updated_together_or_not_at_all() {
 
     // The server refuses one ref (a hook): the atomic push fails whole, with the server's reason.
     let hook = fx.repo.join("hooks/update");
-    std::fs::write(&hook, "#!/bin/sh\n[ \"$1\" = refs/heads/snapshot/daily ] && { echo 'daily is protected' >&2; exit 1; }\nexit 0\n").unwrap();
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\n[ \"$1\" = refs/heads/snapshot/daily ] && { echo 'daily is protected' >&2; exit 1; }\nexit 0\n",
+    )
+    .unwrap();
     std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let updates = [
         RefUpdate::new(HOURLY, Some(c1), Some(c2)),
@@ -229,10 +221,7 @@ fn a_wrong_token_gives_a_clear_error_without_the_token() {
         assert!(!text.contains(wrong) && !text.contains(TOKEN), "{text}");
     }
     let anonymous = Remote::new(fx.server.url("backup.git"), None);
-    assert!(matches!(
-        store.fetch(&anonymous, &selection()),
-        Err(Error::Auth { .. })
-    ));
+    assert!(matches!(store.fetch(&anonymous, &selection()), Err(Error::Auth { .. })));
 }
 
 #[test]
@@ -265,17 +254,12 @@ fn a_connection_dropped_in_the_pack_leaves_the_remote_as_it_was() {
 fn pushes_to_a_local_repository() {
     let temp = tempfile::tempdir().unwrap();
     let bare = temp.path().join("local.git");
-    git(
-        temp.path(),
-        &["init", "--quiet", "--bare", bare.to_str().unwrap()],
-    );
+    git(temp.path(), &["init", "--quiet", "--bare", bare.to_str().unwrap()]);
     let remote = Remote::new(bare.to_str().unwrap(), None);
     let store = Store::create(temp.path()).unwrap();
     assert!(store.fetch(&remote, &selection()).unwrap().0.is_empty());
     let c1 = commit(&store, &files(30, "a"), None, "snapshot 1");
-    store
-        .push(&remote, &[RefUpdate::new(HOURLY, None, Some(c1))])
-        .unwrap();
+    store.push(&remote, &[RefUpdate::new(HOURLY, None, Some(c1))]).unwrap();
     let c2 = commit(&store, &files(30, "b"), Some(c1), "snapshot 2");
     store
         .push(&remote, &[RefUpdate::new(HOURLY, Some(c1), Some(c2))])
@@ -291,8 +275,5 @@ fn pushes_to_a_local_repository() {
     assert_eq!(git(&bare, &["rev-parse", HOURLY]).trim(), c2.to_string());
     git(&bare, &["fsck", "--full", "--strict"]);
     let fresh = Store::create(temp.path()).unwrap();
-    assert_eq!(
-        fresh.fetch(&remote, &selection()).unwrap().get(HOURLY),
-        Some(c2)
-    );
+    assert_eq!(fresh.fetch(&remote, &selection()).unwrap().get(HOURLY), Some(c2));
 }

@@ -21,17 +21,10 @@ fn trees_read_back_as_written_and_subtrees_compare_by_id() {
     let tree = store.write_tree(&snapshot).unwrap();
     assert_eq!(store.read_files(tree).unwrap(), snapshot);
     assert_eq!(
-        git(
-            store.path(),
-            &["rev-parse", &format!("{tree}:native/project.csnap")]
-        )
-        .len(),
+        git(store.path(), &["rev-parse", &format!("{tree}:native/project.csnap")]).len(),
         41
     );
-    git(
-        store.path(),
-        &["fsck", "--full", "--strict", "--no-dangling"],
-    );
+    git(store.path(), &["fsck", "--full", "--strict", "--no-dangling"]);
 
     let c1 = store
         .commit(tree, None, "snapshot 1", datetime!(2025-03-01 10:00 UTC))
@@ -55,10 +48,7 @@ fn trees_read_back_as_written_and_subtrees_compare_by_id() {
         store.subtree(c2, "native").unwrap()
     );
     assert_eq!(store.subtree(c1, "missing").unwrap(), None);
-    let log = git(
-        store.path(),
-        &["log", "--format=%an <%ae> %cn %aI %s", &c2.to_string()],
-    );
+    let log = git(store.path(), &["log", "--format=%an <%ae> %cn %aI %s", &c2.to_string()]);
     assert_eq!(
         log,
         "cognigy-backup <cognigy-backup@users.noreply.github.com> cognigy-backup 2025-03-01T11:00:00Z snapshot 2\n\
@@ -70,15 +60,7 @@ fn trees_read_back_as_written_and_subtrees_compare_by_id() {
 fn invalid_paths_are_refused() {
     let temp = tempfile::tempdir().unwrap();
     let store = Store::create(temp.path()).unwrap();
-    for bad in [
-        "",
-        "/abs",
-        "a//b",
-        "a/../b",
-        ".git/config",
-        "a/.GIT/x",
-        "dir/",
-    ] {
+    for bad in ["", "/abs", "a//b", "a/../b", ".git/config", "a/.GIT/x", "dir/"] {
         let files = Files::from([(bad.to_owned(), vec![])]);
         assert!(
             matches!(store.write_tree(&files), Err(Error::InvalidPath { .. })),
@@ -86,10 +68,7 @@ fn invalid_paths_are_refused() {
         );
     }
     let clash = Files::from([("a".to_owned(), vec![]), ("a/b".to_owned(), vec![])]);
-    assert!(matches!(
-        store.write_tree(&clash),
-        Err(Error::InvalidPath { .. })
-    ));
+    assert!(matches!(store.write_tree(&clash), Err(Error::InvalidPath { .. })));
 }
 
 #[test]
@@ -109,26 +88,15 @@ fn a_re_rooted_chain_keeps_trees_messages_and_dates() {
     let before = store.chain(tip.unwrap()).unwrap();
     assert_eq!(before.len(), 4);
 
-    let next = chain::Commit::captured(
-        before[3].commit.tree,
-        "snapshot 4\n",
-        datetime!(2025-03-01 05:00 UTC),
-    );
+    let next = chain::Commit::captured(before[3].commit.tree, "snapshot 4\n", datetime!(2025-03-01 05:00 UTC));
     let steps = chain::plan(&before, Change::Append(next.clone()), 3);
     assert!(steps.iter().all(|s| matches!(s, Step::Write(_))));
     let new_tip = store.write_chain(&steps).unwrap().unwrap();
     let after = store.chain(new_tip).unwrap();
     let contents: Vec<_> = after.iter().map(|link| link.commit.clone()).collect();
+    assert_eq!(contents, [before[2].commit.clone(), before[3].commit.clone(), next]);
     assert_eq!(
-        contents,
-        [before[2].commit.clone(), before[3].commit.clone(), next]
-    );
-    assert_eq!(
-        git(
-            store.path(),
-            &["rev-list", "--max-parents=0", &new_tip.to_string()]
-        )
-        .trim(),
+        git(store.path(), &["rev-list", "--max-parents=0", &new_tip.to_string()]).trim(),
         after[0].id.to_string()
     );
 

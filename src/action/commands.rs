@@ -34,8 +34,16 @@ impl Level {
 }
 
 /// Every output the action declares, in `action.yml` order.
-pub const OUTPUT_NAMES: [&str; 8] =
-    ["changed", "snapshot-id", "commit-sha", "tiers-updated", "files-changed", "summary", "applied", "changes"];
+pub const OUTPUT_NAMES: [&str; 8] = [
+    "changed",
+    "snapshot-id",
+    "commit-sha",
+    "tiers-updated",
+    "files-changed",
+    "summary",
+    "applied",
+    "changes",
+];
 
 /// Named output values of a run, in the order they were set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,7 +52,10 @@ pub struct Outputs(Vec<(String, String)>);
 impl Outputs {
     /// Sets `name` to `value`, replacing an earlier value.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        assert!(OUTPUT_NAMES.contains(&name), "output {name:?} is not declared in action.yml");
+        assert!(
+            OUTPUT_NAMES.contains(&name),
+            "output {name:?} is not declared in action.yml"
+        );
         let value = value.into();
         match self.0.iter_mut().find(|(n, _)| n == name) {
             Some(entry) => entry.1 = value,
@@ -93,7 +104,12 @@ impl Runner {
 
     /// Prints an annotation (`::error title=...::message`).
     pub fn annotate(&self, level: Level, title: &str, message: &str) {
-        print_line(&format!("::{} title={}::{}", level.command(), escape_property(title), escape_data(message)));
+        print_line(&format!(
+            "::{} title={}::{}",
+            level.command(),
+            escape_property(title),
+            escape_data(message)
+        ));
     }
 
     /// Opens a collapsible group in the log; it closes when the guard drops.

@@ -24,8 +24,15 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] =
-        [Mode::Backup, Mode::Promote, Mode::Cleanup, Mode::Restore, Mode::Verify, Mode::Status, Mode::Setup];
+    pub const ALL: [Mode; 7] = [
+        Mode::Backup,
+        Mode::Promote,
+        Mode::Cleanup,
+        Mode::Restore,
+        Mode::Verify,
+        Mode::Status,
+        Mode::Setup,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -306,14 +313,24 @@ impl RunnerEnv {
 
 /// Validates `raw` into the configuration of its mode, or every problem found.
 pub fn validate(raw: &RawInputs, env: &RunnerEnv) -> Result<Config, Vec<InputError>> {
-    let mut v = Validator { raw, env, errors: Vec::new() };
-    let log_format = v.choice("log-format", "text", &[("text", LogFormat::Text), ("json", LogFormat::Json)]);
+    let mut v = Validator {
+        raw,
+        env,
+        errors: Vec::new(),
+    };
+    let log_format = v.choice(
+        "log-format",
+        "text",
+        &[("text", LogFormat::Text), ("json", LogFormat::Json)],
+    );
     let notify = v.notify();
     let mode = v.mode().and_then(|mode| v.mode_config(mode));
     match (log_format, notify, mode) {
-        (Some(log_format), Some(notify), Some(mode)) if v.errors.is_empty() => {
-            Ok(Config { log_format, notify, mode })
-        }
+        (Some(log_format), Some(notify), Some(mode)) if v.errors.is_empty() => Ok(Config {
+            log_format,
+            notify,
+            mode,
+        }),
         _ => Err(v.errors),
     }
 }
@@ -337,7 +354,11 @@ fn is_secret(input: &str) -> bool {
 }
 
 fn static_name(input: &str) -> &'static str {
-    INPUTS.iter().find(|spec| spec.name == input).map(|spec| spec.name).unwrap_or("unknown")
+    INPUTS
+        .iter()
+        .find(|spec| spec.name == input)
+        .map(|spec| spec.name)
+        .unwrap_or("unknown")
 }
 
 impl Validator<'_> {
@@ -346,8 +367,16 @@ impl Validator<'_> {
     }
 
     fn fail<T>(&mut self, input: &str, problem: impl Into<String>) -> Option<T> {
-        let value = if is_secret(input) { None } else { self.value(input).map(str::to_owned) };
-        self.errors.push(InputError { input: static_name(input), value, problem: problem.into() });
+        let value = if is_secret(input) {
+            None
+        } else {
+            self.value(input).map(str::to_owned)
+        };
+        self.errors.push(InputError {
+            input: static_name(input),
+            value,
+            problem: problem.into(),
+        });
         None
     }
 
@@ -379,7 +408,9 @@ impl Validator<'_> {
     }
 
     fn count(&mut self, input: &str, default: usize, max: usize) -> Option<usize> {
-        let Some(value) = self.value(input) else { return Some(default) };
+        let Some(value) = self.value(input) else {
+            return Some(default);
+        };
         match value.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => Some(n),
             _ => self.fail(input, format!("accepted: a whole number from 1 to {max}")),
@@ -422,16 +453,35 @@ impl Validator<'_> {
                     Some(false) => Some(None),
                     None => None,
                 };
-                ModeConfig::Backup { cognigy: cognigy?, export: export?, repo: repo?, keep: keep?, promote: promote? }
+                ModeConfig::Backup {
+                    cognigy: cognigy?,
+                    export: export?,
+                    repo: repo?,
+                    keep: keep?,
+                    promote: promote?,
+                }
             }
             Mode::Promote => {
                 let (repo, keep, github) = (self.repo(mode), self.keep(), self.github_api());
-                ModeConfig::Promote { repo: repo?, keep: keep?, github: github? }
+                ModeConfig::Promote {
+                    repo: repo?,
+                    keep: keep?,
+                    github: github?,
+                }
             }
             Mode::Cleanup => {
                 let (repo, keep, github) = (self.repo(mode), self.keep(), self.github_api());
-                let cognigy = if self.value("cognigy-api-key").is_some() { Some(self.cognigy(mode)?) } else { None };
-                ModeConfig::Cleanup { repo: repo?, keep: keep?, github: github?, cognigy }
+                let cognigy = if self.value("cognigy-api-key").is_some() {
+                    Some(self.cognigy(mode)?)
+                } else {
+                    None
+                };
+                ModeConfig::Cleanup {
+                    repo: repo?,
+                    keep: keep?,
+                    github: github?,
+                    cognigy,
+                }
             }
             Mode::Restore => self.restore()?,
             Mode::Verify => {
@@ -445,29 +495,47 @@ impl Validator<'_> {
                     Some(false) => Some(None),
                     None => None,
                 };
-                ModeConfig::Verify { repo: repo?, tier: tier?, live: live? }
+                ModeConfig::Verify {
+                    repo: repo?,
+                    tier: tier?,
+                    live: live?,
+                }
             }
             Mode::Status => {
                 let github = self.github_api();
-                let owner = self.value("owner").map(str::to_owned).or_else(|| self.env.github_repository_owner.clone());
+                let owner = self
+                    .value("owner")
+                    .map(str::to_owned)
+                    .or_else(|| self.env.github_repository_owner.clone());
                 let owner = match owner {
                     Some(owner) if is_github_name(&owner) => Some(owner),
                     Some(_) => self.fail("owner", "accepted: a GitHub user or organisation name"),
                     None => self.fail("owner", "is required in mode `status` (outside the runner: set it)"),
                 };
                 let repo_prefix = self.value("repo-prefix").unwrap_or("cognigy-backup-").to_owned();
-                ModeConfig::Status { github: github?, owner: owner?, repo_prefix }
+                ModeConfig::Status {
+                    github: github?,
+                    owner: owner?,
+                    repo_prefix,
+                }
             }
             Mode::Setup => {
                 let (cognigy, repo) = (self.cognigy(mode), self.repo(mode));
-                ModeConfig::Setup { cognigy: cognigy?, repo: repo? }
+                ModeConfig::Setup {
+                    cognigy: cognigy?,
+                    repo: repo?,
+                }
             }
         })
     }
 
     fn cognigy(&mut self, mode: Mode) -> Option<CognigyConfig> {
         let base_url = self
-            .required("cognigy-base-url", mode, "the Cognigy API base URL, e.g. https://api-app.cognigy.ai")
+            .required(
+                "cognigy-base-url",
+                mode,
+                "the Cognigy API base URL, e.g. https://api-app.cognigy.ai",
+            )
             .and_then(|value| self.url("cognigy-base-url", &value));
         let api_key = self
             .required("cognigy-api-key", mode, "pass the Cognigy API key from a secret")
@@ -492,7 +560,10 @@ impl Validator<'_> {
         if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
             Some(id.to_ascii_lowercase())
         } else {
-            self.fail(input, "accepted: a Cognigy id of 24 hexadecimal digits, as shown in the project's URL")
+            self.fail(
+                input,
+                "accepted: a Cognigy id of 24 hexadecimal digits, as shown in the project's URL",
+            )
         }
     }
 
@@ -504,22 +575,33 @@ impl Validator<'_> {
         if ok {
             Some(value.trim_end_matches('/').to_owned())
         } else {
-            self.fail("cognigy-api-prefix", "accepted: a URL path starting with `/`, such as /new/v2.0 or /v2.0")
+            self.fail(
+                "cognigy-api-prefix",
+                "accepted: a URL path starting with `/`, such as /new/v2.0 or /v2.0",
+            )
         }
     }
 
     fn requests_per_second(&mut self) -> Option<f64> {
-        let Some(value) = self.value("requests-per-second") else { return Some(3.0) };
+        let Some(value) = self.value("requests-per-second") else {
+            return Some(3.0);
+        };
         match value.parse::<f64>() {
             Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 1000.0 => Some(rate),
-            _ => self.fail("requests-per-second", "accepted: a number above 0 and at most 1000, such as 3 or 0.5"),
+            _ => self.fail(
+                "requests-per-second",
+                "accepted: a number above 0 and at most 1000, such as 3 or 0.5",
+            ),
         }
     }
 
     fn export(&mut self) -> Option<ExportConfig> {
         let kinds = self.resources();
         let native_snapshot = self.choice("native-snapshot", "on-change", &[("on-change", true), ("off", false)]);
-        Some(ExportConfig { kinds: kinds?, native_snapshot: native_snapshot? })
+        Some(ExportConfig {
+            kinds: kinds?,
+            native_snapshot: native_snapshot?,
+        })
     }
 
     fn resources(&mut self) -> Option<Vec<&'static str>> {
@@ -532,27 +614,50 @@ impl Validator<'_> {
         if asked.is_empty() {
             return self.fail("resources", accepted);
         }
-        let unknown: Vec<&str> =
-            asked.iter().copied().filter(|kind| !RESOURCE_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind))).collect();
+        let unknown: Vec<&str> = asked
+            .iter()
+            .copied()
+            .filter(|kind| !RESOURCE_KINDS.iter().any(|k| k.eq_ignore_ascii_case(kind)))
+            .collect();
         if !unknown.is_empty() {
             return self.fail("resources", format!("unknown kind {}; {accepted}", unknown.join(", ")));
         }
-        Some(RESOURCE_KINDS.iter().copied().filter(|k| asked.iter().any(|a| a.eq_ignore_ascii_case(k))).collect())
+        Some(
+            RESOURCE_KINDS
+                .iter()
+                .copied()
+                .filter(|k| asked.iter().any(|a| a.eq_ignore_ascii_case(k)))
+                .collect(),
+        )
     }
 
     fn repo(&mut self, mode: Mode) -> Option<RepoConfig> {
-        let repository = match self.value("repository").map(str::to_owned).or_else(|| self.env.github_repository.clone()) {
+        let repository = match self
+            .value("repository")
+            .map(str::to_owned)
+            .or_else(|| self.env.github_repository.clone())
+        {
             Some(repo) if is_repository(&repo) => Some(Some(repo)),
-            Some(_) => self.fail("repository", "accepted: owner/name, such as acme/cognigy-backup-support-bot"),
+            Some(_) => self.fail(
+                "repository",
+                "accepted: owner/name, such as acme/cognigy-backup-support-bot",
+            ),
             None => Some(None),
         };
         let remote = match (self.value("remote-url"), &repository) {
             (Some(url), _) => self.remote_url(url.to_owned()),
             (None, Some(Some(repo))) => {
-                let server = self.env.github_server_url.clone().unwrap_or_else(|| "https://github.com".to_owned());
+                let server = self
+                    .env
+                    .github_server_url
+                    .clone()
+                    .unwrap_or_else(|| "https://github.com".to_owned());
                 match Url::parse(&format!("{}/{repo}.git", server.trim_end_matches('/'))) {
                     Ok(url) => Some(RemoteLocation::Http(url)),
-                    Err(_) => self.fail("remote-url", format!("GITHUB_SERVER_URL {server:?} gives no valid remote URL; set remote-url")),
+                    Err(_) => self.fail(
+                        "remote-url",
+                        format!("GITHUB_SERVER_URL {server:?} gives no valid remote URL; set remote-url"),
+                    ),
                 }
             }
             (None, Some(None)) => self.fail(
@@ -561,9 +666,15 @@ impl Validator<'_> {
             ),
             (None, None) => None,
         };
-        let token = self.value("github-token").map(str::to_owned).or_else(|| self.env.github_token.clone());
+        let token = self
+            .value("github-token")
+            .map(str::to_owned)
+            .or_else(|| self.env.github_token.clone());
         if token.is_none() && matches!(remote, Some(RemoteLocation::Http(ref url)) if url.username().is_empty()) {
-            self.fail::<()>("github-token", format!("is required in mode `{mode}` to push to an http(s) remote"));
+            self.fail::<()>(
+                "github-token",
+                format!("is required in mode `{mode}` to push to an http(s) remote"),
+            );
         }
         let branch_prefix = self.branch_prefix();
         Some(RepoConfig {
@@ -578,7 +689,9 @@ impl Validator<'_> {
         let accepted = "accepted: an https:// or http:// URL, or a local path to a git repository";
         if value.contains("://") {
             match Url::parse(&value) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Some(RemoteLocation::Http(url)),
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                    Some(RemoteLocation::Http(url))
+                }
                 Ok(url) if url.scheme() == "file" => match url.to_file_path() {
                     Ok(path) => Some(RemoteLocation::Path(path)),
                     Err(()) => self.fail("remote-url", accepted),
@@ -600,11 +713,16 @@ impl Validator<'_> {
             && !prefix.contains("//")
             && !prefix.contains("@{")
             && !prefix.chars().any(|c| c.is_control() || " ~^:?*[\\".contains(c))
-            && !prefix.split('/').any(|part| part.starts_with('.') || part.ends_with(".lock"));
+            && !prefix
+                .split('/')
+                .any(|part| part.starts_with('.') || part.ends_with(".lock"));
         if valid && prefix != "main" {
             Some(prefix)
         } else {
-            self.fail("branch-prefix", "accepted: a git branch name prefix such as snapshot/ or backup- (no spaces, `..`, `~^:?*[\\`)")
+            self.fail(
+                "branch-prefix",
+                "accepted: a git branch name prefix such as snapshot/ or backup- (no spaces, `..`, `~^:?*[\\`)",
+            )
         }
     }
 
@@ -613,7 +731,12 @@ impl Validator<'_> {
         let daily = self.count("keep-daily", 7, 10_000);
         let weekly = self.count("keep-weekly", 4, 10_000);
         let monthly = self.count("keep-monthly", 12, 10_000);
-        Some(Keep { hourly: hourly?, daily: daily?, weekly: weekly?, monthly: monthly? })
+        Some(Keep {
+            hourly: hourly?,
+            daily: daily?,
+            weekly: weekly?,
+            monthly: monthly?,
+        })
     }
 
     fn github_api(&mut self) -> Option<GithubApi> {
@@ -623,15 +746,26 @@ impl Validator<'_> {
             .or_else(|| self.env.github_api_url.clone())
             .unwrap_or_else(|| "https://api.github.com".to_owned());
         let url = self.url("github-api-url", &value)?;
-        let token = self.value("github-token").map(str::to_owned).or_else(|| self.env.github_token.clone());
-        Some(GithubApi { url, token: token.map(Secret::new) })
+        let token = self
+            .value("github-token")
+            .map(str::to_owned)
+            .or_else(|| self.env.github_token.clone());
+        Some(GithubApi {
+            url,
+            token: token.map(Secret::new),
+        })
     }
 
     fn tier(&mut self) -> Option<Option<Tier>> {
         if self.value("tier").is_none() {
             return Some(None);
         }
-        let tiers = [("hourly", Tier::Hourly), ("daily", Tier::Daily), ("weekly", Tier::Weekly), ("monthly", Tier::Monthly)];
+        let tiers = [
+            ("hourly", Tier::Hourly),
+            ("daily", Tier::Daily),
+            ("weekly", Tier::Weekly),
+            ("monthly", Tier::Monthly),
+        ];
         self.choice("tier", "", &tiers).map(Some)
     }
 
@@ -645,7 +779,11 @@ impl Validator<'_> {
         let method = self.choice(
             "restore-method",
             "auto",
-            &[("native", RestoreMethod::Native), ("update", RestoreMethod::Update), ("auto", RestoreMethod::Auto)],
+            &[
+                ("native", RestoreMethod::Native),
+                ("update", RestoreMethod::Update),
+                ("auto", RestoreMethod::Auto),
+            ],
         );
         let target = match self.value("target-project-id").map(str::to_owned) {
             Some(id) => self.object_id("target-project-id", id).map(Some),
@@ -693,15 +831,26 @@ impl Validator<'_> {
                 Ok(parsed) if matches!(parsed.scheme(), "https" | "http") && parsed.host().is_some() => {
                     Some(Some(Secret::new(url)))
                 }
-                _ => self.fail("webhook-url", "accepted: the https:// URL of a Slack- or Discord-compatible incoming webhook"),
+                _ => self.fail(
+                    "webhook-url",
+                    "accepted: the https:// URL of a Slack- or Discord-compatible incoming webhook",
+                ),
             },
         };
         let on = self.choice(
             "notify-on",
             "failure",
-            &[("failure", NotifyOn::Failure), ("change", NotifyOn::Change), ("always", NotifyOn::Always), ("never", NotifyOn::Never)],
+            &[
+                ("failure", NotifyOn::Failure),
+                ("change", NotifyOn::Change),
+                ("always", NotifyOn::Always),
+                ("never", NotifyOn::Never),
+            ],
         );
-        Some(Notify { webhook: webhook?, on: on? })
+        Some(Notify {
+            webhook: webhook?,
+            on: on?,
+        })
     }
 }
 
@@ -719,7 +868,8 @@ pub fn parse_snapshot_selector(value: &str) -> Option<SnapshotSelector> {
     }
     if let Some(month) = value.strip_prefix("monthly-") {
         let b = month.as_bytes();
-        let well_formed = b.len() == 7 && b[4] == b'-' && month.chars().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+        let well_formed =
+            b.len() == 7 && b[4] == b'-' && month.chars().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
         if well_formed && matches!(month[5..].parse::<u8>(), Ok(1..=12)) {
             return Some(SnapshotSelector::MonthlyTag(value.to_owned()));
         }
@@ -730,10 +880,7 @@ pub fn parse_snapshot_selector(value: &str) -> Option<SnapshotSelector> {
 /// A snapshot id: the capture time in UTC, `YYYYMMDDTHHMMSSZ`.
 pub fn is_snapshot_id(value: &str) -> bool {
     let b = value.as_bytes();
-    b.len() == 16
-        && b[8] == b'T'
-        && b[15] == b'Z'
-        && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
+    b.len() == 16 && b[8] == b'T' && b[15] == b'Z' && b[..8].iter().chain(&b[9..15]).all(u8::is_ascii_digit)
 }
 
 fn is_github_name(name: &str) -> bool {

@@ -145,8 +145,9 @@ impl RawInputs {
 
     /// Reads the inputs from `(name, value)` pairs shaped like the process environment.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ReadError> {
-        let mut raw: RawInputs =
-            envy::prefixed("INPUT_").from_iter(vars).map_err(|e| ReadError(e.to_string()))?;
+        let mut raw: RawInputs = envy::prefixed("INPUT_")
+            .from_iter(vars)
+            .map_err(|e| ReadError(e.to_string()))?;
         raw.normalise();
         for spec in INPUTS.iter().filter(|spec| spec.secret) {
             if let Some(value) = raw.get(spec.name) {
@@ -185,10 +186,17 @@ mod tests {
 
     #[test]
     fn every_input_is_readable_through_its_variable() {
-        let vars = INPUTS.iter().map(|spec| (spec.env_var(), format!("value of {}", spec.name)));
+        let vars = INPUTS
+            .iter()
+            .map(|spec| (spec.env_var(), format!("value of {}", spec.name)));
         let raw = RawInputs::from_vars(vars).unwrap();
         for spec in INPUTS {
-            assert_eq!(raw.get(spec.name), Some(format!("value of {}", spec.name).as_str()), "{}", spec.name);
+            assert_eq!(
+                raw.get(spec.name),
+                Some(format!("value of {}", spec.name).as_str()),
+                "{}",
+                spec.name
+            );
         }
     }
 }

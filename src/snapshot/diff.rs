@@ -72,11 +72,7 @@ pub fn diff(old: &Files, new: &Files) -> Changes {
             _ => {}
         }
     }
-    for list in [
-        &mut changes.added,
-        &mut changes.removed,
-        &mut changes.modified,
-    ] {
+    for list in [&mut changes.added, &mut changes.removed, &mut changes.modified] {
         list.sort();
     }
     let paths: BTreeSet<&String> = old
@@ -84,10 +80,7 @@ pub fn diff(old: &Files, new: &Files) -> Changes {
         .chain(new.keys())
         .filter(|p| p.starts_with(PROJECT_DIR))
         .collect();
-    changes.files_changed = paths
-        .into_iter()
-        .filter(|p| old.get(*p) != new.get(*p))
-        .count();
+    changes.files_changed = paths.into_iter().filter(|p| old.get(*p) != new.get(*p)).count();
     changes
 }
 
@@ -104,11 +97,7 @@ fn items(files: &Files) -> BTreeMap<(&str, &str), Item<'_>> {
             None => ((PROJECT_KIND, rest), rest, ""),
             Some((kind, rest)) => {
                 let (folder, inner) = rest.split_once('/').unwrap_or((rest, ""));
-                (
-                    (kind, names::split_resource_folder(folder).1),
-                    folder,
-                    inner,
-                )
+                ((kind, names::split_resource_folder(folder).1), folder, inner)
             }
         };
         let item = items.entry(key).or_insert_with(|| Item {
@@ -142,10 +131,7 @@ fn name(key: &(&str, &str), item: &Item<'_>) -> String {
 impl Changes {
     /// Whether nothing under `project/` changed.
     pub fn is_empty(&self) -> bool {
-        self.files_changed == 0
-            && self.added.is_empty()
-            && self.removed.is_empty()
-            && self.modified.is_empty()
+        self.files_changed == 0 && self.added.is_empty() && self.removed.is_empty() && self.modified.is_empty()
     }
 
     /// One line: `2 added, 1 removed, 3 modified; 12 files changed`.
@@ -153,11 +139,7 @@ impl Changes {
         if self.is_empty() {
             return "no resource changed".to_owned();
         }
-        let files = if self.files_changed == 1 {
-            "file"
-        } else {
-            "files"
-        };
+        let files = if self.files_changed == 1 { "file" } else { "files" };
         format!(
             "{} added, {} removed, {} modified; {} {files} changed",
             self.added.len(),
@@ -309,10 +291,7 @@ mod tests {
         ("project/locales.json", "[]"),
         ("project/flows/Main--f1/flow.json", "{\"name\": \"Main\"}"),
         ("project/flows/Main--f1/en/chart.json", "{}"),
-        (
-            "project/lexicons/Cities--x1/lexicon.json",
-            "{\"name\": \"Cities\"}",
-        ),
+        ("project/lexicons/Cities--x1/lexicon.json", "{\"name\": \"Cities\"}"),
         ("project/lexicons/Cities--x1/keyphrases.csv", "Paris"),
     ];
 
@@ -331,10 +310,7 @@ mod tests {
             ("nothing", &[], vec![], vec![], vec![], 0),
             (
                 "manifest and native only",
-                &[
-                    (manifest::PATH, Some("{}")),
-                    ("native/project.csnap", Some("two")),
-                ],
+                &[(manifest::PATH, Some("{}")), ("native/project.csnap", Some("two"))],
                 vec![],
                 vec![],
                 vec![],
@@ -342,10 +318,7 @@ mod tests {
             ),
             (
                 "a chart in one locale",
-                &[(
-                    "project/flows/Main--f1/en/chart.json",
-                    Some("{\"nodes\": []}"),
-                )],
+                &[("project/flows/Main--f1/en/chart.json", Some("{\"nodes\": []}"))],
                 vec![],
                 vec![],
                 vec![change("flows", "Main", None)],
@@ -378,10 +351,7 @@ mod tests {
                     ),
                     ("project/llms/No_json--m1/notes.txt", Some("x")),
                 ],
-                vec![
-                    change("endpoints", "Web/chat", None),
-                    change("llms", "No_json", None),
-                ],
+                vec![change("endpoints", "Web/chat", None), change("llms", "No_json", None)],
                 vec![change("lexicons", "Cities", None)],
                 vec![],
                 4,
@@ -391,10 +361,7 @@ mod tests {
                 &[
                     ("project/flows/Main--f1/flow.json", None),
                     ("project/flows/Main--f1/en/chart.json", None),
-                    (
-                        "project/flows/Start--f1/flow.json",
-                        Some("{\"name\": \"Start\"}"),
-                    ),
+                    ("project/flows/Start--f1/flow.json", Some("{\"name\": \"Start\"}")),
                     ("project/flows/Start--f1/en/chart.json", Some("{}")),
                 ],
                 vec![],
@@ -446,10 +413,7 @@ mod tests {
     #[test]
     fn the_commit_message_and_the_summary_list_changes_by_kind() {
         let changes = Changes {
-            added: vec![
-                change("flows", "Main", None),
-                change("flows", "Support", None),
-            ],
+            added: vec![change("flows", "Main", None), change("flows", "Support", None)],
             removed: vec![change("endpoints", "Old *Web* <chat>", None)],
             modified: vec![
                 change("flows", "Start", Some("Begin")),
@@ -497,10 +461,7 @@ mod tests {
             )
         );
         let nothing = Changes::default();
-        assert_eq!(
-            nothing.commit_message("X"),
-            "snapshot X\n\nno resource changed\n"
-        );
+        assert_eq!(nothing.commit_message("X"), "snapshot X\n\nno resource changed\n");
         assert_eq!(nothing.markdown(), "### Changes\n\nNo resource changed\n");
     }
 
@@ -517,10 +478,7 @@ mod tests {
             ..Changes::default()
         };
         let message = changes.commit_message("X");
-        assert!(
-            message.contains("flow 0048, flow 0049 and 950 more\n"),
-            "{message}"
-        );
+        assert!(message.contains("flow 0048, flow 0049 and 950 more\n"), "{message}");
         assert!(!message.contains("flow 0050"));
         assert!(message.contains(&format!("  lexicons (1): evil name {}…\n", "x".repeat(70))));
         assert!(message.len() < 5_000, "{} bytes", message.len());

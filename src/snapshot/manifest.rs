@@ -48,9 +48,7 @@ pub enum ManifestError {
         "{PATH} is not a cognigy-backup manifest ({0}): the snapshot is damaged or was not written by cognigy-backup; choose another snapshot"
     )]
     Json(#[from] serde_json::Error),
-    #[error(
-        "{PATH} has capturedAt {0:?}, not an RFC 3339 time: the snapshot is damaged; choose another snapshot"
-    )]
+    #[error("{PATH} has capturedAt {0:?}, not an RFC 3339 time: the snapshot is damaged; choose another snapshot")]
     CapturedAt(String),
     #[error(
         "{PATH} has format {0}, written by a newer cognigy-backup (this one reads format {FORMAT}): use a newer version of the action"
@@ -69,9 +67,7 @@ pub enum Problem {
     Missing(String),
     #[error("{0} is in the snapshot but not listed in {PATH}")]
     Extra(String),
-    #[error(
-        "{path} has sha256 {actual}, but {PATH} lists {expected}: the file was changed after the backup"
-    )]
+    #[error("{path} has sha256 {actual}, but {PATH} lists {expected}: the file was changed after the backup")]
     Digest {
         path: String,
         expected: String,
@@ -166,9 +162,7 @@ pub fn public_url(url: &str) -> String {
         return url.to_owned();
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     format!("{scheme}://{host}{path}")
 }
 
@@ -260,15 +254,11 @@ mod tests {
             (
                 "changed",
                 |f| {
-                    f.insert(
-                        "project/project.json".into(),
-                        b"{\"changed\":true}".to_vec(),
-                    );
+                    f.insert("project/project.json".into(), b"{\"changed\":true}".to_vec());
                 },
                 vec![Problem::Digest {
                     path: "project/project.json".into(),
-                    expected: "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356"
-                        .into(),
+                    expected: "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356".into(),
                     actual: changed.clone(),
                 }],
             ),
@@ -318,10 +308,7 @@ mod tests {
                 "https://api.example.com:8443/base/",
                 "https://api.example.com:8443/base/",
             ),
-            (
-                "https://user:s3cret@api.example.com/x",
-                "https://api.example.com/x",
-            ),
+            ("https://user:s3cret@api.example.com/x", "https://api.example.com/x"),
             ("https://a@b@api.example.com", "https://api.example.com"),
             (
                 "https://api.example.com/x?api_key=s3cret#frag",

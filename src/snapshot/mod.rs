@@ -143,8 +143,7 @@ pub fn build(mut meta: Meta, export: Export) -> Snapshot {
     for (name, content) in project {
         files.insert(format!("{PROJECT_DIR}{name}"), content.into_bytes());
     }
-    let mut counts: BTreeMap<String, usize> =
-        kinds.iter().map(|kind| (kind.to_string(), 0)).collect();
+    let mut counts: BTreeMap<String, usize> = kinds.iter().map(|kind| (kind.to_string(), 0)).collect();
     let mut folders: BTreeMap<&str, names::Unique> = BTreeMap::new();
     for resource in resources {
         *counts.entry(resource.kind.to_owned()).or_default() += 1;
@@ -164,15 +163,8 @@ pub fn build(mut meta: Meta, export: Export) -> Snapshot {
     if let Some(native) = native {
         files.insert(NATIVE_PATH.to_owned(), native);
     }
-    files.insert(
-        manifest::PATH.to_owned(),
-        manifest::render(&meta, &counts, &files),
-    );
-    Snapshot {
-        files,
-        meta,
-        counts,
-    }
+    files.insert(manifest::PATH.to_owned(), manifest::render(&meta, &counts, &files));
+    Snapshot { files, meta, counts }
 }
 
 /// The id of a snapshot captured at `captured_at`: `YYYYMMDDTHHMMSSZ` in UTC (`20261122T003105Z`).
@@ -210,11 +202,7 @@ mod tests {
     }
 
     fn file(locale: Option<Locale>, name: &'static str, content: Content) -> ResourceFile {
-        ResourceFile {
-            locale,
-            name,
-            content,
-        }
+        ResourceFile { locale, name, content }
     }
 
     fn resource(kind: &'static str, id: &str, name: &str, files: Vec<ResourceFile>) -> Resource {
@@ -230,10 +218,7 @@ mod tests {
         Export {
             kinds: vec!["flows", "lexicons", "endpoints", "llms"],
             project: vec![
-                (
-                    "project.json",
-                    Content::Json(json!({"name": "Bot", "b": 1, "a": 2})),
-                ),
+                ("project.json", Content::Json(json!({"name": "Bot", "b": 1, "a": 2}))),
                 ("locales.json", Content::Json(json!([{"name": "en"}]))),
             ],
             resources: vec![
@@ -242,26 +227,14 @@ mod tests {
                     "f-1",
                     "Main/Start",
                     vec![
-                        file(
-                            None,
-                            "flow.json",
-                            Content::Json(json!({"name": "Main/Start"})),
-                        ),
+                        file(None, "flow.json", Content::Json(json!({"name": "Main/Start"}))),
                         file(
                             locale("l-en", "en-US"),
                             "chart.json",
                             Content::Json(json!({"nodes": []})),
                         ),
-                        file(
-                            locale("l-fr", "fr/CA Québec"),
-                            "chart.json",
-                            Content::Json(json!({})),
-                        ),
-                        file(
-                            locale("l-fr", "fr/CA Québec"),
-                            "intents.json",
-                            Content::Json(json!([])),
-                        ),
+                        file(locale("l-fr", "fr/CA Québec"), "chart.json", Content::Json(json!({}))),
+                        file(locale("l-fr", "fr/CA Québec"), "intents.json", Content::Json(json!([]))),
                     ],
                 ),
                 resource(
@@ -269,11 +242,7 @@ mod tests {
                     "x-1",
                     "Cities",
                     vec![
-                        file(
-                            None,
-                            "lexicon.json",
-                            Content::Json(json!({"name": "Cities"})),
-                        ),
+                        file(None, "lexicon.json", Content::Json(json!({"name": "Cities"}))),
                         file(None, "keyphrases.csv", Content::Text("Paris;city\n".into())),
                     ],
                 ),
@@ -282,11 +251,7 @@ mod tests {
                     "e-1",
                     "Webchat",
                     vec![
-                        file(
-                            None,
-                            "endpoint.json",
-                            Content::Json(json!({"name": "Webchat"})),
-                        ),
+                        file(None, "endpoint.json", Content::Json(json!({"name": "Webchat"}))),
                         file(None, "transformer.ts", Content::Text("export {};".into())),
                     ],
                 ),
@@ -329,18 +294,9 @@ mod tests {
             file("project/project.json"),
             "{\n  \"a\": 2,\n  \"b\": 1,\n  \"name\": \"Bot\"\n}\n"
         );
-        assert_eq!(
-            file("project/lexicons/Cities--x-1/keyphrases.csv"),
-            "Paris;city\n"
-        );
-        assert_eq!(
-            file("project/endpoints/Webchat--e-1/transformer.ts"),
-            "export {};"
-        );
-        assert_eq!(
-            snapshot.files["project/endpoints/Webchat--e-2/endpoint.json"],
-            [7]
-        );
+        assert_eq!(file("project/lexicons/Cities--x-1/keyphrases.csv"), "Paris;city\n");
+        assert_eq!(file("project/endpoints/Webchat--e-1/transformer.ts"), "export {};");
+        assert_eq!(snapshot.files["project/endpoints/Webchat--e-2/endpoint.json"], [7]);
         assert_eq!(snapshot.files[NATIVE_PATH], b"csnap");
         assert!(manifest::verify(&snapshot.files).is_empty());
     }
@@ -348,15 +304,12 @@ mod tests {
     #[test]
     fn counts_include_exported_kinds_without_resources() {
         let snapshot = build(meta(), export());
-        let expected: BTreeMap<String, usize> =
-            [("endpoints", 2), ("flows", 1), ("lexicons", 1), ("llms", 0)]
-                .map(|(k, n)| (k.to_owned(), n))
-                .into();
+        let expected: BTreeMap<String, usize> = [("endpoints", 2), ("flows", 1), ("lexicons", 1), ("llms", 0)]
+            .map(|(k, n)| (k.to_owned(), n))
+            .into();
         assert_eq!(snapshot.counts, expected);
         assert_eq!(
-            manifest::parse(&snapshot.files[manifest::PATH])
-                .unwrap()
-                .counts,
+            manifest::parse(&snapshot.files[manifest::PATH]).unwrap().counts,
             expected
         );
     }
@@ -392,10 +345,7 @@ mod tests {
     fn snapshot_ids_are_utc_seconds() {
         let cases = [
             (datetime!(2026-11-22 00:31:05 UTC), "20261122T003105Z"),
-            (
-                datetime!(2026-11-22 01:31:05.999 +01:00),
-                "20261122T003105Z",
-            ),
+            (datetime!(2026-11-22 01:31:05.999 +01:00), "20261122T003105Z"),
             (datetime!(2027-01-01 00:30:00 +02:00), "20261231T223000Z"),
         ];
         for (at, expected) in cases {
@@ -437,11 +387,7 @@ mod tests {
                     ..Export::default()
                 },
             );
-            assert_eq!(
-                snapshot.files.len(),
-                expected_files,
-                "files overwrote each other"
-            );
+            assert_eq!(snapshot.files.len(), expected_files, "files overwrote each other");
             let mut folders = HashSet::new();
             for path in snapshot.files.keys().filter(|p| *p != manifest::PATH) {
                 let segments: Vec<&str> = path.split('/').collect();

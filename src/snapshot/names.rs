@@ -46,10 +46,7 @@ pub fn safe(name: &str) -> String {
         out.insert(0, REPLACEMENT);
     }
     if out.len() > MAX_BYTES {
-        let end = (0..=MAX_BYTES)
-            .rev()
-            .find(|&i| out.is_char_boundary(i))
-            .unwrap_or(0);
+        let end = (0..=MAX_BYTES).rev().find(|&i| out.is_char_boundary(i)).unwrap_or(0);
         out.truncate(end);
     }
     out.truncate(out.trim_end_matches(['.', ' ']).len());
@@ -62,11 +59,7 @@ pub fn safe(name: &str) -> String {
 /// Whether Windows (or git on NTFS) refuses `name` whatever the folder: a device name or `git~1`,
 /// alone or before an extension, in any case, trailing spaces ignored.
 fn is_reserved(name: &str) -> bool {
-    let stem = name
-        .split('.')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches(' ');
+    let stem = name.split('.').next().unwrap_or_default().trim_end_matches(' ');
     let upper = stem.to_uppercase();
     match upper.as_str() {
         "CON" | "PRN" | "AUX" | "NUL" | "GIT~1" => true,
@@ -151,33 +144,26 @@ pub(crate) mod tests {
 
     /// Characters that make names hostile, mixed with ordinary ones.
     const HOSTILE: &[&str] = &[
-        ".", ".", "/", "\\", " ", "\0", "\n", "\r", "\t", "\u{7f}", "\u{85}", ":", "*", "?", "\"",
-        "<", ">", "|", "-", "--", "~", "a", "B", "CON", "nul", "com1", "LPT²", "git~1", "é",
-        "e\u{301}", "語", "😀", "\u{202e}", "\u{200d}", "\u{feff}", "..", "../", "/..", "\\..\\",
+        ".", ".", "/", "\\", " ", "\0", "\n", "\r", "\t", "\u{7f}", "\u{85}", ":", "*", "?", "\"", "<", ">", "|", "-",
+        "--", "~", "a", "B", "CON", "nul", "com1", "LPT²", "git~1", "é", "e\u{301}", "語", "😀", "\u{202e}",
+        "\u{200d}", "\u{feff}", "..", "../", "/..", "\\..\\",
     ];
 
     /// A random hostile string of 0 to 120 pieces.
     pub(crate) fn hostile(rng: &mut fastrand::Rng) -> String {
         let len = rng.usize(0..120);
-        (0..len)
-            .map(|_| HOSTILE[rng.usize(..HOSTILE.len())])
-            .collect()
+        (0..len).map(|_| HOSTILE[rng.usize(..HOSTILE.len())]).collect()
     }
 
     /// Everything a safe segment must be.
     pub(crate) fn assert_safe_segment(segment: &str, max: usize, input: &str) {
         let why = format!("{segment:?} (from {input:?})");
-        assert!(
-            !segment.is_empty() && segment != "." && segment != "..",
-            "{why}"
-        );
+        assert!(!segment.is_empty() && segment != "." && segment != "..", "{why}");
         assert!(segment.len() <= max, "{why} is {} bytes", segment.len());
         assert!(!segment.starts_with('.'), "{why}");
         assert!(!segment.ends_with(['.', ' ']), "{why}");
         assert!(
-            !segment
-                .chars()
-                .any(|c| c.is_control() || FORBIDDEN.contains(&c)),
+            !segment.chars().any(|c| c.is_control() || FORBIDDEN.contains(&c)),
             "{why}"
         );
         assert!(!is_reserved(segment), "{why}");
@@ -262,19 +248,12 @@ pub(crate) mod tests {
             assert_eq!(resource_folder(name, id), *folder);
             assert_eq!(split_resource_folder(folder), *split);
         }
-        assert_eq!(
-            split_resource_folder("no-suffix"),
-            ("no-suffix", "no-suffix")
-        );
+        assert_eq!(split_resource_folder("no-suffix"), ("no-suffix", "no-suffix"));
     }
 
     #[test]
     fn locale_folders_take_the_id_suffix_only_where_names_collide() {
-        type Case<'a> = (
-            &'a [(&'a str, &'a str)],
-            &'a [&'a str],
-            &'a [(&'a str, &'a str)],
-        );
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a [(&'a str, &'a str)]);
         let cases: &[Case] = &[
             // (locales as (id, name), sibling files, expected (id, folder))
             (
@@ -295,11 +274,7 @@ pub(crate) mod tests {
                 &[("l1", "EN--l1"), ("l2", "en--l2"), ("l3", "de")],
             ),
             // a locale named like a file next to it
-            (
-                &[("l1", "Flow.json")],
-                &["flow.json"],
-                &[("l1", "Flow.json--l1")],
-            ),
+            (&[("l1", "Flow.json")], &["flow.json"], &[("l1", "Flow.json--l1")]),
             // the same locale seen in many resources is one locale
             (&[("l1", "en"), ("l1", "en")], &[], &[("l1", "en")]),
             // hostile ids are made safe, and ids that collide once safe are numbered
@@ -332,12 +307,7 @@ pub(crate) mod tests {
                 .map(|_| (hostile(&mut rng), hostile(&mut rng)))
                 .collect();
             let siblings = ["flow.json", "chart.json"];
-            let folders = locale_folders(
-                locales
-                    .iter()
-                    .map(|(id, name)| (id.as_str(), name.as_str())),
-                siblings,
-            );
+            let folders = locale_folders(locales.iter().map(|(id, name)| (id.as_str(), name.as_str())), siblings);
             let distinct_ids: BTreeSet<&str> = locales.iter().map(|(id, _)| id.as_str()).collect();
             assert_eq!(folders.len(), distinct_ids.len());
             let mut seen: HashSet<String> = siblings.iter().map(|s| s.to_lowercase()).collect();

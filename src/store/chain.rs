@@ -142,13 +142,7 @@ mod tests {
         use Change::*;
         let cases: &[(&str, &[u8], Change, usize, &str)] = &[
             ("append to empty", &[], Append(commit(1)), 3, "w1"),
-            (
-                "append below the limit",
-                &[1, 2],
-                Append(commit(3)),
-                3,
-                "k1 k2 w3",
-            ),
+            ("append below the limit", &[1, 2], Append(commit(3)), 3, "k1 k2 w3"),
             (
                 "append at the limit re-roots",
                 &[1, 2, 3],
@@ -158,27 +152,9 @@ mod tests {
             ),
             ("append with keep 1", &[1], Append(commit(2)), 1, "w2"),
             ("keep 0 counts as 1", &[1], Append(commit(2)), 0, "w2"),
-            (
-                "replace the tip",
-                &[1, 2],
-                ReplaceTip(commit(3)),
-                3,
-                "k1 w3",
-            ),
-            (
-                "replace the only commit",
-                &[1],
-                ReplaceTip(commit(2)),
-                3,
-                "w2",
-            ),
-            (
-                "replace on empty appends",
-                &[],
-                ReplaceTip(commit(1)),
-                3,
-                "w1",
-            ),
+            ("replace the tip", &[1, 2], ReplaceTip(commit(3)), 3, "k1 w3"),
+            ("replace the only commit", &[1], ReplaceTip(commit(2)), 3, "w2"),
+            ("replace on empty appends", &[], ReplaceTip(commit(1)), 3, "w1"),
             (
                 "replace over the limit re-roots",
                 &[1, 2, 3, 4],
@@ -187,13 +163,7 @@ mod tests {
                 "w3 w5",
             ),
             ("retain within the limit", &[1, 2], Retain, 2, "k1 k2"),
-            (
-                "retain shrinks to the newest",
-                &[1, 2, 3, 4],
-                Retain,
-                2,
-                "w3 w4",
-            ),
+            ("retain shrinks to the newest", &[1, 2, 3, 4], Retain, 2, "w3 w4"),
             ("retain on empty", &[], Retain, 2, ""),
         ];
         for (name, existing, change, keep, expected) in cases {
@@ -216,13 +186,7 @@ mod tests {
     fn unchanged_only_when_every_commit_is_kept() {
         let existing = chain(&[1, 2]);
         assert!(is_unchanged(&plan(&existing, Change::Retain, 5), &existing));
-        assert!(!is_unchanged(
-            &plan(&existing, Change::Retain, 1),
-            &existing
-        ));
-        assert!(!is_unchanged(
-            &plan(&existing, Change::Append(commit(3)), 5),
-            &existing
-        ));
+        assert!(!is_unchanged(&plan(&existing, Change::Retain, 1), &existing));
+        assert!(!is_unchanged(&plan(&existing, Change::Append(commit(3)), 5), &existing));
     }
 }

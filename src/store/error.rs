@@ -22,15 +22,11 @@ pub enum Error {
     LeaseRefused { remote: String, refs: Vec<String> },
 
     /// The server refused the push for another reason than a lease.
-    #[error(
-        "{remote} refused the push: {reasons}; check branch protection rules and repository rules for these refs"
-    )]
+    #[error("{remote} refused the push: {reasons}; check branch protection rules and repository rules for these refs")]
     Rejected { remote: String, reasons: String },
 
     /// Talking to the remote failed (network, protocol, a dropped connection).
-    #[error(
-        "could not {action} {remote}: {detail}; check remote-url and the network, then run again"
-    )]
+    #[error("could not {action} {remote}: {detail}; check remote-url and the network, then run again")]
     Remote {
         action: &'static str,
         remote: String,
@@ -43,10 +39,7 @@ pub enum Error {
 
     /// The local scratch repository failed.
     #[error("the local snapshot repository could not {action}: {detail}")]
-    Local {
-        action: &'static str,
-        detail: String,
-    },
+    Local { action: &'static str, detail: String },
 }
 
 impl Error {

@@ -40,10 +40,7 @@ impl RefSelection {
         let glob = |full: String| format!("+{full}*:{full}*");
         let one = |full: String| format!("+{full}:{full}");
         std::iter::once(glob(format!("refs/heads/{}", self.branch_prefix)))
-            .chain(std::iter::once(glob(format!(
-                "refs/tags/{}",
-                self.tag_prefix
-            ))))
+            .chain(std::iter::once(glob(format!("refs/tags/{}", self.tag_prefix))))
             .chain(self.branches.iter().map(|b| one(format!("refs/heads/{b}"))))
             .collect()
     }
@@ -68,12 +65,7 @@ impl Store {
         let repo = self.repo();
         let gix_remote = repo
             .remote_at_without_url_rewrite(remote.url())
-            .and_then(|r| {
-                r.with_refspecs(
-                    selection.refspecs().iter().map(String::as_str),
-                    Direction::Fetch,
-                )
-            })
+            .and_then(|r| r.with_refspecs(selection.refspecs().iter().map(String::as_str), Direction::Fetch))
             .map_err(failed)?
             .with_fetch_tags(Tags::None);
         let mut connection = gix_remote.connect(Direction::Fetch).map_err(failed)?;
@@ -90,12 +82,7 @@ impl Store {
                 .ref_map()
                 .mappings
                 .iter()
-                .filter_map(|m| {
-                    Some((
-                        m.remote.as_name()?.to_string(),
-                        m.remote.as_id()?.to_owned(),
-                    ))
-                })
+                .filter_map(|m| Some((m.remote.as_name()?.to_string(), m.remote.as_id()?.to_owned())))
                 .collect(),
         );
         // None of the selected refs exist yet (a new repository): there is nothing to receive.

@@ -16,8 +16,7 @@ impl Store {
         for reference in platform.all().map_err(failed)? {
             let reference = reference.map_err(|err| Error::local("list its refs", err))?;
             if let Some(id) = reference.target().try_id() {
-                refs.0
-                    .insert(reference.name().as_bstr().to_string(), id.to_owned());
+                refs.0.insert(reference.name().as_bstr().to_string(), id.to_owned());
             }
         }
         Ok(refs)
@@ -47,11 +46,9 @@ impl Store {
                         log: RefLog::AndReference,
                     },
                 };
-                let name =
-                    name.try_into()
-                        .map_err(|err: gix::validate::reference::name::Error| {
-                            Error::local("update its refs", format!("{name:?}: {err}"))
-                        })?;
+                let name = name.try_into().map_err(|err: gix::validate::reference::name::Error| {
+                    Error::local("update its refs", format!("{name:?}: {err}"))
+                })?;
                 Ok(RefEdit {
                     change,
                     name,

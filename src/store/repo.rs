@@ -27,9 +27,7 @@ impl Store {
         let dir = tempfile::Builder::new()
             .prefix("cognigy-backup-store-")
             .tempdir_in(temp_parent)
-            .map_err(|err| {
-                Error::local("be created", format!("{}: {err}", temp_parent.display()))
-            })?;
+            .map_err(|err| Error::local("be created", format!("{}: {err}", temp_parent.display())))?;
         let repo = gix::ThreadSafeRepository::init_opts(
             dir.path(),
             gix::create::Kind::Bare,
@@ -102,11 +100,7 @@ impl Store {
     }
 
     /// Writes `commit` on `parent` (none: a root), keeping its dates.
-    pub fn write_commit(
-        &self,
-        commit: &chain::Commit,
-        parent: Option<ObjectId>,
-    ) -> Result<ObjectId, Error> {
+    pub fn write_commit(&self, commit: &chain::Commit, parent: Option<ObjectId>) -> Result<ObjectId, Error> {
         let signature = |time| gix::actor::Signature {
             name: NAME.into(),
             email: EMAIL.into(),
@@ -176,10 +170,7 @@ impl Store {
     pub fn subtree(&self, commit: ObjectId, path: &str) -> Result<Option<ObjectId>, Error> {
         let mut tree = self.read_commit(commit)?.tree;
         for name in path.split('/').filter(|name| !name.is_empty()) {
-            let entry = self
-                .tree_entries(tree)?
-                .into_iter()
-                .find(|e| e.filename == name);
+            let entry = self.tree_entries(tree)?.into_iter().find(|e| e.filename == name);
             match entry {
                 Some(entry) if entry.mode.is_tree() => tree = entry.oid,
                 _ => return Ok(None),

@@ -48,14 +48,10 @@ impl GitServer {
             bytes: Mutex::default(),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking listener");
+        listener.set_nonblocking(true).expect("non-blocking listener");
         let port = listener.local_addr().expect("local address").port();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = axum::Router::new()
-            .fallback(handle)
-            .with_state(state.clone());
+        let app = axum::Router::new().fallback(handle).with_state(state.clone());
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -121,13 +117,7 @@ impl GitServer {
 
     /// Request body bytes received so far for `service` (`git-receive-pack` or `git-upload-pack`).
     pub fn bytes_received(&self, service: &str) -> u64 {
-        self.state
-            .bytes
-            .lock()
-            .unwrap()
-            .get(service)
-            .copied()
-            .unwrap_or(0)
+        self.state.bytes.lock().unwrap().get(service).copied().unwrap_or(0)
     }
 
     /// Starts the byte counts again from zero.
@@ -175,11 +165,7 @@ fn authorized(headers: &HeaderMap, credentials: &str) -> bool {
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Basic "))
-        .and_then(|encoded| {
-            base64::engine::general_purpose::STANDARD
-                .decode(encoded.trim())
-                .ok()
-        });
+        .and_then(|encoded| base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok());
     given.as_deref() == Some(credentials.as_bytes())
 }
 
@@ -197,12 +183,7 @@ async fn serve_cgi(state: &Arc<Shared>, request: Request) -> std::io::Result<Res
             .unwrap_or("")
             .to_owned()
     };
-    let user = state
-        .credentials
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let user = state.credentials.split(':').next().unwrap_or_default().to_owned();
 
     let mut command = Command::new("git");
     command
@@ -240,12 +221,7 @@ async fn serve_cgi(state: &Arc<Shared>, request: Request) -> std::io::Result<Res
         let state = state.clone();
         move |n: u64| {
             if let Some(service) = &service {
-                *state
-                    .bytes
-                    .lock()
-                    .unwrap()
-                    .entry(service.clone())
-                    .or_default() += n;
+                *state.bytes.lock().unwrap().entry(service.clone()).or_default() += n;
             }
         }
     };
@@ -254,9 +230,7 @@ async fn serve_cgi(state: &Arc<Shared>, request: Request) -> std::io::Result<Res
     if limit != u64::MAX && fed.await.map_err(std::io::Error::other)?? {
         // The backend gets no more than a partial request; then the connection breaks.
         child.kill().await.ok();
-        let broken = futures_util::stream::once(async {
-            Err::<Bytes, _>(std::io::Error::other("connection dropped"))
-        });
+        let broken = futures_util::stream::once(async { Err::<Bytes, _>(std::io::Error::other("connection dropped")) });
         return Ok(Response::new(Body::from_stream(broken)));
     }
     let response = cgi_response(stdout).await;
@@ -267,24 +241,14 @@ async fn serve_cgi(state: &Arc<Shared>, request: Request) -> std::io::Result<Res
 
 /// The git service a request is for, from `?service=` or the path's last part.
 fn service_of(path: &str, query: &str) -> Option<String> {
-    let from_query = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("service="));
-    let from_path = path
-        .rsplit('/')
-        .next()
-        .filter(|last| last.starts_with("git-"));
+    let from_query = query.split('&').find_map(|pair| pair.strip_prefix("service="));
+    let from_path = path.rsplit('/').next().filter(|last| last.starts_with("git-"));
     from_query.or(from_path).map(str::to_owned)
 }
 
 /// Streams the request `body` into the backend, stopping after `limit` bytes, telling `count` the
 /// bytes passed on; returns whether the body was cut.
-async fn feed(
-    body: Body,
-    mut stdin: ChildStdin,
-    limit: u64,
-    count: impl Fn(u64),
-) -> std::io::Result<bool> {
+async fn feed(body: Body, mut stdin: ChildStdin, limit: u64, count: impl Fn(u64)) -> std::io::Result<bool> {
     use futures_util::StreamExt as _;
     let mut stream = body.into_data_stream();
     let mut passed = 0u64;
@@ -325,9 +289,7 @@ async fn cgi_response(stdout: ChildStdout) -> std::io::Result<Response> {
             *response.status_mut() = code
                 .and_then(|c| StatusCode::from_u16(c).ok())
                 .unwrap_or(StatusCode::BAD_GATEWAY);
-        } else if let (Ok(name), Ok(value)) =
-            (HeaderName::try_from(name), HeaderValue::try_from(value))
-        {
+        } else if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             response.headers_mut().append(name, value);
         }
     }

@@ -4,8 +4,7 @@
 use std::time::{Duration, Instant};
 
 use cognigy_backup_testkit::fake_cognigy::{
-    FakeCognigy, Fault, Kind, MAX_SNAPSHOTS, Options, ProjectSpec, RateLimit, RetryAfter,
-    TaskFailure, generate_project,
+    FakeCognigy, Fault, Kind, MAX_SNAPSHOTS, Options, ProjectSpec, RateLimit, RetryAfter, TaskFailure, generate_project,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -44,10 +43,7 @@ impl Api {
         let response = request.send().await.expect("the fake answers");
         let status = response.status();
         let text = response.text().await.expect("a whole body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     async fn get(&self, path: &str) -> (StatusCode, Value) {
@@ -93,7 +89,10 @@ fn small() -> ProjectSpec {
 fn multipart(boundary: &str, parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, data) in parts {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\r\n").bytes());
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\r\n")
+                .bytes(),
+        );
         body.extend(*data);
         body.extend(b"\r\n");
     }
@@ -109,10 +108,7 @@ async fn post_multipart(api: &Api, path: &str, parts: &[(&str, &[u8])]) -> (Stat
         .send()
         .await
         .expect("the fake answers");
-    (
-        response.status(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    (response.status(), response.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -138,9 +134,7 @@ async fn lists_page_with_a_default_of_25_and_a_clamp_at_100() {
     assert!(last["nextCursor"].is_null() && last["previousCursor"].is_string());
 
     let cursor = first["nextCursor"].as_str().unwrap();
-    let second = api
-        .ok(&format!("/flows?projectId={{P}}&next={cursor}"))
-        .await;
+    let second = api.ok(&format!("/flows?projectId={{P}}&next={cursor}")).await;
     assert_eq!(second["items"][0]["_id"], api.project().flows[25].id());
     let (status, _) = api.get("/flows?projectId={P}&limit=abc").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -152,13 +146,8 @@ async fn errors_follow_the_api_key_body_and_id_rules() {
     let response = api.http.get(api.url("/projects/{P}")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = response.json().await.unwrap();
-    for field in [
-        "type", "title", "detail", "instance", "status", "traceId", "code",
-    ] {
-        assert!(
-            body.get(field).is_some(),
-            "RFC 7807 field {field} in {body}"
-        );
+    for field in ["type", "title", "detail", "instance", "status", "traceId", "code"] {
+        assert!(body.get(field).is_some(), "RFC 7807 field {field} in {body}");
     }
     assert_eq!(
         body["instance"],
@@ -176,10 +165,7 @@ async fn errors_follow_the_api_key_body_and_id_rules() {
         api.get("/projects/0123456789abcdef01234567").await.0,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(
-        api.get("/projects/not-an-id").await.0,
-        StatusCode::BAD_REQUEST
-    );
+    assert_eq!(api.get("/projects/not-an-id").await.0, StatusCode::BAD_REQUEST);
     assert_eq!(
         api.get("/flows?projectId=0123456789abcdef01234567").await.0,
         StatusCode::NOT_FOUND
@@ -190,10 +176,7 @@ async fn errors_follow_the_api_key_body_and_id_rules() {
         .http
         .get(format!("{}/v2.0/projects/x", api.fake.base_url()))
         .header("X-API-Key", api.fake.api_key());
-    assert_eq!(
-        outside.send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(outside.send().await.unwrap().status(), StatusCode::NOT_FOUND);
     assert_eq!(api.ok("/projects/{P}").await["_id"], api.fake.project_id());
 }
 
@@ -201,24 +184,15 @@ async fn errors_follow_the_api_key_body_and_id_rules() {
 async fn every_read_of_an_export_is_served() {
     let api = Api::start(small(), Options::default());
     let project = api.project();
-    let (flow, lexicon) = (
-        project.flows[0].id().to_owned(),
-        project.lexicons[0].id().to_owned(),
-    );
+    let (flow, lexicon) = (project.flows[0].id().to_owned(), project.lexicons[0].id().to_owned());
     let locale = &project.locale_ids()[1];
     api.ok("/projects/{P}/settings").await;
     assert_eq!(api.ok("/locales?projectId={P}").await["total"], 2);
-    let chart = api
-        .ok(&format!("/flows/{flow}/chart?preferredLocaleId={locale}"))
-        .await;
+    let chart = api.ok(&format!("/flows/{flow}/chart?preferredLocaleId={locale}")).await;
     assert_eq!(chart["nodes"].as_array().unwrap().len(), 6);
     assert!(chart["nodes"][0].get("config").is_none());
     let relation = &chart["relations"][0];
-    assert!(
-        relation["node"].is_string()
-            && relation["children"].is_array()
-            && relation.get("next").is_some()
-    );
+    assert!(relation["node"].is_string() && relation["children"].is_array() && relation.get("next").is_some());
     let node_id = chart["nodes"][1]["_id"].as_str().unwrap();
     let node = api
         .ok(&format!(
@@ -239,8 +213,7 @@ async fn every_read_of_an_export_is_served() {
         api.ok(&format!("/flows/{flow}/{part}")).await;
     }
     assert_eq!(
-        api.ok(&format!("/lexicons/{lexicon}/keyphrases?limit=2"))
-            .await["total"],
+        api.ok(&format!("/lexicons/{lexicon}/keyphrases?limit=2")).await["total"],
         5
     );
     for kind in Kind::ALL {
@@ -255,17 +228,9 @@ async fn every_read_of_an_export_is_served() {
         }
     }
     let connection = api
-        .ok(&format!(
-            "/connections/{}",
-            id_of_first(&project, Kind::Connection)
-        ))
+        .ok(&format!("/connections/{}", id_of_first(&project, Kind::Connection)))
         .await;
-    assert!(
-        connection["fields"]["password"]
-            .as_str()
-            .unwrap()
-            .starts_with("pw-")
-    );
+    assert!(connection["fields"]["password"].as_str().unwrap().starts_with("pw-"));
 }
 
 fn id_of_first(project: &cognigy_backup_testkit::fake_cognigy::Project, kind: Kind) -> String {
@@ -275,10 +240,7 @@ fn id_of_first(project: &cognigy_backup_testkit::fake_cognigy::Project, kind: Ki
 #[tokio::test]
 async fn ai_agents_are_missing_on_older_platforms() {
     let api = Api::start(small(), Options::platform_without_ai_agents());
-    assert_eq!(
-        api.get("/aiagents?projectId={P}").await.0,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(api.get("/aiagents?projectId={P}").await.0, StatusCode::NOT_FOUND);
     assert_eq!(api.get("/extensions?projectId={P}").await.0, StatusCode::OK);
 }
 
@@ -297,33 +259,17 @@ async fn tasks_go_queued_active_done_and_the_lexicon_csv_follows() {
         (task["status"].as_str(), task["type"].as_str()),
         (Some("queued"), Some("exportLexicon"))
     );
-    let (status, _) = api
-        .post(&format!("/lexicons/{lexicon}/downloadlink"), json!({}))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::CONFLICT,
-        "no link before the export is done"
-    );
+    let (status, _) = api.post(&format!("/lexicons/{lexicon}/downloadlink"), json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "no link before the export is done");
     let task_id = task["_id"].as_str().unwrap();
-    assert_eq!(
-        api.ok(&format!("/tasks/{task_id}")).await["status"],
-        "active"
-    );
-    assert_eq!(
-        api.ok(&format!("/tasks/{task_id}")).await["status"],
-        "active"
-    );
+    assert_eq!(api.ok(&format!("/tasks/{task_id}")).await["status"], "active");
+    assert_eq!(api.ok(&format!("/tasks/{task_id}")).await["status"], "active");
     assert_eq!(api.ok(&format!("/tasks/{task_id}")).await["status"], "done");
-    let (_, link) = api
-        .post(&format!("/lexicons/{lexicon}/downloadlink"), json!({}))
-        .await;
+    let (_, link) = api.post(&format!("/lexicons/{lexicon}/downloadlink"), json!({})).await;
     let csv = String::from_utf8(api.download(&link["downloadLink"]).await.unwrap()).unwrap();
     assert_eq!(csv.lines().count(), 5);
     assert!(
-        csv.starts_with(
-            "product 1-1,PRODUCT,\"item 1,article no. 1\",\"{\"\"sku\"\":\"\"SKU-00000\"\"}\"\n"
-        ),
+        csv.starts_with("product 1-1,PRODUCT,\"item 1,article no. 1\",\"{\"\"sku\"\":\"\"SKU-00000\"\"}\"\n"),
         "{csv}"
     );
 }
@@ -339,21 +285,15 @@ async fn task_failures_are_injectable() {
     };
     let api = Api::start(small(), options);
     let lexicon = api.project().lexicons[0].id().to_owned();
-    let (failed, _) = api
-        .finish(&api.ok(&format!("/lexicons/{lexicon}/export")).await)
-        .await;
+    let (failed, _) = api.finish(&api.ok(&format!("/lexicons/{lexicon}/export")).await).await;
     assert_eq!(
         (failed["status"].as_str(), failed["failReason"].as_str()),
         (Some("error"), Some("disk full"))
     );
-    let (second, _) = api
-        .finish(&api.ok(&format!("/lexicons/{lexicon}/export")).await)
-        .await;
+    let (second, _) = api.finish(&api.ok(&format!("/lexicons/{lexicon}/export")).await).await;
     assert_eq!(second["status"], "done", "one failure only");
     let snapshot = api.fake.seed_snapshot("other");
-    let (_, task) = api
-        .post(&format!("/snapshots/{snapshot}/package"), json!({}))
-        .await;
+    let (_, task) = api.post(&format!("/snapshots/{snapshot}/package"), json!({})).await;
     assert_eq!(api.finish(&task).await.0["status"], "cancelled");
 }
 
@@ -373,11 +313,7 @@ async fn limited(form: RetryAfter) -> (Api, reqwest::Response) {
     for _ in 0..3 {
         assert_eq!(api.get("/projects/{P}").await.0, StatusCode::OK);
     }
-    let refused = api
-        .request(Method::GET, "/projects/{P}")
-        .send()
-        .await
-        .unwrap();
+    let refused = api.request(Method::GET, "/projects/{P}").send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     (api, refused)
 }
@@ -385,11 +321,7 @@ async fn limited(form: RetryAfter) -> (Api, reqwest::Response) {
 #[tokio::test]
 async fn rate_limit_answers_429_with_retry_after_in_seconds() {
     let (api, refused) = limited(RetryAfter::Seconds).await;
-    let seconds: u64 = refused.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let seconds: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=30).contains(&seconds), "{seconds}");
     assert_eq!(refused.json::<Value>().await.unwrap()["status"], 429);
     assert_eq!(api.fake.requests().last().unwrap().status, 429);
@@ -398,8 +330,7 @@ async fn rate_limit_answers_429_with_retry_after_in_seconds() {
 #[tokio::test]
 async fn rate_limit_answers_429_with_retry_after_as_an_http_date() {
     let (_api, refused) = limited(RetryAfter::HttpDate).await;
-    let date =
-        httpdate::parse_http_date(refused.headers()["retry-after"].to_str().unwrap()).unwrap();
+    let date = httpdate::parse_http_date(refused.headers()["retry-after"].to_str().unwrap()).unwrap();
     let wait = date.duration_since(std::time::SystemTime::now()).unwrap();
     assert!(wait <= Duration::from_secs(32), "{wait:?}");
 }
@@ -425,11 +356,7 @@ async fn rate_limit_window_reopens() {
     ];
     assert_eq!(
         statuses,
-        [
-            StatusCode::OK,
-            StatusCode::OK,
-            StatusCode::TOO_MANY_REQUESTS
-        ]
+        [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]
     );
     tokio::time::sleep(Duration::from_millis(350)).await;
     assert_eq!(api.get("/projects/{P}").await.0, StatusCode::OK);
@@ -468,38 +395,20 @@ async fn faults_answer_statuses_drop_connections_and_cut_bodies() {
     assert!(legacy["error"]["message"].is_string());
 
     assert!(
-        api.request(Method::GET, "/projects/{P}/settings")
-            .send()
-            .await
-            .is_err(),
+        api.request(Method::GET, "/projects/{P}/settings").send().await.is_err(),
         "dropped without an answer"
     );
-    let cut = api
-        .request(Method::GET, "/flows?projectId={P}")
-        .send()
-        .await
-        .unwrap();
+    let cut = api.request(Method::GET, "/flows?projectId={P}").send().await.unwrap();
     let declared = cut.content_length().unwrap();
     assert!(declared > 0);
-    assert!(
-        cut.bytes().await.is_err(),
-        "the body ends before its declared length"
-    );
-    assert_eq!(
-        api.ok("/flows?projectId={P}").await["total"],
-        3,
-        "healthy again"
-    );
+    assert!(cut.bytes().await.is_err(), "the body ends before its declared length");
+    assert_eq!(api.ok("/flows?projectId={P}").await["total"], 3, "healthy again");
 
     let log = api.fake.requests();
+    assert!(log.iter().any(|r| r.path.ends_with("/settings") && r.status == 0));
     assert!(
         log.iter()
-            .any(|r| r.path.ends_with("/settings") && r.status == 0)
-    );
-    assert!(
-        log.iter().any(|r| r.path.ends_with("/flows")
-            && r.query.contains("projectId")
-            && r.status == 200)
+            .any(|r| r.path.ends_with("/flows") && r.query.contains("projectId") && r.status == 200)
     );
     api.fake.reset_log();
     assert!(api.fake.requests().is_empty());
@@ -551,9 +460,7 @@ async fn snapshots_are_capped_at_ten_and_names_are_unique() {
     );
     for n in 1..MAX_SNAPSHOTS {
         assert_eq!(
-            create_snapshot(&api, &format!("cognigy-backup-{n}"))
-                .await
-                .0,
+            create_snapshot(&api, &format!("cognigy-backup-{n}")).await.0,
             StatusCode::OK
         );
     }
@@ -584,27 +491,18 @@ async fn snapshot_download_needs_packaging_and_reflects_the_project() {
         (Some("cognigy-backup-a"), Some(false))
     );
     let id = snapshot["_id"].as_str().unwrap();
-    let (status, _) = api
-        .post(&format!("/snapshots/{id}/downloadlink"), json!({}))
-        .await;
+    let (status, _) = api.post(&format!("/snapshots/{id}/downloadlink"), json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let (_, task) = api
-        .post(&format!("/snapshots/{id}/package"), json!({}))
-        .await;
+    let (_, task) = api.post(&format!("/snapshots/{id}/package"), json!({})).await;
     let (_, package_polls) = api.finish(&task).await;
     assert_eq!(package_polls, 2, "default: done on the second poll");
-    let (status, link) = api
-        .post(&format!("/snapshots/{id}/downloadlink"), json!({}))
-        .await;
+    let (status, link) = api.post(&format!("/snapshots/{id}/downloadlink"), json!({})).await;
     assert_eq!(status, StatusCode::OK);
     let expected = api.fake.snapshot_bytes_now();
 
     let placeholder = api.download(&link["downloadLink"]).await.unwrap();
     assert!(placeholder.len() < 64 && placeholder.len() < expected.len());
-    assert!(
-        api.download(&link["downloadLink"]).await.is_err(),
-        "cut short"
-    );
+    assert!(api.download(&link["downloadLink"]).await.is_err(), "cut short");
     assert_eq!(api.download(&link["downloadLink"]).await.unwrap(), expected);
 
     api.fake.edit(|p| {
@@ -631,17 +529,11 @@ async fn restore_upload_and_delete_change_state() {
         let flow = p.flows[1].id().to_owned();
         p.remove_flow(&flow);
         p.add_lexicon("New lexicon", 3);
-        p.set_field(
-            &id_of_first(p, Kind::Endpoint),
-            "name",
-            json!("renamed endpoint"),
-        );
+        p.set_field(&id_of_first(p, Kind::Endpoint), "name", json!("renamed endpoint"));
         flow
     });
     assert_eq!(api.ok("/flows?projectId={P}").await["total"], 2);
-    let (_, task) = api
-        .post(&format!("/snapshots/{id}/restore"), json!({}))
-        .await;
+    let (_, task) = api.post(&format!("/snapshots/{id}/restore"), json!({})).await;
     assert_eq!(api.finish(&task).await.0["status"], "done");
     let after = api.project();
     assert!(after.flow(&removed).is_some(), "the deleted flow is back");
@@ -671,9 +563,7 @@ async fn restore_upload_and_delete_change_state() {
     .await;
     assert_eq!(api.finish(&task).await.0["status"], "error");
 
-    let (status, task) = api
-        .send(Method::DELETE, &format!("/snapshots/{id}"), None)
-        .await;
+    let (status, task) = api.send(Method::DELETE, &format!("/snapshots/{id}"), None).await;
     assert_eq!(status, StatusCode::OK);
     api.finish(&task).await;
     assert_eq!(api.fake.snapshot_names().len(), 1);
@@ -743,14 +633,8 @@ fn strip_volatile(value: &mut Value) {
 fn generation_is_deterministic_and_sized_by_the_spec() {
     let spec = ProjectSpec::large();
     let (a, b) = (generate_project(&spec), generate_project(&spec));
-    assert_eq!(
-        serde_json::to_string(&a).unwrap(),
-        serde_json::to_string(&b).unwrap()
-    );
-    assert_eq!(
-        (a.flows.len(), a.flows[0].nodes.len(), a.locales.len()),
-        (50, 40, 2)
-    );
+    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert_eq!((a.flows.len(), a.flows[0].nodes.len(), a.locales.len()), (50, 40, 2));
     assert_eq!(a.lexicons[0].keyphrases.len(), 250);
     let other = generate_project(&ProjectSpec { seed: 2, ..spec });
     assert_ne!(a.id(), other.id());
@@ -795,27 +679,18 @@ async fn writes_of_a_restore_change_state() {
     let locale = project.locale_ids()[1].clone();
     let patch = json!({ "config": { "say": { "text": ["Bonjour"] } }, "label": "Greeting", "localeId": locale });
     let (status, _) = api
-        .send(
-            Method::PATCH,
-            &format!("/flows/{flow}/chart/nodes/{node}"),
-            Some(patch),
-        )
+        .send(Method::PATCH, &format!("/flows/{flow}/chart/nodes/{node}"), Some(patch))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let read = api
-        .ok(&format!(
-            "/flows/{flow}/chart/nodes/{node}?preferredLocaleId={locale}"
-        ))
+        .ok(&format!("/flows/{flow}/chart/nodes/{node}?preferredLocaleId={locale}"))
         .await;
     assert_eq!(
         (read["label"].as_str(), &read["config"]["say"]["text"][0]),
         (Some("Greeting"), &json!("Bonjour"))
     );
     let primary = api.ok(&format!("/flows/{flow}/chart/nodes/{node}")).await;
-    assert_ne!(
-        primary["label"], "Greeting",
-        "other locales keep their data"
-    );
+    assert_ne!(primary["label"], "Greeting", "other locales keep their data");
 
     let (status, _) = api
         .send(
@@ -857,10 +732,7 @@ async fn writes_of_a_restore_change_state() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        api.project().items(Kind::AiAgent)[0]["instructions"],
-        "Be terse."
-    );
+    assert_eq!(api.project().items(Kind::AiAgent)[0]["instructions"], "Be terse.");
 
     let intents = br#"[{"name":"only","exampleSentences":["just this"]}]"#;
     let path = format!("/flows/{flow}/intents/import");
@@ -877,15 +749,9 @@ async fn writes_of_a_restore_change_state() {
     assert_eq!(status, StatusCode::OK);
     api.finish(&task).await;
     let (_, exported) = api
-        .post(
-            &format!("/flows/{flow}/intents/export"),
-            json!({ "localeId": locale }),
-        )
+        .post(&format!("/flows/{flow}/intents/export"), json!({ "localeId": locale }))
         .await;
-    assert_eq!(
-        exported,
-        json!([{"name":"only","exampleSentences":["just this"]}])
-    );
+    assert_eq!(exported, json!([{"name":"only","exampleSentences":["just this"]}]));
 
     let lexicon = project.lexicons[0].id().to_owned();
     let csv = b"apple,FRUIT,\"apples,pomme\",{}\npear,,,\n";
@@ -899,10 +765,7 @@ async fn writes_of_a_restore_change_state() {
     api.finish(&task).await;
     let keyphrases = &api.project().lexicons[0].keyphrases;
     assert_eq!(
-        keyphrases
-            .iter()
-            .map(|k| k.value.as_str())
-            .collect::<Vec<_>>(),
+        keyphrases.iter().map(|k| k.value.as_str()).collect::<Vec<_>>(),
         ["apple", "pear"]
     );
     assert_eq!(keyphrases[0].synonyms, ["apples", "pomme"]);
@@ -911,12 +774,7 @@ async fn writes_of_a_restore_change_state() {
 #[test]
 fn the_server_runs_while_the_caller_blocks() {
     let fake = FakeCognigy::start(small(), Options::default());
-    let url = format!(
-        "{}{}/projects/{}",
-        fake.base_url(),
-        fake.prefix(),
-        fake.project_id()
-    );
+    let url = format!("{}{}/projects/{}", fake.base_url(), fake.prefix(), fake.project_id());
     let output = std::process::Command::new("curl")
         .args(["-s", "-H", &format!("X-API-Key: {}", fake.api_key()), &url])
         .output();

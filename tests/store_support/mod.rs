@@ -66,10 +66,7 @@ impl Fixture {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        let problems: Vec<&str> = text
-            .lines()
-            .filter(|line| !line.starts_with("notice:"))
-            .collect();
+        let problems: Vec<&str> = text.lines().filter(|line| !line.starts_with("notice:")).collect();
         assert!(out.status.success() && problems.is_empty(), "fsck: {text}");
     }
 
@@ -128,12 +125,7 @@ pub fn files(count: usize, seed: &str) -> Files {
 pub fn commit(store: &Store, files: &Files, parent: Option<ObjectId>, message: &str) -> ObjectId {
     let tree = store.write_tree(files).unwrap();
     store
-        .commit(
-            tree,
-            parent,
-            message,
-            time::macros::datetime!(2025-03-01 10:00 UTC),
-        )
+        .commit(tree, parent, message, time::macros::datetime!(2025-03-01 10:00 UTC))
         .unwrap()
 }
 
@@ -149,12 +141,7 @@ fn work_tree_files(dir: &Path) -> Files {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_str()
-                    .unwrap()
-                    .replace('\\', "/");
+                let relative = path.strip_prefix(dir).unwrap().to_str().unwrap().replace('\\', "/");
                 files.insert(relative, std::fs::read(&path).unwrap());
             }
         }

@@ -52,7 +52,11 @@ impl ActionYml {
         let entries = |key: &str| -> Vec<(String, Value)> {
             raw.get(key)
                 .and_then(Value::as_mapping)
-                .map(|m| m.iter().map(|(k, v)| (k.as_str().expect("string key").to_owned(), v.clone())).collect())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.as_str().expect("string key").to_owned(), v.clone()))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let inputs = entries("inputs")
@@ -66,7 +70,10 @@ impl ActionYml {
             .collect();
         let outputs = entries("outputs")
             .into_iter()
-            .map(|(name, v)| Output { description: text_of(v.get("description")).unwrap_or_default(), name })
+            .map(|(name, v)| Output {
+                description: text_of(v.get("description")).unwrap_or_default(),
+                name,
+            })
             .collect();
         ActionYml { inputs, outputs, raw }
     }
@@ -85,7 +92,12 @@ impl ActionYml {
                 (Some(d), _) if !d.is_empty() => format!("`{}`", d),
                 _ => String::new(),
             };
-            md.push_str(&format!("| `{}` | {} | {} |\n", input.name, default, cell(&input.description)));
+            md.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                input.name,
+                default,
+                cell(&input.description)
+            ));
         }
         md.push_str("\n| output | description |\n|---|---|\n");
         for output in &self.outputs {

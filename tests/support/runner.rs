@@ -67,7 +67,12 @@ impl Step {
             ("github.repository_owner", "acme".to_owned()),
             ("github.api_url", "https://api.github.com".to_owned()),
         ]);
-        Step { with: BTreeMap::new(), env: BTreeMap::new(), context, on_actions: true }
+        Step {
+            with: BTreeMap::new(),
+            env: BTreeMap::new(),
+            context,
+            on_actions: true,
+        }
     }
 
     /// `with: { name: value }`.
@@ -110,16 +115,23 @@ impl Step {
         }
         for (name, value) in &self.with {
             // Unknown `with:` keys only earn a warning from the runner, and are passed on.
-            env.entry(format!("INPUT_{}", name.replace(' ', "_").to_uppercase())).or_insert_with(|| value.clone());
+            env.entry(format!("INPUT_{}", name.replace(' ', "_").to_uppercase()))
+                .or_insert_with(|| value.clone());
         }
         if self.on_actions {
             for (name, value) in [
                 ("GITHUB_ACTIONS", "true".to_owned()),
                 ("CI", "true".to_owned()),
                 ("GITHUB_OUTPUT", temp.join("file_commands/output").display().to_string()),
-                ("GITHUB_STEP_SUMMARY", temp.join("file_commands/summary").display().to_string()),
+                (
+                    "GITHUB_STEP_SUMMARY",
+                    temp.join("file_commands/summary").display().to_string(),
+                ),
                 ("GITHUB_REPOSITORY", self.context["github.repository"].clone()),
-                ("GITHUB_REPOSITORY_OWNER", self.context["github.repository_owner"].clone()),
+                (
+                    "GITHUB_REPOSITORY_OWNER",
+                    self.context["github.repository_owner"].clone(),
+                ),
                 ("GITHUB_API_URL", self.context["github.api_url"].clone()),
                 ("GITHUB_SERVER_URL", "https://github.com".to_owned()),
             ] {
@@ -169,7 +181,11 @@ impl Step {
         StepRun {
             code: out.status.code(),
             annotations: parse_annotations(&stdout),
-            masks: stdout.lines().filter_map(|l| l.strip_prefix("::add-mask::")).map(unescape).collect(),
+            masks: stdout
+                .lines()
+                .filter_map(|l| l.strip_prefix("::add-mask::"))
+                .map(unescape)
+                .collect(),
             summary: std::fs::read_to_string(&summary_path).unwrap_or_default(),
             stdout,
             stderr,
@@ -217,12 +233,20 @@ pub fn parse_annotations(stdout: &str) -> Vec<Annotation> {
                 .filter_map(|p| p.split_once('='))
                 .map(|(k, v)| (k.to_owned(), unescape(v)))
                 .collect();
-            Some(Annotation { level: level.to_owned(), properties, message: unescape(message) })
+            Some(Annotation {
+                level: level.to_owned(),
+                properties,
+                message: unescape(message),
+            })
         })
         .collect()
 }
 
 /// Undoes the runner's escaping.
 pub fn unescape(s: &str) -> String {
-    s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
 }

@@ -49,15 +49,13 @@ impl Store {
     /// A ref moved by someone else fails with [`Error::LeaseRefused`]: fetch again and re-apply.
     /// Updates that change nothing are skipped; with none left, nothing is sent.
     pub fn push(&self, remote: &Remote, updates: &[RefUpdate]) -> Result<PushReport, Error> {
-        let mut updates: Vec<RefUpdate> =
-            updates.iter().filter(|u| u.old != u.new).cloned().collect();
+        let mut updates: Vec<RefUpdate> = updates.iter().filter(|u| u.old != u.new).cloned().collect();
         if updates.is_empty() {
             return Ok(PushReport::default());
         }
         let session = Session::open(remote)?;
         if !session.offers("report-status") {
-            let detail =
-                "the server does not report the outcome of a push (no `report-status`)".to_owned();
+            let detail = "the server does not report the outcome of a push (no `report-status`)".to_owned();
             return Err(Error::Remote {
                 action: "push to",
                 remote: remote.display(),
@@ -101,8 +99,7 @@ impl Store {
         let haves = self.local_refs()?.0.into_values();
         let objects = objects::missing(self, haves, updates.iter().filter_map(|u| u.new))?;
         let objects_sent = objects.len();
-        let (report, bytes_sent) =
-            session.send(updates, atomic, |out| pack::write(self, objects, out))?;
+        let (report, bytes_sent) = session.send(updates, atomic, |out| pack::write(self, objects, out))?;
 
         let shown = remote.display();
         let rejected = |reasons: String| Error::Rejected {
@@ -117,21 +114,16 @@ impl Store {
         }
         let refused: Vec<String> = updates
             .iter()
-            .filter_map(
-                |u| match report.refs.iter().find(|(name, _)| *name == u.name) {
-                    Some((_, Ok(()))) => None,
-                    Some((name, Err(reason))) => Some(format!("{name}: {reason}")),
-                    None => Some(format!("{}: no status reported", u.name)),
-                },
-            )
+            .filter_map(|u| match report.refs.iter().find(|(name, _)| *name == u.name) {
+                Some((_, Ok(()))) => None,
+                Some((name, Err(reason))) => Some(format!("{name}: {reason}")),
+                None => Some(format!("{}: no status reported", u.name)),
+            })
             .collect();
         if !refused.is_empty() {
             // The reasons are not a stable interface: whether a lease broke is asked of the remote.
             lease_holds(remote, &Session::open(remote)?.advertised, updates)?;
-            return Err(rejected(with_messages(
-                refused.join("; "),
-                &report.messages,
-            )));
+            return Err(rejected(with_messages(refused.join("; "), &report.messages)));
         }
         self.set_refs(updates.iter().map(|u| (u.name.as_str(), u.new)))?;
         tracing::info!(remote = %shown, refs = updates.len(), objects = objects_sent, bytes = bytes_sent, "pushed");
@@ -144,11 +136,7 @@ impl Store {
 }
 
 /// Fails with [`Error::LeaseRefused`] when a ref on the remote is not where the update expects it.
-fn lease_holds(
-    remote: &Remote,
-    on_remote: &RemoteRefs,
-    updates: &[RefUpdate],
-) -> Result<(), Error> {
+fn lease_holds(remote: &Remote, on_remote: &RemoteRefs, updates: &[RefUpdate]) -> Result<(), Error> {
     let moved: Vec<String> = updates
         .iter()
         .filter(|u| on_remote.get(&u.name) != u.old)

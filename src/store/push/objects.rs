@@ -62,16 +62,9 @@ impl Walk<'_> {
                 Kind::Commit => {
                     let commit = object.into_commit();
                     stack.push((commit.tree_id().map_err(failed)?.detach(), Some(Kind::Tree)));
-                    stack.extend(
-                        commit
-                            .parent_ids()
-                            .map(|p| (p.detach(), Some(Kind::Commit))),
-                    );
+                    stack.extend(commit.parent_ids().map(|p| (p.detach(), Some(Kind::Commit))));
                 }
-                Kind::Tag => stack.push((
-                    object.into_tag().target_id().map_err(failed)?.detach(),
-                    None,
-                )),
+                Kind::Tag => stack.push((object.into_tag().target_id().map_err(failed)?.detach(), None)),
             }
         }
         Ok(())

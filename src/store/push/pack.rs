@@ -12,11 +12,7 @@ use gix::odb::pack::data::{self, output};
 use crate::store::{Error, Store};
 
 /// Writes a version 2 pack of exactly `objects` to `out` (an empty pack when there are none).
-pub(super) fn write(
-    store: &Store,
-    objects: Vec<ObjectId>,
-    out: &mut dyn Write,
-) -> Result<(), Error> {
+pub(super) fn write(store: &Store, objects: Vec<ObjectId>, out: &mut dyn Write) -> Result<(), Error> {
     let failed = |err: gix::Error| Error::local("write the pack to push", err);
     let io_failed = |err: std::io::Error| Error::local("write the pack to push", err);
     let mut db = gix::odb::at(store.path().join("objects"), gix::hash::Kind::Sha1)
@@ -35,8 +31,7 @@ pub(super) fn write(
         output::count::objects::ObjectExpansion::AsIs,
     )
     .map_err(failed)?;
-    let count = u32::try_from(counts.len())
-        .map_err(|_| Error::local("write the pack to push", "too many objects"))?;
+    let count = u32::try_from(counts.len()).map_err(|_| Error::local("write the pack to push", "too many objects"))?;
     let entries = output::entry::iter_from_counts(
         counts,
         db,
@@ -49,13 +44,7 @@ pub(super) fn write(
     )
     .map_err(failed)?;
     let chunks = gix::parallel::InOrderIter::from(entries);
-    for written in output::bytes::FromEntriesIter::new(
-        chunks,
-        out,
-        count,
-        data::Version::V2,
-        gix::hash::Kind::Sha1,
-    ) {
+    for written in output::bytes::FromEntriesIter::new(chunks, out, count, data::Version::V2, gix::hash::Kind::Sha1) {
         written.map_err(failed)?;
     }
     Ok(())

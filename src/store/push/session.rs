@@ -56,10 +56,7 @@ impl Session {
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|r| match r {
-                    Ref::Direct {
-                        full_ref_name,
-                        object,
-                    }
+                    Ref::Direct { full_ref_name, object }
                     | Ref::Peeled {
                         full_ref_name,
                         tag: object,
@@ -93,12 +90,7 @@ impl Session {
     ) -> Result<(Report, u64), Error> {
         let io_failed = |err: std::io::Error| Error::io("push to", &self.remote, err);
         let side_band = self.offers("side-band-64k");
-        let mut capabilities = vec![
-            "report-status",
-            "quiet",
-            "object-format=sha1",
-            "agent=cognigy-backup",
-        ];
+        let mut capabilities = vec!["report-status", "quiet", "object-format=sha1", "agent=cognigy-backup"];
         capabilities.extend(side_band.then_some("side-band-64k"));
         capabilities.extend(atomic.then_some("atomic"));
 
@@ -108,10 +100,7 @@ impl Session {
             .map_err(|err| Error::io("push to", &self.remote, err))?;
         let mut sent = 0u64;
         for (index, update) in updates.iter().enumerate() {
-            let hex = |id: Option<ObjectId>| {
-                id.unwrap_or_else(|| ObjectId::null(gix::hash::Kind::Sha1))
-                    .to_string()
-            };
+            let hex = |id: Option<ObjectId>| id.unwrap_or_else(|| ObjectId::null(gix::hash::Kind::Sha1)).to_string();
             let mut line = format!("{} {} {}", hex(update.old), hex(update.new), update.name);
             if index == 0 {
                 line = format!("{line}\0{}", capabilities.join(" "));
@@ -120,9 +109,7 @@ impl Session {
             writer.write_all(line.as_bytes()).map_err(io_failed)?;
             sent += line.len() as u64 + 4;
         }
-        writer
-            .write_message(MessageKind::Flush)
-            .map_err(io_failed)?;
+        writer.write_message(MessageKind::Flush).map_err(io_failed)?;
         sent += 4;
         let (raw, mut reader) = writer.into_parts();
         let mut raw = Counting {
@@ -144,10 +131,7 @@ impl Session {
 }
 
 /// Reads `unpack …` and the `ok`/`ng` lines, unwrapping side-band 1 first if it is on.
-fn read_report<'a>(
-    reader: &mut (dyn ExtendedBufRead<'a> + Unpin + 'a),
-    side_band: bool,
-) -> std::io::Result<Report> {
+fn read_report<'a>(reader: &mut (dyn ExtendedBufRead<'a> + Unpin + 'a), side_band: bool) -> std::io::Result<Report> {
     let messages = Rc::new(RefCell::new(Vec::new()));
     let lines = if side_band {
         let collected = messages.clone();
@@ -170,18 +154,12 @@ fn read_report<'a>(
     let mut report = Report {
         unpack: Err("no unpack status reported".into()),
         refs: Vec::new(),
-        messages: String::from_utf8_lossy(&messages.borrow())
-            .trim()
-            .to_owned(),
+        messages: String::from_utf8_lossy(&messages.borrow()).trim().to_owned(),
     };
     for line in lines {
         let line = line.trim_end();
         if let Some(status) = line.strip_prefix("unpack ") {
-            report.unpack = if status == "ok" {
-                Ok(())
-            } else {
-                Err(status.to_owned())
-            };
+            report.unpack = if status == "ok" { Ok(()) } else { Err(status.to_owned()) };
         } else if let Some(name) = line.strip_prefix("ok ") {
             report.refs.push((name.to_owned(), Ok(())));
         } else if let Some(rest) = line.strip_prefix("ng ") {

@@ -32,16 +32,10 @@ pub fn read(text: &str, mut new_id: impl FnMut() -> String) -> Result<Vec<Keyphr
             if field(0).is_empty() {
                 return Err(format!("Row {} has no keyphrase.", n + 1));
             }
-            let list = |s: &str| {
-                s.split(',')
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            };
+            let list = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect();
             let data = match field(3) {
                 "" => Value::Object(Default::default()),
-                json => serde_json::from_str(json)
-                    .map_err(|e| format!("Row {}: data is not JSON: {e}", n + 1))?,
+                json => serde_json::from_str(json).map_err(|e| format!("Row {}: data is not JSON: {e}", n + 1))?,
             };
             Ok(Keyphrase {
                 id: new_id(),

@@ -14,17 +14,9 @@ impl Project {
     }
 
     /// Replaces the `config` of node `node_id` of flow `flow_id` in locale `locale_id`.
-    pub fn set_node_config(
-        &mut self,
-        flow_id: &str,
-        node_id: &str,
-        locale_id: &str,
-        config: Value,
-    ) {
+    pub fn set_node_config(&mut self, flow_id: &str, node_id: &str, locale_id: &str, config: Value) {
         let primary = self.primary_locale_id().to_owned();
-        let flow = self
-            .flow_mut(flow_id)
-            .unwrap_or_else(|| panic!("no flow {flow_id}"));
+        let flow = self.flow_mut(flow_id).unwrap_or_else(|| panic!("no flow {flow_id}"));
         let node = flow
             .node_mut(node_id)
             .unwrap_or_else(|| panic!("no node {node_id} in flow {flow_id}"));
@@ -100,11 +92,7 @@ impl Project {
             &doc,
             &locales,
         );
-        let name_field = if kind == Kind::Extension {
-            "label"
-        } else {
-            "name"
-        };
+        let name_field = if kind == Kind::Extension { "label" } else { "name" };
         item[name_field] = json!(name);
         let id = id_of(&item).to_owned();
         self.resources.entry(kind).or_default().push(item);

@@ -51,9 +51,7 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 pub use model::{Flow, Keyphrase, Kind, Lexicon, Localized, Node, Project, id_of, name_of};
-pub use options::{
-    ErrorShape, Fault, FaultKind, Options, RateLimit, RetryAfter, TaskFailure, TaskOutcome,
-};
+pub use options::{ErrorShape, Fault, FaultKind, Options, RateLimit, RetryAfter, TaskFailure, TaskOutcome};
 pub use snapshots::MAX_SNAPSHOTS;
 pub use spec::ProjectSpec;
 pub use world::RequestRecord;
@@ -74,15 +72,9 @@ impl FakeCognigy {
     pub fn start(spec: ProjectSpec, options: Options) -> Self {
         let project = generate::project(&spec);
         let project_id = project.id().to_owned();
-        let listener =
-            std::net::TcpListener::bind("127.0.0.1:0").expect("bind the fake Cognigy server");
-        listener
-            .set_nonblocking(true)
-            .expect("make the listener non-blocking");
-        let base_url = format!(
-            "http://{}",
-            listener.local_addr().expect("the listener has an address")
-        );
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the fake Cognigy server");
+        listener.set_nonblocking(true).expect("make the listener non-blocking");
+        let base_url = format!("http://{}", listener.local_addr().expect("the listener has an address"));
         let world = World::new(project, &options);
         let shared = Arc::new(Shared::new(world, options, base_url));
         let (stop, stopped) = oneshot::channel::<()>();
@@ -167,12 +159,7 @@ impl FakeCognigy {
 
     /// Names of the project's snapshots, oldest first.
     pub fn snapshot_names(&self) -> Vec<String> {
-        self.shared
-            .world()
-            .snapshots
-            .iter()
-            .map(|s| s.name.clone())
-            .collect()
+        self.shared.world().snapshots.iter().map(|s| s.name.clone()).collect()
     }
 
     /// The `.csnap` bytes of the live project as a snapshot taken now would hold them.

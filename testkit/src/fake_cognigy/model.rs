@@ -177,17 +177,11 @@ impl Project {
 
     /// The items of a flat kind (empty if none).
     pub fn items(&self, kind: Kind) -> &[Value] {
-        self.resources
-            .get(&kind)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.resources.get(&kind).map(Vec::as_slice).unwrap_or_default()
     }
 
     pub fn item_mut(&mut self, kind: Kind, id: &str) -> Option<&mut Value> {
-        self.resources
-            .get_mut(&kind)?
-            .iter_mut()
-            .find(|d| id_of(d) == id)
+        self.resources.get_mut(&kind)?.iter_mut().find(|d| id_of(d) == id)
     }
 }
 

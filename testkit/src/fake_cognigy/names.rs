@@ -37,10 +37,7 @@ pub fn resource(noun: &str, index: usize, hard: bool) -> String {
         0 => format!("Sales/Support {noun}"),
         1 => "../../etc/passwd".to_owned(),
         2 => format!("Überweisung 💸 {noun} Québec"),
-        3 => format!("{noun} with a very long name ")
-            .repeat(8)
-            .trim_end()
-            .to_owned(),
+        3 => format!("{noun} with a very long name ").repeat(8).trim_end().to_owned(),
         4 | 5 => format!("Duplicate {noun}"),
         6 => format!("What:*?\"<>| {noun}"),
         7 => format!(".hidden {noun}"),

@@ -134,18 +134,12 @@ impl Fault {
 
     /// Affect the first `n` matching requests (default 1).
     pub fn times(self, n: u32) -> Self {
-        Self {
-            times: Some(n),
-            ..self
-        }
+        Self { times: Some(n), ..self }
     }
 
     /// Affect every matching request.
     pub fn always(self) -> Self {
-        Self {
-            times: None,
-            ..self
-        }
+        Self { times: None, ..self }
     }
 
     /// Use the legacy `{error:{code,message}}` body (status faults only).
@@ -202,9 +196,6 @@ impl TaskFailure {
     }
 
     pub fn always(self) -> Self {
-        Self {
-            times: None,
-            ..self
-        }
+        Self { times: None, ..self }
     }
 }

@@ -28,13 +28,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// A snapshot of `project` as it is now.
-    pub fn capture(
-        id: String,
-        name: String,
-        description: String,
-        project: &Project,
-        now: u64,
-    ) -> Self {
+    pub fn capture(id: String, name: String, description: String, project: &Project, now: u64) -> Self {
         Self {
             id,
             name,
@@ -82,9 +76,7 @@ pub fn restore(bytes: &[u8], current: &Project) -> Result<Project, String> {
     let mut restored = decode(bytes)?;
     restored.doc["_id"] = current.doc["_id"].clone();
     for kind in Kind::ALL.into_iter().filter(|k| !k.in_snapshot()) {
-        restored
-            .resources
-            .insert(kind, current.items(kind).to_vec());
+        restored.resources.insert(kind, current.items(kind).to_vec());
     }
     Ok(restored)
 }
@@ -98,8 +90,7 @@ fn decode(bytes: &[u8]) -> Result<Project, String> {
     let body = bytes
         .strip_prefix(MAGIC)
         .ok_or("The file is not a Cognigy snapshot package.")?;
-    serde_json::from_slice(&scramble(body.to_vec()))
-        .map_err(|e| format!("The snapshot package is damaged: {e}"))
+    serde_json::from_slice(&scramble(body.to_vec())).map_err(|e| format!("The snapshot package is damaged: {e}"))
 }
 
 /// An involution that makes the package opaque binary (not encryption, just not readable JSON).

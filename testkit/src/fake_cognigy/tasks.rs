@@ -80,13 +80,7 @@ pub struct Task {
 }
 
 impl Task {
-    pub fn new(
-        id: String,
-        work: Work,
-        parameters: Value,
-        created_at: u64,
-        failures: &mut [TaskFailure],
-    ) -> Self {
+    pub fn new(id: String, work: Work, parameters: Value, created_at: u64, failures: &mut [TaskFailure]) -> Self {
         let task_type = work.task_type();
         Self {
             id,

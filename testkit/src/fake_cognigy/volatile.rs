@@ -40,21 +40,14 @@ pub fn preview(label: &str, tick: u64) -> Value {
 /// An endpoint: [`stamp`] plus `transformer.transpiledTransformer` built from the TypeScript source at `tick`.
 pub fn stamp_endpoint(doc: &mut Value, tick: u64) {
     stamp(doc, tick);
-    let source = doc
-        .pointer("/transformer/transformer")
-        .and_then(Value::as_str);
+    let source = doc.pointer("/transformer/transformer").and_then(Value::as_str);
     if let Some(source) = source {
-        let transpiled = format!(
-            "/* transpiled at build {tick} */\n{}",
-            strip_type_annotations(source)
-        );
+        let transpiled = format!("/* transpiled at build {tick} */\n{}", strip_type_annotations(source));
         doc["transformer"]["transpiledTransformer"] = json!(transpiled);
     }
 }
 
 /// A crude stand-in for TypeScript transpilation: drops `: Type` annotations after identifiers.
 fn strip_type_annotations(source: &str) -> String {
-    source
-        .replace(": IHandleInputParams", "")
-        .replace(": string", "")
+    source.replace(": IHandleInputParams", "").replace(": string", "")
 }

@@ -108,9 +108,9 @@ impl World {
                 let planned = task.planned.clone();
                 let work = task.work.take();
                 let outcome = match (planned, work) {
-                    (TaskOutcome::Done, Some(work)) => self
-                        .apply(work)
-                        .map_or_else(TaskOutcome::Error, |()| TaskOutcome::Done),
+                    (TaskOutcome::Done, Some(work)) => {
+                        self.apply(work).map_or_else(TaskOutcome::Error, |()| TaskOutcome::Done)
+                    }
                     (planned, _) => planned,
                 };
                 self.tasks.get_mut(id)?.status = Status::Ended(outcome);
@@ -193,13 +193,9 @@ impl World {
                     .project
                     .lexicon(&lexicon_id)
                     .ok_or_else(|| gone("lexicon", &lexicon_id))?;
-                self.lexicon_exports
-                    .insert(lexicon_id, csv::write(&lexicon.keyphrases));
+                self.lexicon_exports.insert(lexicon_id, csv::write(&lexicon.keyphrases));
             }
-            Work::ImportLexicon {
-                lexicon_id,
-                keyphrases,
-            } => {
+            Work::ImportLexicon { lexicon_id, keyphrases } => {
                 let lexicon = self
                     .project
                     .lexicon_mut(&lexicon_id)
@@ -211,10 +207,7 @@ impl World {
                 locale_id,
                 intents,
             } => {
-                let flow = self
-                    .project
-                    .flow_mut(&flow_id)
-                    .ok_or_else(|| gone("flow", &flow_id))?;
+                let flow = self.project.flow_mut(&flow_id).ok_or_else(|| gone("flow", &flow_id))?;
                 flow.intents.insert(locale_id, intents);
             }
         }

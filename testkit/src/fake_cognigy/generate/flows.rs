@@ -41,10 +41,7 @@ pub fn flow(g: &mut Gen, index: usize, nodes: usize, locale_ids: &[String]) -> F
         .map(|(i, t)| node(g, i, t, locale_ids))
         .collect();
     let relations = relations(g, &nodes, &types);
-    let intents = locale_ids
-        .iter()
-        .map(|l| (l.clone(), intents(g, l)))
-        .collect();
+    let intents = locale_ids.iter().map(|l| (l.clone(), intents(g, l))).collect();
     Flow {
         chart_id: g.rng.object_id(),
         settings: g.doc(json!({
@@ -152,9 +149,7 @@ fn relations(g: &mut Gen, nodes: &[Node], types: &[&str]) -> Vec<Value> {
             "_id": g.rng.object_id(), "node": ids[i], "children": children, "next": ids.get(next_index),
         }));
         for &child in &children {
-            relations.push(
-                json!({ "_id": g.rng.object_id(), "node": child, "children": [], "next": null }),
-            );
+            relations.push(json!({ "_id": g.rng.object_id(), "node": child, "children": [], "next": null }));
         }
         i = next_index;
     }

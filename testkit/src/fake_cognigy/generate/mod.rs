@@ -39,10 +39,7 @@ impl Gen<'_> {
         }
         doc.insert("createdAt".into(), json!(created));
         doc.insert("createdBy".into(), json!(CREATOR));
-        doc.insert(
-            "lastChanged".into(),
-            json!(created + self.rng.below(THIRTY_DAYS_MS)),
-        );
+        doc.insert("lastChanged".into(), json!(created + self.rng.below(THIRTY_DAYS_MS)));
         doc.insert("lastChangedBy".into(), json!(CREATOR));
         Value::Object(doc)
     }
@@ -100,9 +97,7 @@ pub fn project(spec: &ProjectSpec) -> Project {
     let mut resources = BTreeMap::new();
     for kind in Kind::ALL {
         let count = count_of(spec, kind);
-        let items = (0..count)
-            .map(|i| item(&mut g, kind, i, &doc, &locale_ids))
-            .collect();
+        let items = (0..count).map(|i| item(&mut g, kind, i, &doc, &locale_ids)).collect();
         resources.insert(kind, items);
     }
     Project {

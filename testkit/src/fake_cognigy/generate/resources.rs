@@ -29,13 +29,7 @@ pub fn lexicon(g: &mut Gen, index: usize, keyphrases: usize) -> Lexicon {
 }
 
 /// The `index`th item of a flat `kind`. `project` and `locale_ids` feed the references items hold.
-pub fn item(
-    g: &mut Gen,
-    kind: Kind,
-    index: usize,
-    project: &Value,
-    locale_ids: &[String],
-) -> Value {
+pub fn item(g: &mut Gen, kind: Kind, index: usize, project: &Value, locale_ids: &[String]) -> Value {
     let reference = g.rng.uuid();
     let fields = match kind {
         Kind::Endpoint => endpoint(g, index, project, locale_ids),

@@ -15,16 +15,9 @@ use crate::fake_cognigy::world::Download;
 /// What a snapshot download answers while the package is still being written.
 const PLACEHOLDER: &[u8] = b"CSNAP-PENDING";
 
-pub async fn download(
-    State(s): State<Arc<Shared>>,
-    Path(token): Path<String>,
-) -> ApiResult<Response> {
+pub async fn download(State(s): State<Arc<Shared>>, Path(token): Path<String>) -> ApiResult<Response> {
     let (response, cut) = answer(&s, &token)?;
-    Ok(if cut {
-        body::cut_short(response).await
-    } else {
-        response
-    })
+    Ok(if cut { body::cut_short(response).await } else { response })
 }
 
 /// The response for `token`, and whether to cut it short.

@@ -50,10 +50,7 @@ pub fn routes(app: App) -> App {
     app.route("/flows", get(list))
         .route("/flows/{flow_id}", get(read).patch(update))
         .route("/flows/{flow_id}/chart", get(chart))
-        .route(
-            "/flows/{flow_id}/chart/nodes/{node_id}",
-            get(node).patch(update_node),
-        )
+        .route("/flows/{flow_id}/chart/nodes/{node_id}", get(node).patch(update_node))
         .route("/flows/{flow_id}/settings", get(settings))
         .route("/flows/{flow_id}/states", get(states))
         .route("/flows/{flow_id}/slotfillers", get(slot_fillers))
@@ -93,16 +90,10 @@ fn flow_json(flow: &Flow, fields: Option<&[&str]>, tick: u64) -> Value {
     doc
 }
 
-async fn list(
-    State(s): S,
-    Extension(Tick(t)): T,
-    Query(q): Query<Params>,
-) -> ApiResult<Json<Value>> {
+async fn list(State(s): S, Extension(Tick(t)): T, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
     scoped(&world.project, &q)?;
-    page(&world.project.flows, &q, |f| {
-        flow_json(f, Some(&FLOW_INDEX_FIELDS), t)
-    })
+    page(&world.project.flows, &q, |f| flow_json(f, Some(&FLOW_INDEX_FIELDS), t))
 }
 
 async fn read(
@@ -144,11 +135,7 @@ async fn update(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<R
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn chart(
-    State(s): S,
-    Path(id): Path<String>,
-    Query(q): Query<Params>,
-) -> ApiResult<Json<Value>> {
+async fn chart(State(s): S, Path(id): Path<String>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
     let project = &world.project;
     let (flow, locale) = (flow(project, &id)?, locale(project, preferred(&q))?);
@@ -251,13 +238,7 @@ enum Part<'a> {
 }
 
 /// A flow's settings, or a paged list of its states or slot fillers.
-fn part(
-    s: &Shared,
-    id: &str,
-    tick: u64,
-    q: &Params,
-    which: fn(&Flow) -> Part<'_>,
-) -> ApiResult<Json<Value>> {
+fn part(s: &Shared, id: &str, tick: u64, q: &Params, which: fn(&Flow) -> Part<'_>) -> ApiResult<Json<Value>> {
     let world = s.world();
     match which(flow(&world.project, id)?) {
         Part::Doc(doc) => Ok(Json(stamped(doc, tick))),

@@ -34,11 +34,7 @@ async fn export(
     } else {
         json_object(&body)?
     };
-    if let Some(format) = body
-        .get("format")
-        .and_then(Value::as_str)
-        .filter(|f| *f != "json")
-    {
+    if let Some(format) = body.get("format").and_then(Value::as_str).filter(|f| *f != "json") {
         return Err(ApiError::bad_request(format!(
             "The format '{format}' is not supported by this server; use 'json'."
         )));
@@ -71,9 +67,7 @@ async fn import(
     let intents = match serde_json::from_slice(form.bytes("file")?) {
         Ok(Value::Array(intents)) => intents,
         _ => {
-            return Err(ApiError::bad_request(
-                "The file must hold a JSON array of intents.",
-            ));
+            return Err(ApiError::bad_request("The file must hold a JSON array of intents."));
         }
     };
     let mut world = s.world();

@@ -36,30 +36,18 @@ fn lexicon<'a>(project: &'a Project, id: &str) -> ApiResult<&'a Lexicon> {
     found(project.lexicon(checked(id)?), "lexicon", id)
 }
 
-async fn list(
-    State(s): S,
-    Extension(Tick(t)): Extension<Tick>,
-    Query(q): Query<Params>,
-) -> ApiResult<Json<Value>> {
+async fn list(State(s): S, Extension(Tick(t)): Extension<Tick>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
     scoped(&world.project, &q)?;
     page(&world.project.lexicons, &q, |l| stamped(&l.doc, t))
 }
 
-async fn read(
-    State(s): S,
-    Extension(Tick(t)): Extension<Tick>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+async fn read(State(s): S, Extension(Tick(t)): Extension<Tick>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let world = s.world();
     Ok(Json(stamped(&lexicon(&world.project, &id)?.doc, t)))
 }
 
-async fn keyphrases(
-    State(s): S,
-    Path(id): Path<String>,
-    Query(q): Query<Params>,
-) -> ApiResult<Json<Value>> {
+async fn keyphrases(State(s): S, Path(id): Path<String>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
     page(
         &lexicon(&world.project, &id)?.keyphrases,
@@ -72,10 +60,9 @@ async fn export(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let mut world = s.world();
     lexicon(&world.project, &id)?;
     let parameters = json!({ "lexiconId": id });
-    Ok(Json(world.start_task(
-        Work::ExportLexicon { lexicon_id: id },
-        parameters,
-    )))
+    Ok(Json(
+        world.start_task(Work::ExportLexicon { lexicon_id: id }, parameters),
+    ))
 }
 
 async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
@@ -83,20 +70,13 @@ async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Va
     lexicon(&world.project, &id)?;
     let csv = world.lexicon_exports.get(&id).cloned();
     let csv = csv.ok_or_else(|| {
-        ApiError::conflict(
-            "No finished keyphrase export for this lexicon: start one and wait for its task.",
-        )
+        ApiError::conflict("No finished keyphrase export for this lexicon: start one and wait for its task.")
     })?;
     let token = world.download_token(Download::Csv(csv));
     Ok(Json(json!({ "downloadLink": s.download_link(&token) })))
 }
 
-async fn import(
-    State(s): S,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<Json<Value>> {
+async fn import(State(s): S, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Value>> {
     let form = Form::parse(&headers, &body)?;
     if form.optional_text("mode").is_some_and(|m| m != "overwrite") {
         return Err(ApiError::bad_request(
@@ -106,8 +86,7 @@ async fn import(
     let text = form.text("file")?;
     let mut world = s.world();
     lexicon(&world.project, &id)?;
-    let keyphrases =
-        csv::read(text, || world.project.rng.object_id()).map_err(ApiError::bad_request)?;
+    let keyphrases = csv::read(text, || world.project.rng.object_id()).map_err(ApiError::bad_request)?;
     let parameters = json!({ "lexiconId": id, "mode": "overwrite" });
     Ok(Json(world.start_task(
         Work::ImportLexicon {

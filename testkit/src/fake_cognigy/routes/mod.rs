@@ -43,9 +43,7 @@ pub fn api() -> App {
 /// `app` plus the download links and a 404 for everything else.
 pub fn root(app: App) -> App {
     app.route(&format!("{DOWNLOADS}{{token}}"), get(downloads::download))
-        .fallback(|| async {
-            ApiError::new(axum::http::StatusCode::NOT_FOUND, 1002, "No such route.")
-        })
+        .fallback(|| async { ApiError::new(axum::http::StatusCode::NOT_FOUND, 1002, "No such route.") })
 }
 
 /// `id` if it is a well-formed Mongo id, else 400.
@@ -64,9 +62,7 @@ fn found<T>(item: Option<T>, what: &str, id: &str) -> ApiResult<T> {
 
 /// Checks the `projectId` a list is scoped to: missing 400, malformed 400, another project 404.
 fn scoped(project: &Project, params: &Params) -> ApiResult<()> {
-    let id = params
-        .get("projectId")
-        .ok_or_else(|| ApiError::missing("projectId"))?;
+    let id = params.get("projectId").ok_or_else(|| ApiError::missing("projectId"))?;
     checked(id)?;
     if id == project.id() {
         Ok(())

@@ -21,12 +21,7 @@ pub fn routes(app: App) -> App {
 }
 
 /// The project's document or its settings, after checking the id.
-fn read(
-    shared: &Shared,
-    id: &str,
-    tick: u64,
-    pick: fn(&Project) -> &Value,
-) -> ApiResult<Json<Value>> {
+fn read(shared: &Shared, id: &str, tick: u64, pick: fn(&Project) -> &Value) -> ApiResult<Json<Value>> {
     checked(id)?;
     let world = shared.world();
     if world.project.id() != id {

@@ -19,13 +19,7 @@ use crate::fake_cognigy::server::{Shared, Tick};
 use crate::fake_cognigy::volatile::{stamp, stamp_endpoint};
 
 /// Fields an update may not carry (the server owns them).
-const SERVER_FIELDS: [&str; 5] = [
-    "_id",
-    "createdAt",
-    "createdBy",
-    "lastChanged",
-    "lastChangedBy",
-];
+const SERVER_FIELDS: [&str; 5] = ["_id", "createdAt", "createdBy", "lastChanged", "lastChangedBy"];
 
 type S = State<Arc<Shared>>;
 type T = Extension<Tick>;
@@ -73,24 +67,14 @@ fn render(kind: Kind, doc: &Value, tick: u64, detail: bool) -> Value {
     doc
 }
 
-async fn list(
-    kind: Kind,
-    State(s): S,
-    Extension(Tick(t)): T,
-    Query(q): Query<Params>,
-) -> ApiResult<Json<Value>> {
+async fn list(kind: Kind, State(s): S, Extension(Tick(t)): T, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     available(&s, kind)?;
     let world = s.world();
     scoped(&world.project, &q)?;
     page(world.project.items(kind), &q, |d| render(kind, d, t, false))
 }
 
-async fn read(
-    kind: Kind,
-    State(s): S,
-    Extension(Tick(t)): T,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+async fn read(kind: Kind, State(s): S, Extension(Tick(t)): T, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     available(&s, kind)?;
     let world = s.world();
     let id = checked(&id)?;
@@ -113,11 +97,7 @@ async fn update(
         )));
     }
     let mut world = s.world();
-    let doc = found(
-        world.project.item_mut(kind, checked(&id)?),
-        kind.path(),
-        &id,
-    )?;
+    let doc = found(world.project.item_mut(kind, checked(&id)?), kind.path(), &id)?;
     for (key, value) in body {
         doc[key] = value;
     }

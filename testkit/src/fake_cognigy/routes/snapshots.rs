@@ -71,10 +71,7 @@ async fn create(State(s): S, body: Bytes) -> ApiResult<Json<Value>> {
     let body = json_object(&body)?;
     only(&body, &["projectId", "name", "description"])?;
     let mut world = s.world();
-    own_project(
-        &world.project,
-        body.get("projectId").and_then(Value::as_str),
-    )?;
+    own_project(&world.project, body.get("projectId").and_then(Value::as_str))?;
     let name = body
         .get("name")
         .and_then(Value::as_str)
@@ -91,8 +88,7 @@ async fn create(State(s): S, body: Bytes) -> ApiResult<Json<Value>> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let parameters =
-        json!({ "projectId": world.project.id(), "name": name, "description": description });
+    let parameters = json!({ "projectId": world.project.id(), "name": name, "description": description });
     let work = Work::CreateSnapshot {
         name: name.to_owned(),
         description,
@@ -104,10 +100,7 @@ async fn create(State(s): S, body: Bytes) -> ApiResult<Json<Value>> {
 fn snapshot_task(s: &Shared, id: &str, work: fn(String) -> Work) -> ApiResult<Json<Value>> {
     let mut world = s.world();
     snapshot(&world, id)?;
-    Ok(Json(world.start_task(
-        work(id.to_owned()),
-        json!({ "snapshotId": id }),
-    )))
+    Ok(Json(world.start_task(work(id.to_owned()), json!({ "snapshotId": id }))))
 }
 
 async fn package(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
@@ -140,7 +133,5 @@ async fn upload(State(s): S, headers: HeaderMap, body: Bytes) -> ApiResult<Json<
     below_cap(&world)?;
     let bytes = form.bytes("file")?.to_vec();
     let parameters = json!({ "projectId": world.project.id() });
-    Ok(Json(
-        world.start_task(Work::UploadSnapshot { bytes }, parameters),
-    ))
+    Ok(Json(world.start_task(Work::UploadSnapshot { bytes }, parameters)))
 }

@@ -12,18 +12,14 @@ use futures_util::stream;
 /// A response that never reaches the client: its body fails at once, so the connection is closed
 /// before the head is flushed.
 pub fn dropped() -> Response {
-    let failing = stream::once(async {
-        Err::<Bytes, _>(io::Error::other("connection dropped by fault injection"))
-    });
+    let failing = stream::once(async { Err::<Bytes, _>(io::Error::other("connection dropped by fault injection")) });
     Response::new(Body::from_stream(failing))
 }
 
 /// `response` with only half its body sent under the full `Content-Length`, then the connection closed.
 pub async fn cut_short(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
-    let full = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
+    let full = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let half = full.slice(..full.len() / 2);
     parts
         .headers
@@ -34,10 +30,7 @@ pub async fn cut_short(response: Response) -> Response {
             None => {
                 // Let the server flush what was sent before the failure closes the connection.
                 tokio::time::sleep(Duration::from_millis(20)).await;
-                Some((
-                    Err(io::Error::other("body cut short by fault injection")),
-                    None,
-                ))
+                Some((Err(io::Error::other("body cut short by fault injection")), None))
             }
         }
     });

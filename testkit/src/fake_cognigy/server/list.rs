@@ -15,20 +15,12 @@ pub const DEFAULT_LIMIT: usize = 25;
 pub const MAX_LIMIT: usize = 100;
 
 /// The page of `items` the query asks for, each rendered with `render`.
-pub fn page<T>(
-    items: &[T],
-    params: &Params,
-    render: impl FnMut(&T) -> Value,
-) -> ApiResult<Json<Value>> {
+pub fn page<T>(items: &[T], params: &Params, render: impl FnMut(&T) -> Value) -> ApiResult<Json<Value>> {
     let limit = match params.get("limit") {
         Some(l) => number("limit", l)?.clamp(1, MAX_LIMIT),
         None => DEFAULT_LIMIT,
     };
-    let skip = match (
-        params.get("next"),
-        params.get("previous"),
-        params.get("skip"),
-    ) {
+    let skip = match (params.get("next"), params.get("previous"), params.get("skip")) {
         (Some(cursor), _, _) | (None, Some(cursor), _) => decode_cursor(cursor)?,
         (None, None, Some(skip)) => number("skip", skip)?,
         (None, None, None) => 0,
@@ -45,11 +37,9 @@ pub fn page<T>(
 }
 
 fn number(name: &str, value: &str) -> ApiResult<usize> {
-    value.parse().map_err(|_| {
-        ApiError::bad_request(format!(
-            "'{name}' must be a non-negative integer, not '{value}'."
-        ))
-    })
+    value
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("'{name}' must be a non-negative integer, not '{value}'.")))
 }
 
 fn encode_cursor(skip: usize) -> String {

@@ -21,11 +21,7 @@ use crate::fake_cognigy::world::RequestRecord;
 struct Dropped;
 
 /// Numbers the request, renders an [`ApiError`] into its body, and logs the request.
-pub async fn record(
-    State(shared): State<Arc<Shared>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn record(State(shared): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
     let tick = shared.next_tick();
     request.extensions_mut().insert(tick);
     let method = request.method().to_string();
@@ -69,11 +65,7 @@ pub async fn latency(State(shared): State<Arc<Shared>>, request: Request, next: 
 }
 
 /// Answers 429 with `Retry-After` once the window's budget is spent.
-pub async fn rate_limit(
-    State(shared): State<Arc<Shared>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn rate_limit(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     if let Some(limit) = shared.options.rate_limit {
         let wait = admit(&mut shared.world().window, limit, Instant::now());
         if let Some(wait) = wait {
@@ -81,8 +73,7 @@ pub async fn rate_limit(
                 "Rate limit of {} requests per {:?} exceeded.",
                 limit.requests, limit.window
             );
-            let mut response =
-                ApiError::plain(StatusCode::TOO_MANY_REQUESTS, detail).into_response();
+            let mut response = ApiError::plain(StatusCode::TOO_MANY_REQUESTS, detail).into_response();
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, retry_after(limit.retry_after, wait));
@@ -110,9 +101,7 @@ fn retry_after(form: RetryAfter, wait: Duration) -> HeaderValue {
     let value = match form {
         RetryAfter::Seconds => wait.as_secs_f64().ceil().max(1.0).to_string(),
         // HTTP dates have whole seconds: round up so the date is never before the window's end.
-        RetryAfter::HttpDate => {
-            httpdate::fmt_http_date(SystemTime::now() + wait + Duration::from_secs(1))
-        }
+        RetryAfter::HttpDate => httpdate::fmt_http_date(SystemTime::now() + wait + Duration::from_secs(1)),
     };
     HeaderValue::from_str(&value).expect("a number or an HTTP date is a valid header value")
 }
@@ -159,11 +148,7 @@ pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Ne
             .and_then(|l| l.to_str().ok()?.parse::<u64>().ok())
             .is_some_and(|l| l > 0);
     if has_body && (request.method() == Method::GET || request.method() == Method::HEAD) {
-        return ApiError::plain(
-            StatusCode::FORBIDDEN,
-            "GET and HEAD requests must not carry a body.",
-        )
-        .into_response();
+        return ApiError::plain(StatusCode::FORBIDDEN, "GET and HEAD requests must not carry a body.").into_response();
     }
     next.run(request).await
 }
