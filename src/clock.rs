@@ -4,6 +4,8 @@
 //! time. Durations for progress and timings are measured with `std::time::Instant`, not with this.
 
 use time::OffsetDateTime;
+
+use crate::action::environment::Environment;
 use time::format_description::well_known::Rfc3339;
 
 /// The environment variable that fixes "now".
@@ -25,10 +27,10 @@ pub struct ClockError {
 
 impl Clock {
     /// The clock the environment asks for.
-    pub fn from_env() -> Result<Clock, ClockError> {
-        match std::env::var(NOW_VAR) {
-            Ok(value) if !value.trim().is_empty() => Clock::parse(&value),
-            _ => Ok(Clock::System),
+    pub fn from_env(env: &Environment) -> Result<Clock, ClockError> {
+        match env.var(NOW_VAR) {
+            Some(value) => Clock::parse(value),
+            None => Ok(Clock::System),
         }
     }
 

@@ -11,6 +11,7 @@
 //! parts. The snapshot store knows nothing of Cognigy and the Cognigy client knows nothing of git.
 
 pub mod action;
+pub mod app;
 pub mod clock;
 pub mod cognigy;
 pub mod logging;

@@ -1,12 +1,12 @@
 //! Fetching brings the selected refs and nothing else.
 
-mod store_support;
+mod support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use cognigy_backup_action::store::{Remote, Store};
-use store_support::{Fixture, git, selection};
+use support::git::{Fixture, git, selection};
 
 /// Every object id in the repository at `git_dir`.
 fn all_objects(git_dir: &Path) -> BTreeSet<String> {

@@ -1,10 +1,10 @@
 //! Pushing with leases to a real `git http-backend` and to local repositories.
 
-mod store_support;
+mod support;
 
 use cognigy_backup_action::secrets::Secret;
 use cognigy_backup_action::store::{Error, RefUpdate, Remote, Store};
-use store_support::{Fixture, TOKEN, commit, files, git, selection};
+use support::git::{Fixture, TOKEN, commit, files, git, selection};
 
 const HOURLY: &str = "refs/heads/snapshot/hourly";
 const DAILY: &str = "refs/heads/snapshot/daily";

@@ -1,10 +1,10 @@
 //! Writing and reading snapshots, and rewriting tier chains, in the store's own repository.
 
-mod store_support;
+mod support;
 
 use cognigy_backup_action::store::chain::{self, Change, Step};
 use cognigy_backup_action::store::{Error, Files, Store};
-use store_support::{files, git};
+use support::git::{files, git};
 use time::macros::datetime;
 
 #[test]

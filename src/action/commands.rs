@@ -10,6 +10,7 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use super::environment::Environment;
 use crate::secrets;
 
 /// GitHub's limit for one step's summary.
@@ -82,10 +83,10 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn from_env() -> Self {
-        let path = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    pub fn from_env(env: &Environment) -> Self {
+        let path = |name: &str| env.var(name).map(PathBuf::from);
         Runner {
-            on_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+            on_actions: env.var("GITHUB_ACTIONS") == Some("true"),
             output_file: path("GITHUB_OUTPUT"),
             summary_file: path("GITHUB_STEP_SUMMARY"),
         }

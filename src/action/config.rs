@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use reqwest::Url;
 
+use super::environment::Environment;
 use super::inputs::{INPUTS, RawInputs};
 use crate::secrets::Secret;
 
@@ -299,8 +300,8 @@ pub struct RunnerEnv {
 }
 
 impl RunnerEnv {
-    pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    pub fn from_env(env: &Environment) -> Self {
+        let var = |name: &str| env.var(name).map(str::to_owned);
         RunnerEnv {
             github_token: var("GITHUB_TOKEN"),
             github_repository: var("GITHUB_REPOSITORY"),

@@ -8,6 +8,7 @@
 
 use serde::Deserialize;
 
+use super::environment::Environment;
 use crate::secrets;
 
 /// One input the binary reads.
@@ -137,10 +138,10 @@ inputs! {
 pub struct ReadError(String);
 
 impl RawInputs {
-    /// Reads every `INPUT_*` variable from the process environment and registers the secret ones
-    /// with [`secrets`] before anything else can print them.
-    pub fn from_env() -> Result<Self, ReadError> {
-        Self::from_vars(std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))))
+    /// Reads every `INPUT_*` variable of `env` and registers the secret ones with [`secrets`] before
+    /// anything else can print them.
+    pub fn from_env(env: &Environment) -> Result<Self, ReadError> {
+        Self::from_vars(env.vars())
     }
 
     /// Reads the inputs from `(name, value)` pairs shaped like the process environment.

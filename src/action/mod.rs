@@ -3,5 +3,6 @@
 
 pub mod commands;
 pub mod config;
+pub mod environment;
 pub mod help;
 pub mod inputs;

@@ -1,8 +1,16 @@
 //! The modes: thin orchestration over the export, snapshot and store parts.
+//!
+//! Each mode module takes the typed configuration of its mode and a [`Context`], and answers an
+//! [`Outcome`] (outputs and the step summary) or an [`Error`]; `main` reports either.
+
+pub mod backup;
+pub mod repo;
+pub mod summary;
 
 use crate::action::commands::{Outputs, Runner};
-use crate::action::config::{Config, Mode};
+use crate::action::config::{Config, Mode, ModeConfig};
 use crate::clock::Clock;
+use crate::{cognigy, store};
 
 /// What a successful run reports: its outputs and the markdown of its step summary.
 #[derive(Debug, Clone, Default)]
@@ -15,19 +23,64 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; accepted modes that run today: none yet",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
+
+    #[error(transparent)]
+    Cognigy(#[from] cognigy::Error),
+
+    #[error(transparent)]
+    Store(#[from] store::Error),
+
+    #[error(
+        "other runs kept pushing to the snapshot repository first ({attempts} attempts); nothing of this run was \
+         pushed. Make sure the workflow has a `concurrency` group so that backups of one project do not overlap"
+    )]
+    Race { attempts: u32 },
+
+    #[error("could not start the async runtime: {0}")]
+    Runtime(String),
 }
 
 /// Everything a mode may use besides its configuration.
 pub struct Context<'a> {
     pub runner: &'a Runner,
     pub clock: Clock,
+    /// `https://github.com/<owner>/<name>`, for links in the summary, when known.
+    pub commit_url_base: Option<String>,
+    /// Where temporary files go (`RUNNER_TEMP`, else the system's).
+    pub temp_dir: std::path::PathBuf,
 }
 
 /// Runs the configured mode.
-pub fn run(config: &Config, _context: &Context<'_>) -> Result<Outcome, Error> {
-    Err(Error::NotAvailable(config.mode.mode()))
+pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
+    match &config.mode {
+        ModeConfig::Backup {
+            cognigy,
+            export,
+            repo,
+            keep,
+            promote: _,
+        } => backup::run(
+            backup::Backup {
+                cognigy,
+                export,
+                repo,
+                keep: *keep,
+            },
+            context,
+        ),
+        other => Err(Error::NotAvailable(other.mode())),
+    }
+}
+
+/// The runtime the Cognigy client runs on. Git work happens outside it (gix's HTTP transport is
+/// blocking and has a runtime of its own).
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(e.to_string()))
 }

@@ -48,6 +48,9 @@ pub enum Change {
     Append(Commit),
     /// Put a commit in place of the tip (appends to an empty chain).
     ReplaceTip(Commit),
+    /// Put a commit at position `at` (0 = below the oldest), above the older commits and below
+    /// the newer ones: a capture that lost a race to a newer one goes under it, not on top.
+    Insert { at: usize, commit: Commit },
     /// Only apply the retention.
     Retain,
 }
@@ -66,25 +69,30 @@ pub enum Step {
 /// Existing commits are kept by id as long as everything below them is unchanged; from the first
 /// difference on (a dropped root, a replaced tip), commits are written anew with their content.
 pub fn plan(chain: &[Link], change: Change, keep: usize) -> Vec<Step> {
-    let mut wanted: Vec<Step> = chain.iter().map(|link| Step::Keep(link.id)).collect();
+    enum Wanted<'a> {
+        Old(&'a Link),
+        New(Commit),
+    }
+    let mut wanted: Vec<Wanted> = chain.iter().map(Wanted::Old).collect();
     match change {
-        Change::Append(commit) => wanted.push(Step::Write(commit)),
+        Change::Append(commit) => wanted.push(Wanted::New(commit)),
         Change::ReplaceTip(commit) => {
             wanted.pop();
-            wanted.push(Step::Write(commit));
+            wanted.push(Wanted::New(commit));
         }
+        Change::Insert { at, commit } => wanted.insert(at.min(chain.len()), Wanted::New(commit)),
         Change::Retain => {}
     }
     let dropped = wanted.len().saturating_sub(keep.max(1));
+    // Once a commit is dropped below or written, every commit above it gets a new parent.
     let mut rewriting = dropped > 0;
     wanted
         .into_iter()
-        .enumerate()
         .skip(dropped)
-        .map(|(index, step)| match step {
-            Step::Keep(_) if rewriting => Step::Write(chain[index].commit.clone()),
-            Step::Keep(id) => Step::Keep(id),
-            Step::Write(commit) => {
+        .map(|step| match step {
+            Wanted::Old(link) if !rewriting => Step::Keep(link.id),
+            Wanted::Old(link) => Step::Write(link.commit.clone()),
+            Wanted::New(commit) => {
                 rewriting = true;
                 Step::Write(commit)
             }
@@ -165,6 +173,66 @@ mod tests {
             ("retain within the limit", &[1, 2], Retain, 2, "k1 k2"),
             ("retain shrinks to the newest", &[1, 2, 3, 4], Retain, 2, "w3 w4"),
             ("retain on empty", &[], Retain, 2, ""),
+            (
+                "insert in the middle rewrites above",
+                &[1, 3],
+                Insert {
+                    at: 1,
+                    commit: commit(2),
+                },
+                5,
+                "k1 w2 w3",
+            ),
+            (
+                "insert below the oldest",
+                &[2, 3],
+                Insert {
+                    at: 0,
+                    commit: commit(1),
+                },
+                5,
+                "w1 w2 w3",
+            ),
+            (
+                "insert at the end appends",
+                &[1, 2],
+                Insert {
+                    at: 2,
+                    commit: commit(3),
+                },
+                5,
+                "k1 k2 w3",
+            ),
+            (
+                "insert past the end appends",
+                &[1],
+                Insert {
+                    at: 9,
+                    commit: commit(2),
+                },
+                5,
+                "k1 w2",
+            ),
+            (
+                "insert at the limit re-roots",
+                &[1, 3, 4],
+                Insert {
+                    at: 1,
+                    commit: commit(2),
+                },
+                3,
+                "w2 w3 w4",
+            ),
+            (
+                "insert below a full chain drops it",
+                &[2, 3],
+                Insert {
+                    at: 0,
+                    commit: commit(1),
+                },
+                2,
+                "w2 w3",
+            ),
         ];
         for (name, existing, change, keep, expected) in cases {
             let got = plan(&chain(existing), change.clone(), *keep);

@@ -5,4 +5,5 @@
 
 pub mod action_yml;
 pub mod cognigy;
+pub mod git;
 pub mod runner;

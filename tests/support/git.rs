@@ -1,5 +1,4 @@
-//! Shared set-up of the store's integration tests: a git server, git CLI helpers, snapshot files.
-#![allow(dead_code)] // each test file uses its own part
+//! A git server for the tests (`git http-backend` behind Basic auth), git CLI helpers, snapshot-like files.
 
 use std::path::{Path, PathBuf};
 

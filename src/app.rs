@@ -1,0 +1,124 @@
+//! The program, from an environment to an exit status: read the inputs as the runner passes them,
+//! mask the secrets, validate before any network I/O, run the mode, and report through the runner's
+//! file commands. `main` calls it with the process's environment; the demo and the simulations call
+//! it in-process with their own.
+
+use crate::action::commands::{self, Level, Outputs, Runner};
+use crate::action::config::{self, Config, InputError, ModeConfig, RunnerEnv};
+use crate::action::environment::Environment;
+use crate::action::inputs::RawInputs;
+use crate::clock::Clock;
+use crate::{logging, modes};
+
+/// Exit status of a run that succeeded.
+pub const SUCCESS: u8 = 0;
+/// Exit status of a run that failed (nothing was pushed).
+pub const FAILURE: u8 = 1;
+/// Exit status of invalid inputs or usage (no request was made).
+pub const USAGE: u8 = 2;
+
+/// Runs the action in `env`; answers the exit status.
+pub fn run(env: &Environment) -> u8 {
+    let runner = Runner::from_env(env);
+    // Read the inputs first: that registers the secrets, which are masked before anything prints.
+    let raw = match RawInputs::from_env(env) {
+        Ok(raw) => raw,
+        Err(e) => {
+            runner.annotate(Level::Error, "Invalid inputs", &e.to_string());
+            return USAGE;
+        }
+    };
+    runner.mask_secrets();
+    logging::init(config::requested_log_format(&raw));
+
+    let clock = match Clock::from_env(env) {
+        Ok(clock) => clock,
+        Err(e) => {
+            runner.annotate(Level::Error, "Invalid clock", &e.to_string());
+            return USAGE;
+        }
+    };
+    let runner_env = RunnerEnv::from_env(env);
+    let config = match config::validate(&raw, &runner_env) {
+        Ok(config) => config,
+        Err(errors) => return refuse(&runner, &errors),
+    };
+    let commit_url_base = match (&runner_env.github_server_url, repository(&config)) {
+        (Some(server), Some(repository)) => Some(format!("{}/{repository}", server.trim_end_matches('/'))),
+        _ => None,
+    };
+    let context = modes::Context {
+        runner: &runner,
+        clock,
+        commit_url_base,
+        temp_dir: env.temp_dir(),
+    };
+    run_mode(&context, &config)
+}
+
+/// Reports every invalid input, having made no request.
+fn refuse(runner: &Runner, errors: &[InputError]) -> u8 {
+    let mut summary = String::from("## cognigy-backup: invalid inputs\n\nNothing was run. Fix these inputs:\n\n");
+    for error in errors {
+        runner.annotate(
+            Level::Error,
+            &format!("Invalid input {}", error.input),
+            &error.to_string(),
+        );
+        summary.push_str(&format!("- {error}\n"));
+    }
+    report(runner, Outputs::default(), &summary);
+    USAGE
+}
+
+/// The `owner/name` of the snapshot repository, when the mode has one.
+fn repository(config: &Config) -> Option<&str> {
+    match &config.mode {
+        ModeConfig::Backup { repo, .. }
+        | ModeConfig::Promote { repo, .. }
+        | ModeConfig::Cleanup { repo, .. }
+        | ModeConfig::Restore { repo, .. }
+        | ModeConfig::Verify { repo, .. }
+        | ModeConfig::Setup { repo, .. } => repo.repository.as_deref(),
+        ModeConfig::Status { .. } => None,
+    }
+}
+
+fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
+    let runner = context.runner;
+    let mode = config.mode.mode();
+    // Notifications (webhook-url, notify-on) will be sent here, from the outcome of either branch.
+    match modes::run(config, context) {
+        Ok(outcome) => {
+            report(runner, outcome.outputs, &outcome.summary);
+            SUCCESS
+        }
+        Err(error) => {
+            let message = error.to_string();
+            runner.annotate(Level::Error, &format!("cognigy-backup {mode} failed"), &message);
+            let summary = format!(
+                "## cognigy-backup {mode} failed\n\n{message}\n\nNothing was committed or pushed: earlier snapshots are untouched.\n"
+            );
+            let mut outputs = Outputs::default();
+            outputs.set("changed", "false");
+            report(runner, outputs, &summary);
+            FAILURE
+        }
+    }
+}
+
+/// Writes the step summary and the outputs (with `summary` among them).
+fn report(runner: &Runner, mut outputs: Outputs, summary: &str) {
+    let summary = commands::fit_summary(summary);
+    outputs.set("summary", summary.trim_end());
+    if let Err(e) = runner.write_summary(&summary) {
+        runner.annotate(
+            Level::Warning,
+            "Step summary not written",
+            &format!("GITHUB_STEP_SUMMARY: {e}"),
+        );
+    }
+    if let Err(e) = runner.write_outputs(&outputs) {
+        runner.annotate(Level::Error, "Outputs not written", &format!("GITHUB_OUTPUT: {e}"));
+    }
+}
