@@ -16,6 +16,7 @@ pub mod clock;
 pub mod cognigy;
 pub mod logging;
 pub mod modes;
+pub mod retention;
 pub mod secrets;
 pub mod snapshot;
 pub mod store;
