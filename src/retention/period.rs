@@ -72,105 +72,22 @@ mod tests {
 
     #[test]
     fn periods_and_their_keys() {
+        #[rustfmt::skip]
         let cases = [
-            (
-                "an ordinary day",
-                datetime!(2026-11-22 07:37:00 UTC),
-                "2026-11-22",
-                "2026-W47",
-                "2026-11",
-            ),
-            (
-                "an offset is taken in UTC",
-                datetime!(2026-03-01 01:30:00 +02:00),
-                "2026-02-28",
-                "2026-W09",
-                "2026-02",
-            ),
-            (
-                "week 53 starts on Monday",
-                datetime!(2026-12-28 00:00:00 UTC),
-                "2026-12-28",
-                "2026-W53",
-                "2026-12",
-            ),
-            (
-                "week 53 holds new year's eve",
-                datetime!(2026-12-31 23:59:59 UTC),
-                "2026-12-31",
-                "2026-W53",
-                "2026-12",
-            ),
-            (
-                "week 53 holds new year's day",
-                datetime!(2027-01-01 00:00:00 UTC),
-                "2027-01-01",
-                "2026-W53",
-                "2027-01",
-            ),
-            (
-                "week 53 ends on Sunday",
-                datetime!(2027-01-03 23:59:59 UTC),
-                "2027-01-03",
-                "2026-W53",
-                "2027-01",
-            ),
-            (
-                "week 1 of 2027 starts on Monday",
-                datetime!(2027-01-04 00:00:00 UTC),
-                "2027-01-04",
-                "2027-W01",
-                "2027-01",
-            ),
-            (
-                "2020-12-31 is in 2020-W53",
-                datetime!(2020-12-31 12:00:00 UTC),
-                "2020-12-31",
-                "2020-W53",
-                "2020-12",
-            ),
-            (
-                "2021-01-03 is in 2020-W53",
-                datetime!(2021-01-03 12:00:00 UTC),
-                "2021-01-03",
-                "2020-W53",
-                "2021-01",
-            ),
-            (
-                "December in next year's week 1",
-                datetime!(2025-12-29 00:00:00 UTC),
-                "2025-12-29",
-                "2026-W01",
-                "2025-12",
-            ),
-            (
-                "a week across a month",
-                datetime!(2026-04-30 12:00:00 UTC),
-                "2026-04-30",
-                "2026-W18",
-                "2026-04",
-            ),
-            (
-                "the same week, next month",
-                datetime!(2026-05-03 12:00:00 UTC),
-                "2026-05-03",
-                "2026-W18",
-                "2026-05",
-            ),
-            (
-                "leap day",
-                datetime!(2028-02-29 12:00:00 UTC),
-                "2028-02-29",
-                "2028-W09",
-                "2028-02",
-            ),
-            (
-                "a small year",
-                datetime!(0999-01-10 00:00:00 UTC),
-                "0999-01-10",
-                "0999-W02",
-                "0999-01",
-            ),
+            ("an ordinary day", datetime!(2026-11-22 07:37:00 UTC), "2026-11-22", "2026-W47", "2026-11"),
+            ("an offset is taken in UTC", datetime!(2026-03-01 01:30:00 +02:00), "2026-02-28", "2026-W09", "2026-02"),
+            ("week 53 starts on Monday", datetime!(2026-12-28 00:00:00 UTC), "2026-12-28", "2026-W53", "2026-12"),
+            ("week 53 holds new year's eve", datetime!(2026-12-31 23:59:59 UTC), "2026-12-31", "2026-W53", "2026-12"),
+            ("week 53 holds new year's day", datetime!(2027-01-01 00:00:00 UTC), "2027-01-01", "2026-W53", "2027-01"),
+            ("week 53 ends on Sunday", datetime!(2027-01-03 23:59:59 UTC), "2027-01-03", "2026-W53", "2027-01"),
+            ("week 1 of 2027 starts on Monday", datetime!(2027-01-04 00:00:00 UTC), "2027-01-04", "2027-W01", "2027-01"),
+            ("2020-12-31 is in 2020-W53", datetime!(2020-12-31 12:00:00 UTC), "2020-12-31", "2020-W53", "2020-12"),
+            ("2021-01-03 is in 2020-W53", datetime!(2021-01-03 12:00:00 UTC), "2021-01-03", "2020-W53", "2021-01"),
+            ("December in next year's week 1", datetime!(2025-12-29 00:00:00 UTC), "2025-12-29", "2026-W01", "2025-12"),
+            ("a week across a month", datetime!(2026-04-30 12:00:00 UTC), "2026-04-30", "2026-W18", "2026-04"),
+            ("the same week, next month", datetime!(2026-05-03 12:00:00 UTC), "2026-05-03", "2026-W18", "2026-05"),
+            ("leap day", datetime!(2028-02-29 12:00:00 UTC), "2028-02-29", "2028-W09", "2028-02"),
+            ("a small year", datetime!(0999-01-10 00:00:00 UTC), "0999-01-10", "0999-W02", "0999-01"),
         ];
         for (name, at, day, week, month) in cases {
             assert_eq!(Period::of(Unit::Day, at).to_string(), day, "{name}: day");
@@ -182,55 +99,16 @@ mod tests {
     #[test]
     fn a_period_runs_from_its_first_second_to_its_last() {
         let second = time::Duration::seconds(1);
+        #[rustfmt::skip]
         let cases = [
-            (
-                "a day",
-                Unit::Day,
-                datetime!(2026-11-22 00:00:00 UTC),
-                datetime!(2026-11-22 23:59:59 UTC),
-            ),
-            (
-                "a week",
-                Unit::Week,
-                datetime!(2026-11-16 00:00:00 UTC),
-                datetime!(2026-11-22 23:59:59 UTC),
-            ),
-            (
-                "week 53",
-                Unit::Week,
-                datetime!(2026-12-28 00:00:00 UTC),
-                datetime!(2027-01-03 23:59:59 UTC),
-            ),
-            (
-                "31 days",
-                Unit::Month,
-                datetime!(2026-01-01 00:00:00 UTC),
-                datetime!(2026-01-31 23:59:59 UTC),
-            ),
-            (
-                "28 days",
-                Unit::Month,
-                datetime!(2026-02-01 00:00:00 UTC),
-                datetime!(2026-02-28 23:59:59 UTC),
-            ),
-            (
-                "leap February",
-                Unit::Month,
-                datetime!(2028-02-01 00:00:00 UTC),
-                datetime!(2028-02-29 23:59:59 UTC),
-            ),
-            (
-                "30 days",
-                Unit::Month,
-                datetime!(2026-04-01 00:00:00 UTC),
-                datetime!(2026-04-30 23:59:59 UTC),
-            ),
-            (
-                "December",
-                Unit::Month,
-                datetime!(2026-12-01 00:00:00 UTC),
-                datetime!(2026-12-31 23:59:59 UTC),
-            ),
+            ("a day", Unit::Day, datetime!(2026-11-22 00:00:00 UTC), datetime!(2026-11-22 23:59:59 UTC)),
+            ("a week", Unit::Week, datetime!(2026-11-16 00:00:00 UTC), datetime!(2026-11-22 23:59:59 UTC)),
+            ("week 53", Unit::Week, datetime!(2026-12-28 00:00:00 UTC), datetime!(2027-01-03 23:59:59 UTC)),
+            ("31 days", Unit::Month, datetime!(2026-01-01 00:00:00 UTC), datetime!(2026-01-31 23:59:59 UTC)),
+            ("28 days", Unit::Month, datetime!(2026-02-01 00:00:00 UTC), datetime!(2026-02-28 23:59:59 UTC)),
+            ("leap February", Unit::Month, datetime!(2028-02-01 00:00:00 UTC), datetime!(2028-02-29 23:59:59 UTC)),
+            ("30 days", Unit::Month, datetime!(2026-04-01 00:00:00 UTC), datetime!(2026-04-30 23:59:59 UTC)),
+            ("December", Unit::Month, datetime!(2026-12-01 00:00:00 UTC), datetime!(2026-12-31 23:59:59 UTC)),
         ];
         for (name, unit, first, last) in cases {
             let period = Period::of(unit, first);
