@@ -104,7 +104,9 @@ impl Job {
                 Value::Array(paging::list_all(&client, &call).await?)
             }
             Job::List { kind, path, optional } => {
-                let call = Call::get(format!("list of {kind}"), *path).query("projectId", &project);
+                let call = Call::get(format!("list of {kind}"), *path)
+                    .query("projectId", &project)
+                    .about_project();
                 match paging::list_all(&client, &call).await {
                     Ok(items) => Value::Array(items),
                     // The platform has no such feature: nothing to back up.

@@ -49,7 +49,10 @@ pub async fn read_project(client: Arc<Client>, kinds: &[&'static str]) -> Result
         progress: Progress::new(),
         reads: Reads::default(),
     };
-    run.spawn(Job::Project);
+    // The project first, alone: a wrong key or project id then fails with one clear error instead
+    // of a burst of failing requests.
+    let project = Job::Project.run(run.client.clone()).await?;
+    run.record(project, &mut false);
     run.spawn(Job::ProjectSettings);
     run.spawn(Job::Locales);
     for &kind in kinds {
