@@ -23,6 +23,8 @@
 # Environment:
 #   IMAGE    image name to commit (default localhost/cognigy-backup-action:dev)
 #   BINARY   use this prebuilt static binary instead of running cargo (skips step 2's build)
+#   CARGO_TARGET_DIR  honoured as cargo honours it (a separate one avoids waiting for the lock of a
+#            target directory that other builds are using)
 #
 # Running containers in this sandbox (what was tried, see docs/container.md):
 #   - `buildah run` with the default OCI isolation fails: without crun/runc "exec: no command"; with
@@ -68,7 +70,7 @@ if [[ -n ${BINARY:-} ]]; then
 else
     RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+crt-static" \
         cargo build --release --locked --target "$TARGET" --bin cognigy-backup
-    bin="target/$TARGET/release/cognigy-backup"
+    bin="${CARGO_TARGET_DIR:-target}/$TARGET/release/cognigy-backup"
 fi
 [[ -x $bin ]] || die "no binary at $bin"
 if readelf --program-headers "$bin" | grep -q 'INTERP'; then
