@@ -64,7 +64,12 @@ fn a_first_backup_commits_the_snapshot_and_an_unchanged_run_pushes_nothing() {
     assert_ok(&first);
     assert_eq!(first.outputs["changed"], "true");
     assert_eq!(first.outputs["snapshot-id"], "20261122T073700Z");
-    assert_eq!(first.outputs["tiers-updated"], "hourly");
+    assert_eq!(
+        first.outputs["tiers-updated"], "hourly,daily,weekly",
+        "promote is on by default"
+    );
+    assert_eq!(fixture.server_ref("snapshot/daily"), fixture.server_ref(HOURLY));
+    assert_eq!(fixture.server_ref("snapshot/weekly"), fixture.server_ref(HOURLY));
     assert!(first.outputs["files-changed"].parse::<usize>().unwrap() > 50);
     let tip = fixture.server_ref(HOURLY).expect("the hourly branch exists");
     assert_eq!(first.outputs["commit-sha"], tip);

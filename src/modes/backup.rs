@@ -1,6 +1,7 @@
 //! The backup mode: export the project, build the snapshot, compare its `project/` tree with the
-//! hourly tip's, and when it changed commit it to `<prefix>hourly` and push, all ref changes in one
-//! leased push. A run that loses a race fetches again and re-applies its snapshot, in capture order.
+//! hourly tip's, commit it to `<prefix>hourly` when it changed, promote (when `promote` is on), and
+//! push every ref change in one leased push. A run that loses a race fetches again and re-applies
+//! its snapshot, in capture order.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,13 +12,19 @@ use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export, native};
 use crate::snapshot::{self, Files, Meta, Snapshot, diff};
 use crate::store::chain::{self, Change, Link};
-use crate::store::{self, ObjectId, PushReport, RefUpdate};
+use crate::store::{self, ObjectId, PushReport, RefUpdate, RemoteRefs};
 
+use super::promotion::{self, chain_of};
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
 
 /// How many times a run fetches again and re-applies after losing a push race.
-const MAX_PUSH_ATTEMPTS: u32 = 5;
+pub const MAX_PUSH_ATTEMPTS: u32 = 5;
+
+/// A capture at most this much older than the hourly tier's newest lost a race to another run (or
+/// ran on a runner whose clock is a little behind): it goes under the newer capture and promotion
+/// runs as of that newer capture. Anything older means a wrong clock, which promotion refuses.
+const RACE_TOLERANCE: time::Duration = time::Duration::hours(1);
 
 /// What the backup mode needs.
 pub struct Backup<'a> {
@@ -25,14 +32,19 @@ pub struct Backup<'a> {
     pub export: &'a ExportConfig,
     pub repo: &'a RepoConfig,
     pub keep: Keep,
+    /// Promote in the same push.
+    pub promote: bool,
 }
 
-/// Where the new snapshot goes on the hourly chain, or why it goes nowhere.
-enum Placement {
-    /// Its `project/` tree equals a neighbour's in capture order: nothing new.
+/// What a run did to the hourly tier.
+enum Captured {
+    /// The project equals this snapshot of the tier: nothing new.
     Unchanged { same_as: ObjectId },
-    /// Insert at `at` (the chain's length: on top), below any capture newer than it.
-    At { chain: Vec<Link>, at: usize },
+    /// A new snapshot; the tier now ends at `tip`.
+    New {
+        changes: diff::Changes,
+        tip: Option<ObjectId>,
+    },
 }
 
 pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
@@ -58,60 +70,67 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
 
     let git_started = Instant::now();
     let repo = Repo::open(backup.repo, &context.temp_dir)?;
-    let hourly = repo.branch(Tier::Hourly);
     let project_tree = project_tree(&repo, &built.files)?;
     let mut native_captured = false;
     for attempt in 1..=MAX_PUSH_ATTEMPTS {
         let refs = repo.fetch()?;
-        let tip = refs.get(&hourly);
-        let (chain, at) = match place(&repo, tip, project_tree, captured_at.unix_timestamp())? {
-            Placement::Unchanged { same_as } => {
-                let report = Report {
-                    built: &built,
-                    export_time,
-                    git_time: git_started.elapsed(),
-                    stats: client.stats(),
-                };
-                return Ok(unchanged(&repo, same_as, &report, context)?);
+        let tip = refs.get(&repo.branch(Tier::Hourly));
+        let chain = chain_of(&repo, tip)?;
+        let captured = match place(&repo, &chain, project_tree, captured_at.unix_timestamp())? {
+            Err(same_as) => Captured::Unchanged { same_as },
+            Ok(at) => {
+                if backup.export.native_snapshot && !native_captured {
+                    native_captured = true;
+                    if let Some(csnap) = capture_native(&runtime, &client, &built.meta, context)? {
+                        let with_native = snapshot::Export {
+                            native: Some(csnap),
+                            ..exported.clone()
+                        };
+                        built = snapshot::build(meta.clone(), with_native);
+                    }
+                }
+                commit_snapshot(&repo, &chain, at, &built, backup.keep.hourly)?
             }
-            Placement::At { chain, at } => (chain, at),
         };
-        if backup.export.native_snapshot && !native_captured {
-            native_captured = true;
-            if let Some(csnap) = capture_native(&runtime, &client, &built.meta, context)? {
-                built = snapshot::build(
-                    meta.clone(),
-                    snapshot::Export {
-                        native: Some(csnap),
-                        ..exported.clone()
-                    },
-                );
-            }
-        }
-        let previous = match at.checked_sub(1) {
-            Some(below) => repo.store.read_files(repo.store.read_commit(chain[below].id)?.tree)?,
-            None => Files::new(),
+        let hourly = match &captured {
+            Captured::Unchanged { .. } => tip,
+            Captured::New { tip, .. } => *tip,
         };
-        let changes = diff::diff(&previous, &built.files);
-        let tree = repo.store.write_tree(&built.files)?;
-        let commit = chain::Commit::captured(tree, changes.commit_message(&built.meta.snapshot_id), captured_at);
-        let steps = chain::plan(&chain, Change::Insert { at, commit }, backup.keep.hourly);
-        let new_tip = repo.store.write_chain(&steps)?;
-        let updates = vec![RefUpdate::new(hourly.clone(), tip, new_tip)];
-        // Promotion (daily, weekly, monthly) joins these updates here, in the same push.
+        let (updates, tiers) = if backup.promote {
+            let newest = chain
+                .last()
+                .map_or(captured_at.unix_timestamp(), |link| link.commit.committed.seconds);
+            let behind = newest - captured_at.unix_timestamp();
+            let now = if behind > 0 && behind <= RACE_TOLERANCE.whole_seconds() {
+                captured_at + time::Duration::seconds(behind)
+            } else {
+                captured_at
+            };
+            let promoted = promotion::promote(&repo, &refs, hourly, &backup.keep, now)?;
+            (promoted.updates(&repo, &refs), promoted.tiers_updated(&repo, &refs))
+        } else {
+            let updates: Vec<RefUpdate> = [RefUpdate::new(repo.branch(Tier::Hourly), tip, hourly)]
+                .into_iter()
+                .filter(|u| u.old != u.new)
+                .collect();
+            let tiers = if updates.is_empty() {
+                vec![]
+            } else {
+                vec![Tier::Hourly.name()]
+            };
+            (updates, tiers)
+        };
         match repo.store.push(&repo.remote, &updates) {
             Ok(pushed) => {
-                let ours = new_tip
-                    .map(|tip| find_ours(&repo, tip, &built.meta.snapshot_id))
-                    .transpose()?
-                    .flatten();
                 let report = Report {
                     built: &built,
                     export_time,
                     git_time: git_started.elapsed(),
                     stats: client.stats(),
+                    pushed,
+                    tiers,
                 };
-                return Ok(changed(&repo, ours, &changes, &pushed, &report, context));
+                return Ok(outcome(&repo, &refs, captured, &report, context)?);
             }
             Err(store::Error::LeaseRefused { .. }) if attempt < MAX_PUSH_ATTEMPTS => {
                 tracing::warn!(
@@ -136,17 +155,15 @@ fn project_tree(repo: &Repo, files: &Files) -> Result<ObjectId, store::Error> {
     repo.store.write_tree(&project)
 }
 
-/// Where a capture of `project_tree` at `captured_at` (Unix seconds) belongs on the chain ending at `tip`.
+/// Where a capture of `project_tree` at `captured_at` (Unix seconds) belongs on the hourly `chain`:
+/// `Ok(position)`, below any capture newer than it; or `Err(commit)` when a neighbour in capture
+/// order already holds the same project.
 fn place(
     repo: &Repo,
-    tip: Option<ObjectId>,
+    chain: &[Link],
     project_tree: ObjectId,
     captured_at: i64,
-) -> Result<Placement, store::Error> {
-    let chain = match tip {
-        Some(tip) => repo.store.chain(tip)?,
-        None => Vec::new(),
-    };
+) -> Result<Result<usize, ObjectId>, store::Error> {
     let at = chain
         .iter()
         .take_while(|link| link.commit.committed.seconds <= captured_at)
@@ -156,12 +173,35 @@ fn place(
         .flatten()
     {
         if repo.store.subtree(chain[neighbour].id, "project")? == Some(project_tree) {
-            return Ok(Placement::Unchanged {
-                same_as: chain[neighbour].id,
-            });
+            return Ok(Err(chain[neighbour].id));
         }
     }
-    Ok(Placement::At { chain, at })
+    Ok(Ok(at))
+}
+
+/// Writes the snapshot as a commit at position `at` of the hourly chain, pruned to `keep`.
+fn commit_snapshot(
+    repo: &Repo,
+    chain: &[Link],
+    at: usize,
+    built: &Snapshot,
+    keep: usize,
+) -> Result<Captured, store::Error> {
+    let previous = match at.checked_sub(1) {
+        Some(below) => repo.store.read_files(repo.store.read_commit(chain[below].id)?.tree)?,
+        None => Files::new(),
+    };
+    let changes = diff::diff(&previous, &built.files);
+    let tree = repo.store.write_tree(&built.files)?;
+    let commit = chain::Commit::captured(
+        tree,
+        changes.commit_message(&built.meta.snapshot_id),
+        built.meta.captured_at,
+    );
+    let tip = repo
+        .store
+        .write_chain(&chain::plan(chain, Change::Insert { at, commit }, keep))?;
+    Ok(Captured::New { changes, tip })
 }
 
 /// The commit of snapshot `snapshot_id` on the chain ending at `tip` (gone if retention dropped it).
@@ -212,82 +252,68 @@ struct Report<'a> {
     export_time: Duration,
     git_time: Duration,
     stats: StatsReport,
+    pushed: PushReport,
+    tiers: Vec<&'static str>,
 }
 
-fn unchanged(
+fn outcome(
     repo: &Repo,
-    same_as: ObjectId,
+    refs: &RemoteRefs,
+    captured: Captured,
     report: &Report<'_>,
     context: &Context<'_>,
 ) -> Result<Outcome, store::Error> {
-    let message = repo.store.read_commit(same_as)?.message;
-    let snapshot_id = message
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("snapshot "))
-        .unwrap_or_default()
-        .to_owned();
+    let hourly = repo.branch_name(Tier::Hourly);
+    let project = &report.built.meta.project_id;
     let mut outputs = Outputs::default();
-    outputs.set("changed", "false");
-    outputs.set("snapshot-id", &snapshot_id);
-    outputs.set("commit-sha", same_as.to_string());
-    outputs.set("tiers-updated", "");
-    outputs.set("files-changed", "0");
-    let mut md = format!(
-        "## Cognigy backup: no change\n\nProject `{}` is as in snapshot `{snapshot_id}` ({}) on `{}`; nothing was committed or pushed.\n\n",
-        report.built.meta.project_id,
-        summary::commit_link(context, &repo.remote, same_as),
-        repo.branch_name(Tier::Hourly),
-    );
+    let mut md = match &captured {
+        Captured::Unchanged { same_as } => {
+            let message = repo.store.read_commit(*same_as)?.message;
+            let snapshot_id = message
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("snapshot "))
+                .unwrap_or_default();
+            outputs.set("changed", "false");
+            outputs.set("snapshot-id", snapshot_id);
+            outputs.set("commit-sha", same_as.to_string());
+            outputs.set("files-changed", "0");
+            format!(
+                "## Cognigy backup: no change\n\nProject `{project}` is as in snapshot `{snapshot_id}` ({}) on `{hourly}`.\n\n",
+                summary::commit_link(context, &repo.remote, *same_as),
+            )
+        }
+        Captured::New { changes, tip } => {
+            let snapshot_id = &report.built.meta.snapshot_id;
+            let ours = tip.map(|tip| find_ours(repo, tip, snapshot_id)).transpose()?.flatten();
+            outputs.set("changed", "true");
+            outputs.set("snapshot-id", snapshot_id);
+            outputs.set("commit-sha", ours.map(|id| id.to_string()).unwrap_or_default());
+            outputs.set("files-changed", changes.files_changed.to_string());
+            let at = match ours {
+                Some(id) => summary::commit_link(context, &repo.remote, id),
+                None => "dropped at once by keep-hourly: newer captures fill the tier".to_owned(),
+            };
+            let native = if report.built.files.contains_key(snapshot::NATIVE_PATH) {
+                ", with the native .csnap"
+            } else {
+                ""
+            };
+            format!(
+                "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n",
+                summary::rfc3339(report.built.meta.captured_at),
+                changes.markdown(),
+            )
+        }
+    };
+    outputs.set("tiers-updated", report.tiers.join(","));
+    md.push_str(&summary::tiers_section(repo, refs, &report.tiers));
     md.push_str(&summary::counts_table(&report.built.counts));
     md.push_str(&summary::run_table(
         report.stats,
         report.export_time,
         report.git_time,
-        None,
+        &report.pushed,
     ));
     Ok(Outcome { outputs, summary: md })
-}
-
-fn changed(
-    repo: &Repo,
-    ours: Option<ObjectId>,
-    changes: &diff::Changes,
-    pushed: &PushReport,
-    report: &Report<'_>,
-    context: &Context<'_>,
-) -> Outcome {
-    let snapshot_id = &report.built.meta.snapshot_id;
-    let commit = ours.map(|id| id.to_string()).unwrap_or_default();
-    let mut outputs = Outputs::default();
-    outputs.set("changed", "true");
-    outputs.set("snapshot-id", snapshot_id);
-    outputs.set("commit-sha", &commit);
-    outputs.set("tiers-updated", "hourly");
-    outputs.set("files-changed", changes.files_changed.to_string());
-    let at = match ours {
-        Some(id) => summary::commit_link(context, &repo.remote, id),
-        None => "dropped at once by keep-hourly".to_owned(),
-    };
-    let native = if report.built.files.contains_key(snapshot::NATIVE_PATH) {
-        ", with the native .csnap"
-    } else {
-        ""
-    };
-    let mut md = format!(
-        "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{}` captured at {} into `{}` ({at}){native}.\n\n",
-        report.built.meta.project_id,
-        summary::rfc3339(report.built.meta.captured_at),
-        repo.branch_name(Tier::Hourly),
-    );
-    md.push_str(&changes.markdown());
-    md.push('\n');
-    md.push_str(&summary::counts_table(&report.built.counts));
-    md.push_str(&summary::run_table(
-        report.stats,
-        report.export_time,
-        report.git_time,
-        Some(pushed),
-    ));
-    Outcome { outputs, summary: md }
 }

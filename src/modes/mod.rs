@@ -4,6 +4,8 @@
 //! [`Outcome`] (outputs and the step summary) or an [`Error`]; `main` reports either.
 
 pub mod backup;
+pub mod promote;
+pub mod promotion;
 pub mod repo;
 pub mod summary;
 
@@ -23,7 +25,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
@@ -39,6 +41,9 @@ pub enum Error {
          pushed. Make sure the workflow has a `concurrency` group so that backups of one project do not overlap"
     )]
     Race { attempts: u32 },
+
+    #[error(transparent)]
+    Clock(#[from] crate::retention::ClockBehind),
 
     #[error("could not start the async runtime: {0}")]
     Runtime(String),
@@ -62,16 +67,18 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             export,
             repo,
             keep,
-            promote: _,
+            promote,
         } => backup::run(
             backup::Backup {
                 cognigy,
                 export,
                 repo,
                 keep: *keep,
+                promote: promote.is_some(),
             },
             context,
         ),
+        ModeConfig::Promote { repo, keep, github: _ } => promote::run(repo, keep, context),
         other => Err(Error::NotAvailable(other.mode())),
     }
 }

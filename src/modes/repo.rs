@@ -46,6 +46,11 @@ impl Repo {
         format!("{}{}", self.prefix, tier.name())
     }
 
+    /// The branch prefix (`snapshot/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     fn audit_branch(&self) -> String {
         format!("{}audit", self.prefix)
     }
