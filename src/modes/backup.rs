@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::action::commands::{Level, Outputs};
-use crate::action::config::{CognigyConfig, ExportConfig, Keep, RepoConfig, Tier};
+use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, Tier};
 use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export, native};
 use crate::snapshot::{self, Files, Meta, Snapshot, diff};
@@ -15,6 +15,7 @@ use crate::store::chain::{self, Change, Link};
 use crate::store::{self, ObjectId, PushReport, RefUpdate, RemoteRefs};
 
 use super::promotion::{self, chain_of};
+use super::releases;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
 
@@ -32,8 +33,8 @@ pub struct Backup<'a> {
     pub export: &'a ExportConfig,
     pub repo: &'a RepoConfig,
     pub keep: Keep,
-    /// Promote in the same push.
-    pub promote: bool,
+    /// `Some` to promote in the same push, with the GitHub API for the monthly releases.
+    pub releases: Option<&'a GithubApi>,
 }
 
 /// What a run did to the hourly tier.
@@ -96,7 +97,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             Captured::Unchanged { .. } => tip,
             Captured::New { tip, .. } => *tip,
         };
-        let (updates, tiers) = if backup.promote {
+        let (updates, tiers, tags) = if backup.releases.is_some() {
             let newest = chain
                 .last()
                 .map_or(captured_at.unix_timestamp(), |link| link.commit.committed.seconds);
@@ -107,7 +108,11 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
                 captured_at
             };
             let promoted = promotion::promote(&repo, &refs, hourly, &backup.keep, now)?;
-            (promoted.updates(&repo, &refs), promoted.tiers_updated(&repo, &refs))
+            (
+                promoted.updates(&repo, &refs),
+                promoted.tiers_updated(&repo, &refs),
+                Some(promoted.tags),
+            )
         } else {
             let updates: Vec<RefUpdate> = [RefUpdate::new(repo.branch(Tier::Hourly), tip, hourly)]
                 .into_iter()
@@ -118,10 +123,13 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             } else {
                 vec![Tier::Hourly.name()]
             };
-            (updates, tiers)
+            (updates, tiers, None)
         };
         match repo.store.push(&repo.remote, &updates) {
             Ok(pushed) => {
+                if let (Some(api), Some(tags)) = (backup.releases, &tags) {
+                    releases::sync(&repo, releases::target(backup.repo, api), tags, context);
+                }
                 let report = Report {
                     built: &built,
                     export_time,

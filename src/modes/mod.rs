@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod promote;
 pub mod promotion;
+pub mod releases;
 pub mod repo;
 pub mod summary;
 
@@ -74,11 +75,11 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 export,
                 repo,
                 keep: *keep,
-                promote: promote.is_some(),
+                releases: promote.as_ref(),
             },
             context,
         ),
-        ModeConfig::Promote { repo, keep, github: _ } => promote::run(repo, keep, context),
+        ModeConfig::Promote { repo, keep, github } => promote::run(repo, keep, github, context),
         other => Err(Error::NotAvailable(other.mode())),
     }
 }

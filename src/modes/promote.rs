@@ -6,18 +6,19 @@
 use std::time::Instant;
 
 use crate::action::commands::Outputs;
-use crate::action::config::{Keep, RepoConfig, Tier};
+use crate::action::config::{GithubApi, Keep, RepoConfig, Tier};
 use crate::store::{self, PushReport, RemoteRefs};
 
 use super::backup::MAX_PUSH_ATTEMPTS;
 use super::promotion::{self, Promoted};
+use super::releases;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
 
 /// Promotes and prunes; answers the tiers as pushed.
-pub fn run(repo: &RepoConfig, keep: &Keep, context: &Context<'_>) -> Result<Outcome, Error> {
+pub fn run(config: &RepoConfig, keep: &Keep, github: &GithubApi, context: &Context<'_>) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let repo = Repo::open(repo, &context.temp_dir)?;
+    let repo = Repo::open(config, &context.temp_dir)?;
     for attempt in 1..=MAX_PUSH_ATTEMPTS {
         let refs = repo.fetch()?;
         let promoted = promotion::promote(
@@ -28,7 +29,10 @@ pub fn run(repo: &RepoConfig, keep: &Keep, context: &Context<'_>) -> Result<Outc
             context.clock.now(),
         )?;
         match repo.store.push(&repo.remote, &promoted.updates(&repo, &refs)) {
-            Ok(pushed) => return Ok(outcome(&repo, &refs, &promoted, &pushed, started)),
+            Ok(pushed) => {
+                releases::sync(&repo, releases::target(config, github), &promoted.tags, context);
+                return Ok(outcome(&repo, &refs, &promoted, &pushed, started));
+            }
             Err(store::Error::LeaseRefused { .. }) if attempt < MAX_PUSH_ATTEMPTS => {
                 tracing::warn!(
                     "another run pushed to {} first; fetching again (attempt {attempt})",

@@ -14,6 +14,7 @@
 //! Names are made safe by [`names`], JSON is written by [`canonical`], the manifest is
 //! [`manifest`], and [`diff`] tells what changed between two trees.
 
+pub mod archive;
 pub mod canonical;
 pub mod diff;
 pub mod manifest;
