@@ -20,7 +20,12 @@ fn main() {
     let remote = work.path().join("snapshots.git");
     git(work.path(), &["init", "--quiet", "--bare", remote.to_str().unwrap()]);
     let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
-    println!("Fake Cognigy API at {}{}, project {}", fake.base_url(), fake.prefix(), fake.project_id());
+    println!(
+        "Fake Cognigy API at {}{}, project {}",
+        fake.base_url(),
+        fake.prefix(),
+        fake.project_id()
+    );
     println!("Snapshot repository: {}\n", remote.display());
 
     let first = OffsetDateTime::now_utc();
@@ -28,17 +33,37 @@ fn main() {
 
     let flow = fake.edit(|project| {
         let flow = &project.flows[0];
-        let (flow_id, node_id, locale) =
-            (flow.id().to_owned(), flow.nodes[1].id().to_owned(), project.primary_locale_id().to_owned());
+        let (flow_id, node_id, locale) = (
+            flow.id().to_owned(),
+            flow.nodes[1].id().to_owned(),
+            project.primary_locale_id().to_owned(),
+        );
         let config = json!({"say": {"text": ["Hello from the cognigy-backup demo!"]}});
         project.set_node_config(&flow_id, &node_id, &locale, config);
         project.flows[0].name().to_owned()
     });
     println!("\nChanged a node of flow {flow:?} in the fake Cognigy project.\n");
-    backup(&fake, work.path(), &remote, first + time::Duration::minutes(30), "Second backup, half an hour later");
+    backup(
+        &fake,
+        work.path(),
+        &remote,
+        first + time::Duration::minutes(30),
+        "Second backup, half an hour later",
+    );
 
     println!("\n=== git log --stat snapshot/hourly ===\n");
-    print!("{}", git(&remote, &["log", "--stat=140", "--format=commit %H%nDate:   %aI%n%n%B", "snapshot/hourly"]));
+    print!(
+        "{}",
+        git(
+            &remote,
+            &[
+                "log",
+                "--stat=140",
+                "--format=commit %H%nDate:   %aI%n%n%B",
+                "snapshot/hourly"
+            ]
+        )
+    );
 }
 
 /// One run of the action, as the runner would start it; prints its step summary.
@@ -59,11 +84,22 @@ fn backup(fake: &FakeCognigy, work: &std::path::Path, remote: &std::path::Path, 
     println!("=== {title} ===\n");
     let status = app::run(&env);
     assert_eq!(status, app::SUCCESS, "the backup failed");
-    println!("\n--- step summary ---\n{}", std::fs::read_to_string(&summary).unwrap_or_default());
+    println!(
+        "\n--- step summary ---\n{}",
+        std::fs::read_to_string(&summary).unwrap_or_default()
+    );
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new("git").args(args).current_dir(dir).output().expect("git is installed");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
