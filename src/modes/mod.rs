@@ -4,6 +4,7 @@
 //! [`Outcome`] (outputs and the step summary) or an [`Error`]; `main` reports either.
 
 pub mod backup;
+pub mod cleanup;
 pub mod promote;
 pub mod promotion;
 pub mod releases;
@@ -26,7 +27,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
@@ -80,6 +81,20 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             context,
         ),
         ModeConfig::Promote { repo, keep, github } => promote::run(repo, keep, github, context),
+        ModeConfig::Cleanup {
+            repo,
+            keep,
+            github,
+            cognigy,
+        } => cleanup::run(
+            cleanup::Cleanup {
+                repo,
+                keep,
+                github,
+                cognigy: cognigy.as_ref(),
+            },
+            context,
+        ),
         other => Err(Error::NotAvailable(other.mode())),
     }
 }

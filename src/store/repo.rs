@@ -202,6 +202,44 @@ impl Store {
         Ok(())
     }
 
+    /// The objects reachable from `tips` (each commit's first-parent history, trees and blobs),
+    /// counted once each: how many, and their size in bytes before compression.
+    pub fn reachable_size(&self, tips: &[ObjectId]) -> Result<(usize, u64), Error> {
+        let mut seen = std::collections::HashSet::new();
+        let mut bytes = 0u64;
+        let mut trees = Vec::new();
+        for &tip in tips {
+            for link in self.chain(tip)? {
+                if seen.insert(link.id) {
+                    bytes += self.object_size(link.id)?;
+                    trees.push(link.commit.tree);
+                }
+            }
+        }
+        while let Some(tree) = trees.pop() {
+            if !seen.insert(tree) {
+                continue;
+            }
+            bytes += self.object_size(tree)?;
+            for entry in self.tree_entries(tree)? {
+                if entry.mode.is_tree() {
+                    trees.push(entry.oid);
+                } else if seen.insert(entry.oid) {
+                    bytes += self.object_size(entry.oid)?;
+                }
+            }
+        }
+        Ok((seen.len(), bytes))
+    }
+
+    fn object_size(&self, id: ObjectId) -> Result<u64, Error> {
+        let header = self
+            .repo
+            .find_header(id)
+            .map_err(|err| Error::local("read an object", format!("{id}: {err}")))?;
+        Ok(header.size())
+    }
+
     /// The entries of tree `id`.
     pub(crate) fn tree_entries(&self, id: ObjectId) -> Result<Vec<Entry>, Error> {
         let read = |err: gix::Error| Error::local("read a tree", format!("{id}: {err}"));
