@@ -128,7 +128,8 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         match repo.store.push(&repo.remote, &updates) {
             Ok(pushed) => {
                 if let (Some(api), Some(tags)) = (backup.releases, &tags) {
-                    releases::sync(&repo, releases::target(backup.repo, api), tags, context);
+                    let tags_changed = tiers.contains(&Tier::Monthly.name());
+                    releases::sync(&repo, releases::target(backup.repo, api), tags, tags_changed, context);
                 }
                 let report = Report {
                     built: &built,

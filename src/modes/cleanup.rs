@@ -34,10 +34,13 @@ pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error
     let now = context.clock.now();
     let repo = Repo::open(cleanup.repo, &context.temp_dir)?;
     let (refs, promoted) = enforce_keeps(&repo, cleanup.keep, now)?;
+    let tiers = promoted.tiers_updated(&repo, &refs);
+    let tags_changed = tiers.contains(&Tier::Monthly.name());
     releases::sync(
         &repo,
         releases::target(cleanup.repo, cleanup.github),
         &promoted.tags,
+        tags_changed,
         context,
     );
     let deleted = match cleanup.cognigy {
@@ -45,7 +48,6 @@ pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error
         None => Vec::new(),
     };
 
-    let tiers = promoted.tiers_updated(&repo, &refs);
     let mut outputs = Outputs::default();
     outputs.set("changed", "false");
     outputs.set("tiers-updated", tiers.join(","));

@@ -30,7 +30,14 @@ pub fn run(config: &RepoConfig, keep: &Keep, github: &GithubApi, context: &Conte
         )?;
         match repo.store.push(&repo.remote, &promoted.updates(&repo, &refs)) {
             Ok(pushed) => {
-                releases::sync(&repo, releases::target(config, github), &promoted.tags, context);
+                let tags_changed = promoted.tiers_updated(&repo, &refs).contains(&Tier::Monthly.name());
+                releases::sync(
+                    &repo,
+                    releases::target(config, github),
+                    &promoted.tags,
+                    tags_changed,
+                    context,
+                );
                 return Ok(outcome(&repo, &refs, &promoted, &pushed, started));
             }
             Err(store::Error::LeaseRefused { .. }) if attempt < MAX_PUSH_ATTEMPTS => {

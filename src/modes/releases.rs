@@ -38,19 +38,26 @@ pub fn target<'a>(repo: &'a RepoConfig, api: &'a GithubApi) -> Result<Target<'a>
     }
 }
 
-/// Brings the releases in step with `tags` (name -> commit). Failures become a warning: the tags
-/// are pushed already, and the next run tries again.
+/// Brings the releases in step with `tags` (name -> commit), after a push that changed them
+/// (`tags_changed`) or whenever there are tags (a release that failed before is made now).
+/// Failures become a warning: the tags are pushed already, and the next run tries again.
 pub fn sync(
     repo: &Repo,
     target: Result<Target<'_>, &'static str>,
     tags: &BTreeMap<String, ObjectId>,
+    tags_changed: bool,
     context: &Context<'_>,
 ) {
     let target = match target {
-        Ok(target) => target,
+        Ok(target) if tags_changed || !tags.is_empty() => target,
+        Ok(_) => return,
         Err(why) => {
-            if !tags.is_empty() {
-                tracing::info!("monthly tags only, no GitHub Releases: {why}");
+            if tags_changed {
+                context.runner.annotate(
+                    Level::Notice,
+                    "Monthly tags only",
+                    &format!("the monthly tags were updated without GitHub Releases: {why}"),
+                );
             }
             return;
         }
