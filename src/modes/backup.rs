@@ -19,9 +19,6 @@ use super::releases;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
 
-/// How many times a run fetches again and re-applies after losing a push race.
-pub const MAX_PUSH_ATTEMPTS: u32 = 5;
-
 /// A capture at most this much older than the hourly tier's newest lost a race to another run (or
 /// ran on a runner whose clock is a little behind): it goes under the newer capture and promotion
 /// runs as of that newer capture. Anything older means a wrong clock, which promotion refuses.
@@ -73,8 +70,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     let repo = Repo::open(backup.repo, &context.temp_dir)?;
     let project_tree = project_tree(&repo, &built.files)?;
     let mut native_captured = false;
-    for attempt in 1..=MAX_PUSH_ATTEMPTS {
-        let refs = repo.fetch()?;
+    let pushed = repo.update(|refs| {
         let tip = refs.get(&repo.branch(Tier::Hourly));
         let chain = chain_of(&repo, tip)?;
         let captured = match place(&repo, &chain, project_tree, captured_at.unix_timestamp())? {
@@ -97,62 +93,51 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             Captured::Unchanged { .. } => tip,
             Captured::New { tip, .. } => *tip,
         };
-        let (updates, tiers, tags) = if backup.releases.is_some() {
-            let newest = chain
-                .last()
-                .map_or(captured_at.unix_timestamp(), |link| link.commit.committed.seconds);
-            let behind = newest - captured_at.unix_timestamp();
-            let now = if behind > 0 && behind <= RACE_TOLERANCE.whole_seconds() {
-                captured_at + time::Duration::seconds(behind)
-            } else {
-                captured_at
-            };
-            let promoted = promotion::promote(&repo, &refs, hourly, &backup.keep, now)?;
-            (
-                promoted.updates(&repo, &refs),
-                promoted.tiers_updated(&repo, &refs),
-                Some(promoted.tags),
-            )
-        } else {
-            let updates: Vec<RefUpdate> = [RefUpdate::new(repo.branch(Tier::Hourly), tip, hourly)]
-                .into_iter()
-                .filter(|u| u.old != u.new)
-                .collect();
-            let tiers = if updates.is_empty() {
+        let Some(api) = backup.releases else {
+            let update = RefUpdate::new(repo.branch(Tier::Hourly), tip, hourly);
+            let tiers = if update.old == update.new {
                 vec![]
             } else {
                 vec![Tier::Hourly.name()]
             };
-            (updates, tiers, None)
+            return Ok((vec![update], (captured, tiers, None)));
         };
-        match repo.store.push(&repo.remote, &updates) {
-            Ok(pushed) => {
-                if let (Some(api), Some(tags)) = (backup.releases, &tags) {
-                    let tags_changed = tiers.contains(&Tier::Monthly.name());
-                    releases::sync(&repo, releases::target(backup.repo, api), tags, tags_changed, context);
-                }
-                let report = Report {
-                    built: &built,
-                    export_time,
-                    git_time: git_started.elapsed(),
-                    stats: client.stats(),
-                    pushed,
-                    tiers,
-                };
-                return Ok(outcome(&repo, &refs, captured, &report, context)?);
-            }
-            Err(store::Error::LeaseRefused { .. }) if attempt < MAX_PUSH_ATTEMPTS => {
-                tracing::warn!(
-                    "another run pushed to {} first; fetching again (attempt {attempt})",
-                    repo.remote.display()
-                );
-            }
-            Err(e) => return Err(e.into()),
-        }
+        let promoted = promotion::promote(&repo, refs, hourly, &backup.keep, promotion_time(&chain, captured_at))?;
+        let tiers = promoted.tiers_updated(&repo, refs);
+        Ok((
+            promoted.updates(&repo, refs),
+            (captured, tiers, Some((api, promoted.tags))),
+        ))
+    })?;
+    let (captured, tiers, releases_due) = pushed.work;
+    if let Some((api, tags)) = releases_due {
+        let tags_changed = tiers.contains(&Tier::Monthly.name());
+        releases::sync(&repo, releases::target(backup.repo, api), &tags, tags_changed, context);
     }
-    Err(Error::Race {
-        attempts: MAX_PUSH_ATTEMPTS,
-    })
+    let report = Report {
+        built: &built,
+        export_time,
+        git_time: git_started.elapsed(),
+        stats: client.stats(),
+        pushed: pushed.report,
+        tiers,
+    };
+    Ok(outcome(&repo, &pushed.refs, captured, &report, context)?)
+}
+
+/// "Now" for the promotion after a capture at `captured_at` onto `chain` (the hourly tier as
+/// fetched): the capture time, or the newest capture on the tier when this one lost a race to it by
+/// at most [`RACE_TOLERANCE`].
+fn promotion_time(chain: &[Link], captured_at: time::OffsetDateTime) -> time::OffsetDateTime {
+    let newest = chain
+        .last()
+        .map_or(captured_at.unix_timestamp(), |link| link.commit.committed.seconds);
+    let behind = newest - captured_at.unix_timestamp();
+    if behind > 0 && behind <= RACE_TOLERANCE.whole_seconds() {
+        captured_at + time::Duration::seconds(behind)
+    } else {
+        captured_at
+    }
 }
 
 /// The id of the tree `project/` of `files` would have.

@@ -11,9 +11,8 @@ use time::OffsetDateTime;
 use crate::action::commands::Outputs;
 use crate::action::config::{CognigyConfig, GithubApi, Keep, RepoConfig, Tier, is_snapshot_id};
 use crate::cognigy::{self, Client, native};
-use crate::store::{self, ObjectId, RemoteRefs};
+use crate::store::{self, ObjectId};
 
-use super::backup::MAX_PUSH_ATTEMPTS;
 use super::promotion::{self, Promoted, chain_of};
 use super::releases;
 use super::repo::Repo;
@@ -33,7 +32,8 @@ pub struct Cleanup<'a> {
 pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let now = context.clock.now();
     let repo = Repo::open(cleanup.repo, &context.temp_dir)?;
-    let (refs, promoted) = enforce_keeps(&repo, cleanup.keep, now)?;
+    let pushed = promotion::promote_remote(&repo, cleanup.keep, now)?;
+    let (refs, promoted) = (pushed.refs, pushed.work);
     let tiers = promoted.tiers_updated(&repo, &refs);
     let tags_changed = tiers.contains(&Tier::Monthly.name());
     releases::sync(
@@ -64,27 +64,6 @@ pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error
         ),
     });
     Ok(Outcome { outputs, summary: md })
-}
-
-/// Prunes every tier to its keep (and promotes what is due), pushed with leases.
-fn enforce_keeps(repo: &Repo, keep: &Keep, now: OffsetDateTime) -> Result<(RemoteRefs, Promoted), Error> {
-    for attempt in 1..=MAX_PUSH_ATTEMPTS {
-        let refs = repo.fetch()?;
-        let promoted = promotion::promote(repo, &refs, refs.get(&repo.branch(Tier::Hourly)), keep, now)?;
-        match repo.store.push(&repo.remote, &promoted.updates(repo, &refs)) {
-            Ok(_) => return Ok((refs, promoted)),
-            Err(store::Error::LeaseRefused { .. }) if attempt < MAX_PUSH_ATTEMPTS => {
-                tracing::warn!(
-                    "another run pushed to {} first; fetching again (attempt {attempt})",
-                    repo.remote.display()
-                );
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Error::Race {
-        attempts: MAX_PUSH_ATTEMPTS,
-    })
 }
 
 /// Deletes this tool's Cognigy-side snapshots older than [`LEFTOVER_AGE`]; answers their names.

@@ -7,10 +7,8 @@ use std::time::Instant;
 
 use crate::action::commands::Outputs;
 use crate::action::config::{GithubApi, Keep, RepoConfig, Tier};
-use crate::store::{self, PushReport, RemoteRefs};
 
-use super::backup::MAX_PUSH_ATTEMPTS;
-use super::promotion::{self, Promoted};
+use super::promotion;
 use super::releases;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
@@ -19,54 +17,28 @@ use super::{Context, Error, Outcome, summary};
 pub fn run(config: &RepoConfig, keep: &Keep, github: &GithubApi, context: &Context<'_>) -> Result<Outcome, Error> {
     let started = Instant::now();
     let repo = Repo::open(config, &context.temp_dir)?;
-    for attempt in 1..=MAX_PUSH_ATTEMPTS {
-        let refs = repo.fetch()?;
-        let promoted = promotion::promote(
-            &repo,
-            &refs,
-            refs.get(&repo.branch(Tier::Hourly)),
-            keep,
-            context.clock.now(),
-        )?;
-        match repo.store.push(&repo.remote, &promoted.updates(&repo, &refs)) {
-            Ok(pushed) => {
-                let tags_changed = promoted.tiers_updated(&repo, &refs).contains(&Tier::Monthly.name());
-                releases::sync(
-                    &repo,
-                    releases::target(config, github),
-                    &promoted.tags,
-                    tags_changed,
-                    context,
-                );
-                return Ok(outcome(&repo, &refs, &promoted, &pushed, started));
-            }
-            Err(store::Error::LeaseRefused { .. }) if attempt < MAX_PUSH_ATTEMPTS => {
-                tracing::warn!(
-                    "another run pushed to {} first; fetching again (attempt {attempt})",
-                    repo.remote.display()
-                );
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Error::Race {
-        attempts: MAX_PUSH_ATTEMPTS,
-    })
-}
+    let pushed = promotion::promote_remote(&repo, keep, context.clock.now())?;
+    let (refs, promoted) = (&pushed.refs, &pushed.work);
+    let tiers = promoted.tiers_updated(&repo, refs);
+    releases::sync(
+        &repo,
+        releases::target(config, github),
+        &promoted.tags,
+        tiers.contains(&Tier::Monthly.name()),
+        context,
+    );
 
-fn outcome(repo: &Repo, refs: &RemoteRefs, promoted: &Promoted, pushed: &PushReport, started: Instant) -> Outcome {
-    let tiers = promoted.tiers_updated(repo, refs);
     let mut outputs = Outputs::default();
     outputs.set("changed", "false");
     outputs.set("tiers-updated", tiers.join(","));
     let mut md = String::from("## Cognigy backup: promotion\n\n");
-    md.push_str(&summary::tiers_section(repo, refs, &tiers));
-    md.push_str(&summary::tiers_table(repo, promoted));
+    md.push_str(&summary::tiers_section(&repo, refs, &tiers));
+    md.push_str(&summary::tiers_table(&repo, promoted));
     md.push_str(&format!(
         "\n{} objects ({} bytes) pushed in {:.1} s.\n",
-        pushed.objects_sent,
-        pushed.bytes_sent,
+        pushed.report.objects_sent,
+        pushed.report.bytes_sent,
         started.elapsed().as_secs_f64()
     ));
-    Outcome { outputs, summary: md }
+    Ok(Outcome { outputs, summary: md })
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::Error;
-use super::repo::{MONTHLY_TAG_PREFIX, Repo};
+use super::repo::{MONTHLY_TAG_PREFIX, Pushed, Repo};
 use crate::action::config::{Keep, Tier};
 use crate::retention::{self, Entry, Promotion, Tag, TagSource, Unit};
 use crate::store::chain::{self, Change, Link};
@@ -75,6 +75,15 @@ pub fn promote(
         daily: tip(&daily),
         weekly: tip(&weekly),
         tags,
+    })
+}
+
+/// Promotes and prunes the tiers as the remote holds them, and pushes the result: the promote and
+/// cleanup modes.
+pub fn promote_remote(repo: &Repo, keep: &Keep, now: OffsetDateTime) -> Result<Pushed<Promoted>, Error> {
+    repo.update(|refs| {
+        let promoted = promote(repo, refs, refs.get(&repo.branch(Tier::Hourly)), keep, now)?;
+        Ok((promoted.updates(repo, refs), promoted))
     })
 }
 

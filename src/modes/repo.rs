@@ -3,11 +3,22 @@
 
 use std::path::Path;
 
+use super::Error;
 use crate::action::config::{RemoteLocation, RepoConfig, Tier};
-use crate::store::{self, RefSelection, Remote, RemoteRefs, Store};
+use crate::store::{self, PushReport, RefSelection, RefUpdate, Remote, RemoteRefs, Store};
 
 /// Tags of the monthly tier start with this.
 pub const MONTHLY_TAG_PREFIX: &str = "monthly-";
+
+/// How many times a run fetches again and re-applies after losing a push race.
+pub const MAX_PUSH_ATTEMPTS: u32 = 5;
+
+/// What an [`Repo::update`] pushed: the refs it was leased on, what the work answered, the push.
+pub struct Pushed<T> {
+    pub refs: RemoteRefs,
+    pub work: T,
+    pub report: PushReport,
+}
 
 /// A run's view of the snapshot repository.
 pub struct Repo {
@@ -34,6 +45,38 @@ impl Repo {
     pub fn fetch(&self) -> Result<RemoteRefs, store::Error> {
         let selection = RefSelection::new(&self.prefix, [self.audit_branch()], MONTHLY_TAG_PREFIX);
         self.store.fetch(&self.remote, &selection)
+    }
+
+    /// Fetches, lets `work` decide the ref updates from the refs found, and pushes them leased on
+    /// those refs. When another run pushed first, fetches again and re-applies the work (at most
+    /// [`MAX_PUSH_ATTEMPTS`] times in all).
+    pub fn update<T>(
+        &self,
+        mut work: impl FnMut(&RemoteRefs) -> Result<(Vec<RefUpdate>, T), Error>,
+    ) -> Result<Pushed<T>, Error> {
+        for attempt in 1..=MAX_PUSH_ATTEMPTS {
+            let refs = self.fetch()?;
+            let (updates, done) = work(&refs)?;
+            match self.store.push(&self.remote, &updates) {
+                Ok(report) => {
+                    return Ok(Pushed {
+                        refs,
+                        work: done,
+                        report,
+                    });
+                }
+                Err(store::Error::LeaseRefused { .. }) if attempt < MAX_PUSH_ATTEMPTS => {
+                    tracing::warn!(
+                        "another run pushed to {} first; fetching again (attempt {attempt})",
+                        self.remote.display()
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Error::Race {
+            attempts: MAX_PUSH_ATTEMPTS,
+        })
     }
 
     /// The full ref of a tier's branch: `refs/heads/<prefix><tier>`.
