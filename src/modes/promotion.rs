@@ -38,8 +38,11 @@ pub fn promote(
         retention::check_clock(now, tier, &entries(repo, chain)?)?;
     }
     let hourly = apply(repo, hourly, Change::Retain, retention::kept(keep, Tier::Hourly))?;
-    let daily = promote_into(repo, &hourly, daily, Unit::Day, retention::kept(keep, Tier::Daily))?;
-    let weekly = promote_into(repo, &daily, weekly, Unit::Week, retention::kept(keep, Tier::Weekly))?;
+    // The weekly tier and the monthly tags see the daily tier before it is pruned: a run that catches
+    // up more days than `keep-daily` (or a tier that keeps one) still gives each week its last day and
+    // each month its last snapshot, as a promotion after every backup does. Pruning comes last.
+    let daily = promote_into(repo, &hourly, daily, Unit::Day)?;
+    let weekly = promote_into(repo, &daily, weekly, Unit::Week)?;
 
     let mut tags: BTreeMap<String, ObjectId> = existing_tags(refs).collect();
     let found: Vec<Tag<Option<ObjectId>>> = tags
@@ -69,6 +72,8 @@ pub fn promote(
         // A parentless copy: the tag holds that one snapshot, not the tier's history behind it.
         tags.insert(new.name, repo.store.write_commit(&link.commit, None)?);
     }
+    let daily = apply(repo, daily, Change::Retain, retention::kept(keep, Tier::Daily))?;
+    let weekly = apply(repo, weekly, Change::Retain, retention::kept(keep, Tier::Weekly))?;
     let tip = |chain: &[Link]| chain.last().map(|link| link.id);
     Ok(Promoted {
         hourly: tip(&hourly),
@@ -166,15 +171,14 @@ fn entries(repo: &Repo, chain: &[Link]) -> Result<Vec<Entry<Option<ObjectId>>>, 
         .collect()
 }
 
-/// Promotes `source` into `target` (each change as the policy decides), keeping `keep`.
-fn promote_into(repo: &Repo, source: &[Link], target: Vec<Link>, unit: Unit, keep: usize) -> Result<Vec<Link>, Error> {
-    let mut target = apply(repo, target, Change::Retain, keep)?;
+/// Promotes `source` into `target` (each change as the policy decides), pruning nothing.
+fn promote_into(repo: &Repo, source: &[Link], mut target: Vec<Link>, unit: Unit) -> Result<Vec<Link>, Error> {
     for promotion in retention::promote(&entries(repo, source)?, &entries(repo, &target)?, unit) {
         let change = match promotion {
             Promotion::Append(index) => Change::Append(source[index].commit.clone()),
             Promotion::ReplaceTip(index) => Change::ReplaceTip(source[index].commit.clone()),
         };
-        target = apply(repo, target, change, keep)?;
+        target = apply(repo, target, change, usize::MAX)?;
     }
     Ok(target)
 }
