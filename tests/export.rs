@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use cognigy_backup_action::action::config::RESOURCE_KINDS;
@@ -108,48 +107,14 @@ async fn a_hard_project_exports_completely_and_byte_identically_twice() {
     assert!(!text.contains(fake.api_key()), "the API key was written");
 }
 
-/// Requests the layout needs at the least, for a project of `spec` whose every list fits a page.
-fn minimum_requests(spec: &ProjectSpec, task_polls: usize) -> usize {
-    let locales = spec.locales.clamp(1, 10);
-    let flat = spec.endpoints
-        + spec.ai_agents
-        + spec.extensions
-        + spec.nlu_connectors
-        + spec.functions
-        + spec.llms
-        + spec.knowledge_stores
-        + spec.playbooks
-        + spec.connections;
-    let lists = 3 + 2 + 9; // project, settings, locales; flows, lexicons; nine flat kinds
-    let flows = spec.flows * (2 + locales * (2 + spec.nodes_per_flow));
-    let lexicons = spec.lexicons * (1 + 1 + task_polls + 1 + 1); // read, export, polls, link, download
-    lists + flows + lexicons + flat
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_export_makes_the_minimum_of_requests_and_lists_each_collection_once() {
     let spec = ProjectSpec::default();
     let fake = FakeCognigy::start(spec.clone(), Options::default());
     export(client(&fake), &all_kinds()).await.unwrap();
     let requests = fake.requests();
-    assert_eq!(requests.len(), minimum_requests(&spec, 2), "{requests:#?}");
-    // Task polls repeat by nature; an intents export is one POST per locale, its body naming the locale.
-    let mut seen = BTreeMap::new();
-    for r in requests.iter().filter(|r| !r.path.contains("/tasks/")) {
-        *seen
-            .entry((r.method.clone(), r.path.clone(), r.query.clone()))
-            .or_insert(0) += 1;
-    }
-    let repeated: Vec<_> = seen
-        .iter()
-        .filter(|((_, path, _), n)| {
-            **n > if path.ends_with("/intents/export") {
-                spec.locales
-            } else {
-                1
-            }
-        })
-        .collect();
+    assert_eq!(requests.len(), spec.minimum_export_requests(2), "{requests:#?}");
+    let repeated = spec.redundant_export_requests(&requests);
     assert!(repeated.is_empty(), "requests repeated: {repeated:?}");
     let flow_lists = requests
         .iter()

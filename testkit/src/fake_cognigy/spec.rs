@@ -1,4 +1,9 @@
-//! What project to generate: sizes per resource kind, the seed, and whether names are hostile.
+//! What project to generate: sizes per resource kind, the seed, and whether names are hostile;
+//! and what exporting it should cost: the minimum of requests, and the repeats beyond it.
+
+use std::collections::BTreeMap;
+
+use super::world::RequestRecord;
 
 /// The shape of a generated project. The same spec always yields the same project (ids included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +75,55 @@ impl ProjectSpec {
             connections: 5,
             ..Self::default()
         }
+    }
+
+    /// Requests an export of every kind needs at the least, for a project of this spec whose every
+    /// list fits one page, when each task takes `task_polls` polls: the project, its settings and
+    /// the 12 lists once; per flow the flow and its settings, and per locale its chart, intents and
+    /// every node; per lexicon the read, the export task with its polls, the link and the download;
+    /// one read per item of the flat kinds.
+    pub fn minimum_export_requests(&self, task_polls: usize) -> usize {
+        let locales = self.locales.clamp(1, 10);
+        let flat = self.endpoints
+            + self.ai_agents
+            + self.extensions
+            + self.nlu_connectors
+            + self.functions
+            + self.llms
+            + self.knowledge_stores
+            + self.playbooks
+            + self.connections;
+        let lists = 3 + 2 + 9; // project, settings, locales; flows, lexicons; nine flat kinds
+        let flows = self.flows * (2 + locales * (2 + self.nodes_per_flow));
+        let lexicons = self.lexicons * (1 + 1 + task_polls + 1 + 1); // read, export, polls, link, download
+        lists + flows + lexicons + flat
+    }
+
+    /// Requests of an export answered successfully more often than the layout needs, by method,
+    /// path and query, with how many times too often. Task polls repeat by nature; an intents
+    /// export is one POST per locale (its body names the locale). Refused or failed attempts are
+    /// not counted: their repeats are retries.
+    pub fn redundant_export_requests(&self, log: &[RequestRecord]) -> BTreeMap<(String, String, String), usize> {
+        let mut seen = BTreeMap::new();
+        for r in log
+            .iter()
+            .filter(|r| (200..300).contains(&r.status) && !r.path.contains("/tasks/"))
+        {
+            *seen
+                .entry((r.method.clone(), r.path.clone(), r.query.clone()))
+                .or_insert(0) += 1;
+        }
+        let locales = self.locales.clamp(1, 10);
+        seen.into_iter()
+            .filter_map(|(request, n)| {
+                let allowed = if request.1.ends_with("/intents/export") {
+                    locales
+                } else {
+                    1
+                };
+                (n > allowed).then(|| (request, n - allowed))
+            })
+            .collect()
     }
 
     /// The same spec with hostile names switched on and at least eight items per named kind.
