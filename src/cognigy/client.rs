@@ -286,6 +286,9 @@ impl Client {
                 self.stats.sent.fetch_add(1, Ordering::Relaxed);
                 read_response(build()).await
             };
+            if matches!(&outcome, Ok(response) if response.status != 429) {
+                self.limiter.answered();
+            }
             let (wait, failure) = match outcome {
                 Ok(response) if (200..300).contains(&response.status) => {
                     self.stats
@@ -313,7 +316,7 @@ impl Client {
                     if status == 429 {
                         self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
                         let wait = retry_after.unwrap_or_else(|| self.policy.backoff(attempt));
-                        self.limiter.pause_for(wait);
+                        self.limiter.rate_limited(wait);
                         (wait, failure)
                     } else {
                         (retry_after.unwrap_or_else(|| self.policy.backoff(attempt)), failure)

@@ -7,37 +7,66 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// After a 429 the rate halves, at most down to this share of the configured rate; each answered
+/// request then wins back this share of it (additive increase, multiplicative decrease), so a
+/// server whose limit is below `requests-per-second` settles near its limit instead of answering
+/// 429 to every burst.
+const MIN_SHARE: f64 = 1.0 / 16.0;
+const RECOVERY_SHARE: f64 = 1.0 / 200.0;
+
 #[derive(Debug)]
 pub struct RateLimiter {
-    interval: Duration,
-    next: Mutex<Instant>,
+    /// The configured rate: never exceeded.
+    max_rate: f64,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    rate: f64,
+    next: Instant,
 }
 
 impl RateLimiter {
     /// A limiter admitting `per_second` requests a second, evenly spaced.
     pub fn new(per_second: f64) -> Self {
         RateLimiter {
-            interval: Duration::from_secs_f64(1.0 / per_second),
-            next: Mutex::new(Instant::now()),
+            max_rate: per_second,
+            state: Mutex::new(State {
+                rate: per_second,
+                next: Instant::now(),
+            }),
         }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Waits for this request's slot.
     pub async fn acquire(&self) {
         let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let slot = (*next).max(Instant::now());
-            *next = slot + self.interval;
+            let mut state = self.state();
+            let slot = state.next.max(Instant::now());
+            state.next = slot + Duration::from_secs_f64(1.0 / state.rate);
             slot
         };
         tokio::time::sleep_until(slot).await;
     }
 
-    /// Holds every later request back until `wait` has passed (a `Retry-After`).
-    pub fn pause_for(&self, wait: Duration) {
+    /// The server answered: win back some of the rate lost to earlier 429s.
+    pub fn answered(&self) {
+        let mut state = self.state();
+        state.rate = (state.rate + self.max_rate * RECOVERY_SHARE).min(self.max_rate);
+    }
+
+    /// The server said 429: hold every later request back until `wait` has passed (its
+    /// `Retry-After`), and halve the rate.
+    pub fn rate_limited(&self, wait: Duration) {
         let until = Instant::now() + wait;
-        let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-        *next = (*next).max(until);
+        let mut state = self.state();
+        state.next = state.next.max(until);
+        state.rate = (state.rate / 2.0).max(self.max_rate * MIN_SHARE);
     }
 }
 
@@ -57,8 +86,25 @@ mod tests {
             Duration::from_millis(1000),
             "5 slots at 4/s: 0, 250, ..., 1000 ms"
         );
-        limiter.pause_for(Duration::from_secs(3));
+        limiter.rate_limited(Duration::from_secs(3));
         limiter.acquire().await;
-        assert_eq!(start.elapsed(), Duration::from_millis(4000));
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_millis(4000),
+            "everyone waits out the Retry-After"
+        );
+        limiter.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_millis(4500), "then at half the rate");
+        for _ in 0..200 {
+            limiter.answered();
+        }
+        limiter.acquire().await;
+        let before = start.elapsed();
+        limiter.acquire().await;
+        assert_eq!(
+            start.elapsed() - before,
+            Duration::from_millis(250),
+            "answers win the rate back, never above the cap"
+        );
     }
 }
