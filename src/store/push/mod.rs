@@ -2,8 +2,10 @@
 //!
 //! Every update names the value the ref had when fetched (the lease); the remote must still hold it.
 //! All updates go in one `atomic` request when the server offers it, else one by one, branches
-//! before tags. Only objects the remote lacks are sent. On success the store's mirror refs follow.
+//! before tags. Only objects the remote lacks are sent, a changed file or folder as a delta against
+//! its previous version when that is much smaller. On success the store's mirror refs follow.
 
+mod delta;
 mod objects;
 mod pack;
 mod session;
@@ -98,8 +100,9 @@ impl Store {
         lease_holds(remote, &session.advertised, updates)?;
         let haves = self.local_refs()?.0.into_values();
         let objects = objects::missing(self, haves, updates.iter().filter_map(|u| u.new))?;
+        let bases = objects::bases(self, updates, &objects)?;
         let objects_sent = objects.len();
-        let (report, bytes_sent) = session.send(updates, atomic, |out| pack::write(self, objects, out))?;
+        let (report, bytes_sent) = session.send(updates, atomic, |out| pack::write(self, objects, &bases, out))?;
 
         let shown = remote.display();
         let rejected = |reasons: String| Error::Rejected {
