@@ -25,16 +25,21 @@ pub struct RateLimiter {
 struct State {
     rate: f64,
     next: Instant,
+    /// The end of the latest `Retry-After` pause: the 429s of requests that were in flight together
+    /// halve the rate once, not once each.
+    paused_until: Instant,
 }
 
 impl RateLimiter {
     /// A limiter admitting `per_second` requests a second, evenly spaced.
     pub fn new(per_second: f64) -> Self {
+        let now = Instant::now();
         RateLimiter {
             max_rate: per_second,
             state: Mutex::new(State {
                 rate: per_second,
-                next: Instant::now(),
+                next: now,
+                paused_until: now,
             }),
         }
     }
@@ -61,12 +66,16 @@ impl RateLimiter {
     }
 
     /// The server said 429: hold every later request back until `wait` has passed (its
-    /// `Retry-After`), and halve the rate.
+    /// `Retry-After`), and halve the rate (once per pause).
     pub fn rate_limited(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+        let now = Instant::now();
+        let until = now + wait;
         let mut state = self.state();
+        if now >= state.paused_until {
+            state.rate = (state.rate / 2.0).max(self.max_rate * MIN_SHARE);
+        }
+        state.paused_until = state.paused_until.max(until);
         state.next = state.next.max(until);
-        state.rate = (state.rate / 2.0).max(self.max_rate * MIN_SHARE);
     }
 }
 
@@ -87,6 +96,7 @@ mod tests {
             "5 slots at 4/s: 0, 250, ..., 1000 ms"
         );
         limiter.rate_limited(Duration::from_secs(3));
+        limiter.rate_limited(Duration::from_secs(3));
         limiter.acquire().await;
         assert_eq!(
             start.elapsed(),
@@ -94,7 +104,11 @@ mod tests {
             "everyone waits out the Retry-After"
         );
         limiter.acquire().await;
-        assert_eq!(start.elapsed(), Duration::from_millis(4500), "then at half the rate");
+        assert_eq!(
+            start.elapsed(),
+            Duration::from_millis(4500),
+            "then at half the rate, halved once per pause"
+        );
         for _ in 0..200 {
             limiter.answered();
         }
