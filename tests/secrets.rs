@@ -3,10 +3,12 @@
 
 mod support;
 
+use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
+use support::git::Fixture;
 use support::runner::{Step, StepRun};
 
 const API_KEY: &str = "ck-live-0a1b2c3d4e5f60718293";
-const TOKEN: &str = "ghs_TokenThatMustNeverLeak42";
+const TOKEN: &str = support::git::TOKEN;
 const WEBHOOK: &str = "https://hooks.slack.example/services/T0/B0/SeCrEtHoOk";
 
 fn everything_written(run: &StepRun) -> String {
@@ -38,7 +40,13 @@ fn assert_no_leak(run: &StepRun, case: &str) {
         .collect::<Vec<_>>()
         .join("\n");
     let run_without_masks = format!("{shown}\n{}", everything_written(run).replace(&run.stdout, ""));
-    for secret in [API_KEY, TOKEN, WEBHOOK] {
+    for secret in [
+        API_KEY,
+        TOKEN,
+        WEBHOOK,
+        "ghs_WrongTokenAlsoSecret9",
+        "not-a-url-but-secret-XYZ",
+    ] {
         assert!(
             !run_without_masks.contains(secret),
             "{case}: {secret} leaked:\n{run_without_masks}"
@@ -46,34 +54,53 @@ fn assert_no_leak(run: &StepRun, case: &str) {
     }
 }
 
-fn step(mode: &str) -> Step {
+/// A step against the fake Cognigy server (which accepts [`API_KEY`]) and the git server (which
+/// accepts [`TOKEN`]): every run below goes as far as its mode goes, with secrets in play.
+fn step(mode: &str, fake: &FakeCognigy, git: &Fixture) -> Step {
     Step::new()
         .with("mode", mode)
-        .with("cognigy-base-url", "http://127.0.0.1:9")
+        .with("cognigy-base-url", fake.base_url())
         .with("cognigy-api-key", API_KEY)
-        .with("cognigy-project-id", "64b7f0c2a1e4d3b2c1a09f8e")
+        .with("cognigy-project-id", fake.project_id())
+        .with("remote-url", git.server.url("backup.git"))
+        .with("requests-per-second", "500")
         .with("webhook-url", WEBHOOK)
         .context("github.token", TOKEN)
 }
 
 #[test]
 fn secrets_are_masked_first_and_never_printed_or_written() {
+    let options = Options {
+        api_key: API_KEY.to_owned(),
+        ..Options::default()
+    };
+    let fake = FakeCognigy::start(ProjectSpec::default(), options);
+    let git = Fixture::new();
     for format in ["text", "json"] {
+        fake.edit(|p| p.add_lexicon(format, 1));
         for (case, step) in [
-            ("valid backup", step("backup").with("remote-url", "/tmp/none.git")),
-            ("invalid input", step("backup").with("keep-daily", "0")),
+            ("backup", step("backup", &fake, &git)),
+            ("invalid input", step("backup", &fake, &git).with("keep-daily", "0")),
             (
                 "secret input invalid",
-                step("backup").with("webhook-url", "not-a-url-but-secret-XYZ"),
+                step("backup", &fake, &git).with("webhook-url", "not-a-url-but-secret-XYZ"),
             ),
-            ("https remote", step("promote")),
+            ("promote", step("promote", &fake, &git)),
+            ("cleanup", step("cleanup", &fake, &git)),
             (
-                "outside actions",
-                step("backup").with("remote-url", "/tmp/none.git").outside_actions(),
+                "wrong token",
+                step("promote", &fake, &git).context("github.token", "ghs_WrongTokenAlsoSecret9"),
             ),
+            ("outside actions", step("backup", &fake, &git).outside_actions()),
         ] {
+            let expected_code = match case {
+                "invalid input" | "secret input invalid" => 2,
+                "wrong token" => 1,
+                _ => 0,
+            };
             let run = step.with("log-format", format).run();
             let case = format!("{case} ({format})");
+            assert_eq!(run.code, Some(expected_code), "{case}:\n{}", run.stdout);
             assert_no_leak(&run, &case);
             if !case.starts_with("outside") {
                 let first_lines: Vec<&str> = run
@@ -81,7 +108,17 @@ fn secrets_are_masked_first_and_never_printed_or_written() {
                     .lines()
                     .take_while(|l| l.starts_with("::add-mask::"))
                     .collect();
-                for secret in [API_KEY, TOKEN] {
+                let token = if case.starts_with("wrong token") {
+                    "ghs_WrongTokenAlsoSecret9"
+                } else {
+                    TOKEN
+                };
+                let webhook = if case.starts_with("secret input invalid") {
+                    "not-a-url-but-secret-XYZ"
+                } else {
+                    WEBHOOK
+                };
+                for secret in [API_KEY, token, webhook] {
                     assert!(
                         first_lines.iter().any(|l| l.ends_with(secret)),
                         "{case}: {secret} not masked first"
