@@ -38,6 +38,7 @@ use cognigy_backup_action::snapshot::{
 };
 use cognigy_backup_action::store::chain::{self, Change};
 use cognigy_backup_action::store::{ObjectId, PushReport, RefUpdate};
+use cognigy_backup_testkit::git::git;
 use cognigy_backup_testkit::git_server::GitServer;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -679,19 +680,4 @@ fn memory_mb(name: &str) -> u64 {
 /// Starts `VmHWM` again from the current resident size (Linux: `5` into `clear_refs`).
 fn reset_peak_memory() {
     std::fs::write("/proc/self/clear_refs", "5").ok();
-}
-
-/// Runs git in `dir`; returns its standard output.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }

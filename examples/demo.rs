@@ -6,11 +6,10 @@
 //! and `git log --stat` of the hourly tier. Needs `git` on the PATH (only to create the bare
 //! repository and show its log).
 
-use std::process::Command;
-
 use cognigy_backup_action::action::environment::Environment;
 use cognigy_backup_action::app;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
+use cognigy_backup_testkit::git::git;
 use serde_json::json;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -88,18 +87,4 @@ fn backup(fake: &FakeCognigy, work: &std::path::Path, remote: &std::path::Path, 
         "\n--- step summary ---\n{}",
         std::fs::read_to_string(&summary).unwrap_or_default()
     );
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -116,19 +116,8 @@ fn soak() -> Result<(), Error> {
         ],
     )?;
     let spec = ProjectSpec {
-        locales: 1,
-        flows: 0,
-        lexicons: 0,
         endpoints: 1,
-        ai_agents: 0,
-        extensions: 0,
-        nlu_connectors: 0,
-        functions: 0,
-        llms: 0,
-        knowledge_stores: 0,
-        playbooks: 0,
-        connections: 0,
-        ..ProjectSpec::default()
+        ..ProjectSpec::empty()
     };
     let fake = FakeCognigy::start(spec, Options::default());
     let project = Project::new(&fake);

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
-use support::git::{Fixture, TOKEN, git};
+use support::git::{Fixture, TOKEN, assert_fsck_clean, git};
 use support::runner::{Step, StepRun};
 
 const HOURLY: &str = "snapshot/hourly";
@@ -74,21 +74,9 @@ impl Sim {
     fn new() -> Sim {
         let spec = ProjectSpec {
             seed: 7,
-            locales: 1,
             flows: 1,
             nodes_per_flow: 3,
-            lexicons: 0,
-            keyphrases: 0,
-            endpoints: 0,
-            ai_agents: 0,
-            extensions: 0,
-            nlu_connectors: 0,
-            functions: 0,
-            llms: 0,
-            knowledge_stores: 0,
-            playbooks: 0,
-            connections: 0,
-            hard_names: false,
+            ..ProjectSpec::empty()
         };
         let fake = FakeCognigy::start(spec, Options::default());
         let project = fake.project();
@@ -336,26 +324,6 @@ fn assert_linear(commits: &[Commit], branch: &str) {
             commit.subject()
         );
     }
-}
-
-/// `git fsck --full --strict` finds nothing wrong in `repo`.
-fn assert_fsck_clean(repo: &Path) {
-    let out = std::process::Command::new("git")
-        .args(["fsck", "--full", "--strict", "--no-dangling"])
-        .current_dir(repo)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let problems: Vec<&str> = text.lines().filter(|line| !line.starts_with("notice:")).collect();
-    assert!(
-        out.status.success() && problems.is_empty(),
-        "fsck of {}: {text}",
-        repo.display()
-    );
 }
 
 /// Every ref of `repo`: name -> object id.

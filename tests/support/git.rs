@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use cognigy_backup_action::secrets::Secret;
 use cognigy_backup_action::store::{Files, ObjectId, RefSelection, Remote, Store};
+pub use cognigy_backup_testkit::git::{assert_fsck_clean, git};
 use cognigy_backup_testkit::git_server::GitServer;
 
 pub const USER: &str = "x-access-token";
@@ -55,18 +56,7 @@ impl Fixture {
 
     /// `git fsck --full --strict` on the server repository passes.
     pub fn assert_fsck_clean(&self) {
-        let out = std::process::Command::new("git")
-            .args(["fsck", "--full", "--strict", "--no-dangling"])
-            .current_dir(&self.repo)
-            .output()
-            .unwrap();
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let problems: Vec<&str> = text.lines().filter(|line| !line.starts_with("notice:")).collect();
-        assert!(out.status.success() && problems.is_empty(), "fsck: {text}");
+        assert_fsck_clean(&self.repo);
     }
 
     /// A clone of `branch` holds exactly `files`.
@@ -89,21 +79,6 @@ impl Fixture {
 
 pub fn selection() -> RefSelection {
     RefSelection::new("snapshot/", ["snapshot/audit"], "monthly-")
-}
-
-/// Runs git in `dir`; returns its standard output.
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// `count` snapshot-like files in folders of ten, their contents depending on `seed`.

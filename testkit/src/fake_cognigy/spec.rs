@@ -57,6 +57,29 @@ impl Default for ProjectSpec {
 }
 
 impl ProjectSpec {
+    /// One locale and nothing else, for tests that add exactly what they need:
+    /// `ProjectSpec { endpoints: 1, ..ProjectSpec::empty() }`.
+    pub fn empty() -> Self {
+        Self {
+            seed: 1,
+            locales: 1,
+            flows: 0,
+            nodes_per_flow: 1,
+            lexicons: 0,
+            keyphrases: 0,
+            endpoints: 0,
+            ai_agents: 0,
+            extensions: 0,
+            nlu_connectors: 0,
+            functions: 0,
+            llms: 0,
+            knowledge_stores: 0,
+            playbooks: 0,
+            connections: 0,
+            hard_names: false,
+        }
+    }
+
     /// The spec of the performance benchmark: 50 flows x 2 locales x 40 nodes and some of the rest.
     pub fn large() -> Self {
         Self {
