@@ -11,15 +11,8 @@ use support::runner::{Step, StepRun};
 const HOURLY: &str = "snapshot/hourly";
 
 fn backup(fake: &FakeCognigy, fixture: &Fixture, now: &str) -> Step {
-    Step::new()
-        .with("mode", "backup")
-        .with("cognigy-base-url", fake.base_url())
-        .with("cognigy-api-key", fake.api_key())
-        .with("cognigy-project-id", fake.project_id())
-        .with("remote-url", fixture.server.url("backup.git"))
-        .with("requests-per-second", "500")
+    support::step("backup", fake, fixture)
         .with("concurrency", "8")
-        .context("github.token", TOKEN)
         .env("COGNIGY_BACKUP_NOW", now)
 }
 

@@ -4,20 +4,13 @@
 mod support;
 
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
-use support::git::{Fixture, TOKEN, git};
+use support::git::{Fixture, git};
 use support::runner::{Step, StepRun};
 use time::format_description::well_known::Rfc3339;
 
 fn step(mode: &str, fake: &FakeCognigy, fixture: &Fixture, now: &str) -> Step {
-    Step::new()
-        .with("mode", mode)
-        .with("cognigy-base-url", fake.base_url())
-        .with("cognigy-api-key", fake.api_key())
-        .with("cognigy-project-id", fake.project_id())
-        .with("remote-url", fixture.server.url("backup.git"))
+    support::step(mode, fake, fixture)
         .with("native-snapshot", "off")
-        .with("requests-per-second", "500")
-        .context("github.token", TOKEN)
         .env("COGNIGY_BACKUP_NOW", now)
 }
 

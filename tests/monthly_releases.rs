@@ -17,15 +17,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const REPO: &str = "acme/cognigy-backup-demo";
 
 fn backup(fake: &FakeCognigy, fixture: &Fixture, api: &str, now: &str) -> Step {
-    Step::new()
-        .with("mode", "backup")
-        .with("cognigy-base-url", fake.base_url())
-        .with("cognigy-api-key", fake.api_key())
-        .with("cognigy-project-id", fake.project_id())
-        .with("remote-url", fixture.server.url("backup.git"))
+    support::step("backup", fake, fixture)
         .with("github-api-url", api)
-        .with("requests-per-second", "500")
-        .context("github.token", TOKEN)
         .context("github.repository", REPO)
         .env("COGNIGY_BACKUP_NOW", now)
 }

@@ -57,15 +57,7 @@ fn assert_no_leak(run: &StepRun, case: &str) {
 /// A step against the fake Cognigy server (which accepts [`API_KEY`]) and the git server (which
 /// accepts [`TOKEN`]): every run below goes as far as its mode goes, with secrets in play.
 fn step(mode: &str, fake: &FakeCognigy, git: &Fixture) -> Step {
-    Step::new()
-        .with("mode", mode)
-        .with("cognigy-base-url", fake.base_url())
-        .with("cognigy-api-key", API_KEY)
-        .with("cognigy-project-id", fake.project_id())
-        .with("remote-url", git.server.url("backup.git"))
-        .with("requests-per-second", "500")
-        .with("webhook-url", WEBHOOK)
-        .context("github.token", TOKEN)
+    support::step(mode, fake, git).with("webhook-url", WEBHOOK)
 }
 
 #[test]

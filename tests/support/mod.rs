@@ -7,3 +7,18 @@ pub mod action_yml;
 pub mod cognigy;
 pub mod git;
 pub mod runner;
+
+use cognigy_backup_testkit::fake_cognigy::FakeCognigy;
+
+/// A step of `mode` against the fake Cognigy server and the git server's `backup.git`, with the
+/// token that server accepts and a request rate that keeps the tests quick.
+pub fn step(mode: &str, fake: &FakeCognigy, fixture: &git::Fixture) -> runner::Step {
+    runner::Step::new()
+        .with("mode", mode)
+        .with("cognigy-base-url", fake.base_url())
+        .with("cognigy-api-key", fake.api_key())
+        .with("cognigy-project-id", fake.project_id())
+        .with("remote-url", fixture.server.url("backup.git"))
+        .with("requests-per-second", "500")
+        .context("github.token", git::TOKEN)
+}
