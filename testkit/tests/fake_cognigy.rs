@@ -19,7 +19,10 @@ impl Api {
     fn start(spec: ProjectSpec, options: Options) -> Self {
         Self {
             fake: FakeCognigy::start(spec, options),
-            http: reqwest::Client::new(),
+            http: {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::new()
+            },
         }
     }
 
