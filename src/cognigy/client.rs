@@ -365,7 +365,7 @@ impl Response {
 
 /// An error and its causes in one line, without the URL (links can carry signed tokens).
 fn error_chain(error: &reqwest::Error) -> String {
-    let mut parts = vec![strip_url(error)];
+    let mut parts = vec![failure_kind(error)];
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         let text = cause.to_string();
@@ -377,7 +377,8 @@ fn error_chain(error: &reqwest::Error) -> String {
     parts.join(": ")
 }
 
-fn strip_url(error: &reqwest::Error) -> String {
+/// What kind of failure `error` is, in words; reqwest's own text is left out because it names the URL.
+fn failure_kind(error: &reqwest::Error) -> String {
     let kind = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
