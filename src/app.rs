@@ -91,7 +91,13 @@ fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
     match modes::run(config, context) {
         Ok(outcome) => {
             report(runner, outcome.outputs, &outcome.summary);
-            SUCCESS
+            match outcome.failure {
+                None => SUCCESS,
+                Some(why) => {
+                    runner.annotate(Level::Error, &format!("cognigy-backup {mode} failed"), &why);
+                    FAILURE
+                }
+            }
         }
         Err(error) => {
             let message = error.to_string();

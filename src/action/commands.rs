@@ -35,7 +35,7 @@ impl Level {
 }
 
 /// Every output the action declares, in `action.yml` order.
-pub const OUTPUT_NAMES: [&str; 8] = [
+pub const OUTPUT_NAMES: [&str; 9] = [
     "changed",
     "snapshot-id",
     "commit-sha",
@@ -44,6 +44,7 @@ pub const OUTPUT_NAMES: [&str; 8] = [
     "summary",
     "applied",
     "changes",
+    "ok",
 ];
 
 /// Named output values of a run, in the order they were set.

@@ -309,5 +309,9 @@ fn outcome(
         report.git_time,
         &report.pushed,
     ));
-    Ok(Outcome { outputs, summary: md })
+    Ok(Outcome {
+        outputs,
+        summary: md,
+        failure: None,
+    })
 }

@@ -63,7 +63,11 @@ pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error
             names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
         ),
     });
-    Ok(Outcome { outputs, summary: md })
+    Ok(Outcome {
+        outputs,
+        summary: md,
+        failure: None,
+    })
 }
 
 /// Deletes this tool's Cognigy-side snapshots older than [`LEFTOVER_AGE`]; answers their names.

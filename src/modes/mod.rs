@@ -16,11 +16,15 @@ use crate::action::config::{Config, Mode, ModeConfig};
 use crate::clock::Clock;
 use crate::{cognigy, store};
 
-/// What a successful run reports: its outputs and the markdown of its step summary.
+/// What a run that got to its end reports: its outputs, the markdown of its step summary, and
+/// whether it failed all the same (a verify that found damage, a restore that failed after its undo
+/// point was pushed). A failed outcome's summary says itself what was and was not pushed.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     pub outputs: Outputs,
     pub summary: String,
+    /// `Some(why)`: the run fails (exit 1) with this message as its error annotation.
+    pub failure: Option<String>,
 }
 
 /// Why a run failed. Every message says what failed and what the user can do.

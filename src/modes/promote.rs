@@ -40,5 +40,9 @@ pub fn run(config: &RepoConfig, keep: &Keep, github: &GithubApi, context: &Conte
         pushed.report.bytes_sent,
         started.elapsed().as_secs_f64()
     ));
-    Ok(Outcome { outputs, summary: md })
+    Ok(Outcome {
+        outputs,
+        summary: md,
+        failure: None,
+    })
 }
