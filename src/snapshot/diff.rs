@@ -44,9 +44,9 @@ pub struct Changes {
 }
 
 /// A resource (or project file) in a tree: its folder and its files by path inside it.
-struct Item<'a> {
-    folder: &'a str,
-    files: BTreeMap<&'a str, &'a [u8]>,
+pub(super) struct Item<'a> {
+    pub folder: &'a str,
+    pub files: BTreeMap<&'a str, &'a [u8]>,
 }
 
 /// What changed from `old` to `new`.
@@ -87,7 +87,7 @@ pub fn diff(old: &Files, new: &Files) -> Changes {
 /// The items of a tree by (kind, id): resources, and the files directly in `project/` (by name).
 /// Two folders of one kind with the same id (which [`super::build`] writes only for raw ids that
 /// collide once made safe, never for Cognigy's ids) are reported as one resource.
-fn items(files: &Files) -> BTreeMap<(&str, &str), Item<'_>> {
+pub(super) fn items(files: &Files) -> BTreeMap<(&str, &str), Item<'_>> {
     let mut items: BTreeMap<(&str, &str), Item<'_>> = BTreeMap::new();
     for (path, bytes) in files {
         let Some(rest) = path.strip_prefix(PROJECT_DIR) else {
@@ -111,7 +111,7 @@ fn items(files: &Files) -> BTreeMap<(&str, &str), Item<'_>> {
 
 /// The human name of an item: `settings` and `locales` for the project's files, else the `name`
 /// of the resource's own JSON file (directly in its folder), else its folder name without the id.
-fn name(key: &(&str, &str), item: &Item<'_>) -> String {
+pub(super) fn name(key: &(&str, &str), item: &Item<'_>) -> String {
     match *key {
         (PROJECT_KIND, "project.json") => return "settings".to_owned(),
         (PROJECT_KIND, "locales.json") => return "locales".to_owned(),
@@ -231,7 +231,7 @@ fn names(group: &[Change], show: fn(&str) -> String) -> String {
 }
 
 /// A name as one short line: control characters become spaces, long names are cut.
-fn plain(name: &str) -> String {
+pub(super) fn plain(name: &str) -> String {
     let mut out: String = name
         .chars()
         .take(MAX_NAME_CHARS)
@@ -245,7 +245,7 @@ fn plain(name: &str) -> String {
 
 /// [`plain`], with every ASCII punctuation character backslash-escaped, so a name never turns
 /// into markdown or HTML.
-fn markdown_escaped(name: &str) -> String {
+pub(super) fn markdown_escaped(name: &str) -> String {
     let mut out = String::new();
     for c in plain(name).chars() {
         if c.is_ascii_punctuation() {

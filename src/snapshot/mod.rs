@@ -16,6 +16,7 @@
 
 pub mod archive;
 pub mod canonical;
+pub mod compare;
 pub mod diff;
 pub mod manifest;
 pub mod names;

@@ -1,0 +1,649 @@
+//! What differs between two snapshot trees, resource by resource and down to the changed fields:
+//! the dry run of a restore (the live project against the snapshot it would restore) and the
+//! drift report of verify (the newest snapshot against the live project).
+//!
+//! Resources are found as [`diff`](super::diff) finds them (by kind and id, so a rename is a
+//! modification). Of a modified resource every changed file is listed; a JSON file with the paths
+//! of its changed fields (`nodes[Say hello].config.say.text`: elements of lists that carry an
+//! `_id` are matched by it and named by their `label` or `name`), a text file with its changed
+//! lines. The comparison serialises as the machine-readable report and renders as markdown with a
+//! collapsible section per modified resource.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Files;
+use super::diff::{self, markdown_escaped};
+
+/// Field changes shown per file in the markdown (the JSON report has them all).
+const MAX_FIELDS_SHOWN: usize = 40;
+/// Lines of a text diff shown per file in the markdown.
+const MAX_DIFF_LINES_SHOWN: usize = 120;
+/// Characters of a value shown in the markdown.
+const MAX_VALUE_CHARS: usize = 160;
+
+/// How a resource or a file differs, read from the first tree to the second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Only in the second tree.
+    Added,
+    /// Only in the first tree.
+    Removed,
+    /// In both, with other content.
+    Modified,
+}
+
+/// Everything that differs from the first tree to the second, resources sorted by kind and name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Comparison {
+    pub resources: Vec<ResourceDiff>,
+}
+
+/// One resource that differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResourceDiff {
+    /// The folder under `project/` (`flows`, `endpoints`, ...), or `project` for its own files.
+    pub kind: String,
+    /// The id in the folder name (`referenceId`, else `_id`), or the file name of a project file.
+    pub id: String,
+    /// The human name, as in the second tree where the resource is there.
+    pub name: String,
+    pub status: Status,
+    /// The changed files of a modified resource (paths inside its folder).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileDiff>,
+}
+
+/// One changed file of a modified resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileDiff {
+    /// The path inside the resource's folder: `flow.json`, `en-US/chart.json`, `transformer.ts`.
+    pub path: String,
+    pub status: Status,
+    /// What changed inside a file present in both trees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// What changed inside a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "format", rename_all = "lowercase")]
+pub enum Detail {
+    /// Changed fields of a JSON file.
+    Json { fields: Vec<FieldChange> },
+    /// Lines of a text file: the removed and added ones, and a unified diff of them.
+    Text {
+        removed: Vec<String>,
+        added: Vec<String>,
+        diff: String,
+    },
+    /// Not text: only that it changed.
+    Binary,
+}
+
+/// One changed field: its path, and its value in each tree (`None` where it is absent).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub path: String,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+/// How the three lists of a comparison are headed in markdown, in the caller's words.
+pub struct Words<'a> {
+    pub added: &'a str,
+    pub removed: &'a str,
+    pub modified: &'a str,
+}
+
+/// What differs from `old` to `new` under `project/`, for the resources `keep` accepts (called
+/// with the kind, `project` for the project's own files).
+pub fn compare(old: &Files, new: &Files, keep: impl Fn(&str) -> bool) -> Comparison {
+    let (old_items, new_items) = (diff::items(old), diff::items(new));
+    let keys: BTreeSet<&(&str, &str)> = old_items.keys().chain(new_items.keys()).collect();
+    let mut resources = Vec::new();
+    for key in keys.into_iter().filter(|key| keep(key.0)) {
+        let resource = |name, status, files| ResourceDiff {
+            kind: key.0.to_owned(),
+            id: key.1.to_owned(),
+            name,
+            status,
+            files,
+        };
+        match (old_items.get(key), new_items.get(key)) {
+            (Some(old), None) => resources.push(resource(diff::name(key, old), Status::Removed, vec![])),
+            (None, Some(new)) => resources.push(resource(diff::name(key, new), Status::Added, vec![])),
+            (Some(old), Some(new)) if old.files != new.files || old.folder != new.folder => {
+                let files = file_diffs(&old.files, &new.files);
+                resources.push(resource(diff::name(key, new), Status::Modified, files));
+            }
+            _ => {}
+        }
+    }
+    resources.sort_by(|a, b| (&a.kind, &a.name, &a.id).cmp(&(&b.kind, &b.name, &b.id)));
+    Comparison { resources }
+}
+
+fn file_diffs(old: &BTreeMap<&str, &[u8]>, new: &BTreeMap<&str, &[u8]>) -> Vec<FileDiff> {
+    let paths: BTreeSet<&&str> = old.keys().chain(new.keys()).collect();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let (status, detail) = match (old.get(path), new.get(path)) {
+                (Some(_), None) => (Status::Removed, None),
+                (None, Some(_)) => (Status::Added, None),
+                (Some(a), Some(b)) if a != b => (Status::Modified, Some(detail(path, a, b))),
+                _ => return None,
+            };
+            Some(FileDiff {
+                path: path.to_string(),
+                status,
+                detail,
+            })
+        })
+        .collect()
+}
+
+/// What changed inside a file present in both trees.
+fn detail(path: &str, old: &[u8], new: &[u8]) -> Detail {
+    if path.ends_with(".json")
+        && let (Ok(a), Ok(b)) = (
+            serde_json::from_slice::<Value>(old),
+            serde_json::from_slice::<Value>(new),
+        )
+    {
+        let mut fields = Vec::new();
+        json_changes(&a, &b, &mut String::new(), &mut fields);
+        return Detail::Json { fields };
+    }
+    match (std::str::from_utf8(old), std::str::from_utf8(new)) {
+        (Ok(a), Ok(b)) => text_detail(a, b),
+        _ => Detail::Binary,
+    }
+}
+
+fn text_detail(old: &str, new: &str) -> Detail {
+    let lines = similar::TextDiff::from_lines(old, new);
+    let (mut removed, mut added) = (Vec::new(), Vec::new());
+    for change in lines.iter_all_changes() {
+        let line = change.value().trim_end_matches(['\n', '\r']).to_owned();
+        match change.tag() {
+            similar::ChangeTag::Delete => removed.push(line),
+            similar::ChangeTag::Insert => added.push(line),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    let diff = lines
+        .unified_diff()
+        .context_radius(2)
+        .missing_newline_hint(false)
+        .to_string();
+    Detail::Text { removed, added, diff }
+}
+
+/// Appends to `out` every field that differs from `old` to `new`, below `path`.
+fn json_changes(old: &Value, new: &Value, path: &mut String, out: &mut Vec<FieldChange>) {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                with_segment(path, &field_segment(key), |path| match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => json_changes(x, y, path, out),
+                    (x, y) => out.push(change(path, x, y)),
+                });
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if keyed(a) && keyed(b) => {
+            let (a, b) = (by_id(a), by_id(b));
+            let ids: BTreeSet<&str> = a.keys().chain(b.keys()).copied().collect();
+            let labels = element_labels(a.values().chain(b.values()).copied());
+            for id in ids {
+                with_segment(path, &format!("[{}]", labels[id]), |path| {
+                    match (a.get(id), b.get(id)) {
+                        (Some(x), Some(y)) => json_changes(x, y, path, out),
+                        (x, y) => out.push(change(path, x.copied(), y.copied())),
+                    }
+                });
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.iter().chain(b).any(|v| v.is_object() || v.is_array()) => {
+            for index in 0..a.len().max(b.len()) {
+                with_segment(path, &format!("[{index}]"), |path| match (a.get(index), b.get(index)) {
+                    (Some(x), Some(y)) => json_changes(x, y, path, out),
+                    (x, y) => out.push(change(path, x, y)),
+                });
+            }
+        }
+        (a, b) if a != b => out.push(change(path, Some(a), Some(b))),
+        _ => {}
+    }
+}
+
+fn change(path: &str, old: Option<&Value>, new: Option<&Value>) -> FieldChange {
+    FieldChange {
+        path: path.to_owned(),
+        old: old.cloned(),
+        new: new.cloned(),
+    }
+}
+
+/// Runs `f` with `segment` appended to `path`, then takes it off again.
+fn with_segment(path: &mut String, segment: &str, f: impl FnOnce(&mut String)) {
+    let len = path.len();
+    if !path.is_empty() && !segment.starts_with('[') {
+        path.push('.');
+    }
+    path.push_str(segment);
+    f(path);
+    path.truncate(len);
+}
+
+/// A key as a path segment: itself when it is a plain identifier, else quoted in brackets.
+fn field_segment(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '$');
+    if plain {
+        key.to_owned()
+    } else {
+        format!("[{}]", Value::String(key.to_owned()))
+    }
+}
+
+/// Whether every element of a (non-empty) list is an object with a string `_id`.
+fn keyed(items: &[Value]) -> bool {
+    !items.is_empty() && items.iter().all(|item| item.get("_id").is_some_and(Value::is_string))
+}
+
+fn by_id(items: &[Value]) -> BTreeMap<&str, &Value> {
+    items
+        .iter()
+        .filter_map(|item| Some((item.get("_id")?.as_str()?, item)))
+        .collect()
+}
+
+/// How each element (by `_id`) is named in paths: its `label` or `name` where that is unique
+/// among the elements, else that followed by `#<_id>`, else the `_id`.
+fn element_labels<'a>(items: impl Iterator<Item = &'a Value>) -> BTreeMap<&'a str, String> {
+    let named: BTreeMap<&str, Option<&str>> = items
+        .filter_map(|item| {
+            let id = item.get("_id")?.as_str()?;
+            let label = ["label", "name"]
+                .iter()
+                .find_map(|key| item.get(*key)?.as_str().filter(|s| !s.is_empty()));
+            Some((id, label))
+        })
+        .collect();
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for label in named.values().flatten() {
+        *uses.entry(label).or_default() += 1;
+    }
+    named
+        .into_iter()
+        .map(|(id, label)| {
+            let shown = match label {
+                Some(label) if uses[label] == 1 => label.to_owned(),
+                Some(label) => format!("{label} #{id}"),
+                None => id.to_owned(),
+            };
+            (id, shown)
+        })
+        .collect()
+}
+
+impl Comparison {
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// How many resources have `status`.
+    pub fn count(&self, status: Status) -> usize {
+        self.resources.iter().filter(|r| r.status == status).count()
+    }
+
+    /// One line: `1 added, 2 removed, 3 modified`.
+    pub fn headline(&self) -> String {
+        format!(
+            "{} added, {} removed, {} modified",
+            self.count(Status::Added),
+            self.count(Status::Removed),
+            self.count(Status::Modified)
+        )
+    }
+
+    /// The machine-readable report: the comparison as pretty JSON.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a comparison always serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The lists as markdown, headed in `words`: added and removed resources by kind, then one
+    /// collapsible section per modified resource with its changed fields and lines.
+    pub fn markdown(&self, words: &Words<'_>) -> String {
+        let mut out = String::new();
+        for (status, heading) in [(Status::Added, words.added), (Status::Removed, words.removed)] {
+            let mut by_kind: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+            for resource in self.resources.iter().filter(|r| r.status == status) {
+                by_kind
+                    .entry(&resource.kind)
+                    .or_default()
+                    .push(markdown_escaped(&resource.name));
+            }
+            if !by_kind.is_empty() {
+                out.push_str(&format!("**{heading}**\n\n"));
+                for (kind, names) in by_kind {
+                    out.push_str(&format!("- **{kind}** ({}): {}\n", names.len(), names.join(", ")));
+                }
+                out.push('\n');
+            }
+        }
+        let modified: Vec<&ResourceDiff> = self.resources.iter().filter(|r| r.status == Status::Modified).collect();
+        if !modified.is_empty() {
+            out.push_str(&format!("**{}**\n\n", words.modified));
+            for resource in modified {
+                out.push_str(&resource.markdown());
+            }
+        }
+        out
+    }
+}
+
+impl ResourceDiff {
+    fn markdown(&self) -> String {
+        let files = if self.files.len() == 1 { "file" } else { "files" };
+        let mut out = format!(
+            "<details><summary>{}: {} ({} {files})</summary>\n\n",
+            html_escaped(&self.kind),
+            html_escaped(&diff::plain(&self.name)),
+            self.files.len()
+        );
+        for file in &self.files {
+            let path = code(&file.path);
+            match (&file.status, &file.detail) {
+                (Status::Added, _) => out.push_str(&format!("- {path}: added\n")),
+                (Status::Removed, _) => out.push_str(&format!("- {path}: removed\n")),
+                (_, Some(Detail::Json { fields })) => {
+                    out.push_str(&format!("- {path}:\n"));
+                    for field in fields.iter().take(MAX_FIELDS_SHOWN) {
+                        out.push_str(&format!(
+                            "  - {}: {} → {}\n",
+                            code(&field.path),
+                            shown(field.old.as_ref()),
+                            shown(field.new.as_ref())
+                        ));
+                    }
+                    if fields.len() > MAX_FIELDS_SHOWN {
+                        out.push_str(&format!(
+                            "  - and {} more fields (see the JSON report)\n",
+                            fields.len() - MAX_FIELDS_SHOWN
+                        ));
+                    }
+                }
+                (_, Some(Detail::Text { diff, .. })) => {
+                    out.push_str(&format!("- {path}:\n\n"));
+                    out.push_str(&fenced_diff(diff));
+                }
+                (_, _) => out.push_str(&format!("- {path}: changed (binary)\n")),
+            }
+        }
+        out.push_str("\n</details>\n\n");
+        out
+    }
+}
+
+/// A value as inline code, cut to [`MAX_VALUE_CHARS`]; `absent` for `None`.
+fn shown(value: Option<&Value>) -> String {
+    let Some(value) = value else {
+        return "*absent*".to_owned();
+    };
+    let text = value.to_string();
+    let mut cut: String = text.chars().take(MAX_VALUE_CHARS).collect();
+    if text.chars().nth(MAX_VALUE_CHARS).is_some() {
+        cut.push('…');
+    }
+    code(&cut)
+}
+
+/// `text` as a markdown code span: fenced by more backticks than it holds in a row.
+fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A unified diff as a fenced `diff` block, bounded to [`MAX_DIFF_LINES_SHOWN`] lines.
+fn fenced_diff(diff: &str) -> String {
+    let lines: Vec<&str> = diff.lines().collect();
+    let longest = diff.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    let mut out = format!("{fence}diff\n");
+    for line in lines.iter().take(MAX_DIFF_LINES_SHOWN) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if lines.len() > MAX_DIFF_LINES_SHOWN {
+        out.push_str(&format!(
+            "… {} more lines (see the JSON report)\n",
+            lines.len() - MAX_DIFF_LINES_SHOWN
+        ));
+    }
+    out.push_str(&format!("{fence}\n\n"));
+    out
+}
+
+fn html_escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tree(files: &[(&str, &str)]) -> Files {
+        files
+            .iter()
+            .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
+            .collect()
+    }
+
+    fn fields(comparison: &Comparison) -> Vec<(String, String, Option<Value>, Option<Value>)> {
+        let mut out = Vec::new();
+        for resource in &comparison.resources {
+            for file in &resource.files {
+                if let Some(Detail::Json { fields }) = &file.detail {
+                    for f in fields {
+                        out.push((file.path.clone(), f.path.clone(), f.old.clone(), f.new.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn chart(label: &str, text: &str) -> String {
+        json!({"nodes": [
+            {"_id": "n1", "label": label, "config": {"say": {"text": [text]}}},
+            {"_id": "n2", "label": "Other", "config": {}},
+        ], "relations": [{"_id": "r1", "node": "n1", "children": [], "next": "n2"}]})
+        .to_string()
+    }
+
+    #[test]
+    fn changed_fields_are_named_by_path_with_list_elements_by_label() {
+        type Case<'a> = (&'a str, String, String, Vec<(&'a str, Option<Value>, Option<Value>)>);
+        let cases: Vec<Case> = vec![
+            (
+                "a node's config",
+                chart("Greet", "Hi"),
+                chart("Greet", "Hello"),
+                vec![(
+                    "nodes[Greet].config.say.text",
+                    Some(json!(["Hi"])),
+                    Some(json!(["Hello"])),
+                )],
+            ),
+            (
+                "a node's label",
+                chart("Greet", "Hi"),
+                chart("Welcome", "Hi"),
+                vec![("nodes[Welcome].label", Some(json!("Greet")), Some(json!("Welcome")))],
+            ),
+            (
+                "a node gone",
+                chart("Greet", "Hi"),
+                json!({"nodes": [{"_id": "n2", "label": "Other", "config": {}}],
+                       "relations": [{"_id": "r1", "node": "n1", "children": [], "next": "n2"}]})
+                .to_string(),
+                vec![(
+                    "nodes[Greet]",
+                    Some(json!({"_id": "n1", "label": "Greet", "config": {"say": {"text": ["Hi"]}}})),
+                    None,
+                )],
+            ),
+            (
+                "a relation rewired",
+                chart("Greet", "Hi"),
+                chart("Greet", "Hi").replace("\"next\":\"n2\"", "\"next\":null"),
+                vec![("relations[r1].next", Some(json!("n2")), Some(Value::Null))],
+            ),
+            (
+                "odd keys are quoted",
+                json!({"a b": 1, "x": {"y.z": true}}).to_string(),
+                json!({"a b": 2, "x": {}}).to_string(),
+                vec![
+                    ("[\"a b\"]", Some(json!(1)), Some(json!(2))),
+                    ("x[\"y.z\"]", Some(json!(true)), None),
+                ],
+            ),
+            (
+                "unkeyed lists of objects by index",
+                json!({"l": [{"a": 1}, {"a": 2}]}).to_string(),
+                json!({"l": [{"a": 1}, {"a": 3}, {"a": 4}]}).to_string(),
+                vec![
+                    ("l[1].a", Some(json!(2)), Some(json!(3))),
+                    ("l[2]", None, Some(json!({"a": 4}))),
+                ],
+            ),
+        ];
+        for (what, old, new, expected) in cases {
+            let a = tree(&[("project/flows/Main--f1/en/chart.json", &old)]);
+            let b = tree(&[("project/flows/Main--f1/en/chart.json", &new)]);
+            let got = fields(&compare(&a, &b, |_| true));
+            let expected: Vec<_> = expected
+                .into_iter()
+                .map(|(p, o, n)| ("en/chart.json".to_owned(), p.to_owned(), o, n))
+                .collect();
+            assert_eq!(got, expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn resources_are_added_removed_and_modified_with_their_files() {
+        let old = tree(&[
+            ("project/project.json", "{\"name\": \"Bot\"}"),
+            ("project/flows/Main--f1/flow.json", "{\"name\": \"Main\"}"),
+            ("project/flows/Old--f2/flow.json", "{\"name\": \"Old\"}"),
+            ("project/endpoints/Web--e1/endpoint.json", "{\"name\": \"Web\"}"),
+            ("project/endpoints/Web--e1/transformer.ts", "a\nb\nc\n"),
+            ("project/lexicons/Cities--l1/keyphrases.csv", "Paris\nRome\n"),
+        ]);
+        let new = tree(&[
+            ("project/project.json", "{\"name\": \"Bot\"}"),
+            ("project/flows/Main--f1/flow.json", "{\"name\": \"Main\"}"),
+            ("project/flows/Main--f1/de/chart.json", "{}"),
+            ("project/flows/New--f3/flow.json", "{\"name\": \"New\"}"),
+            ("project/endpoints/Web--e1/endpoint.json", "{\"name\": \"Web\"}"),
+            ("project/endpoints/Web--e1/transformer.ts", "a\nB\nc\n"),
+            ("project/lexicons/Cities--l1/keyphrases.csv", "Paris\nRome\nOslo\n"),
+        ]);
+        let comparison = compare(&old, &new, |_| true);
+        let summary: Vec<(&str, &str, Status, Vec<(&str, Status)>)> = comparison
+            .resources
+            .iter()
+            .map(|r| {
+                let files = r.files.iter().map(|f| (f.path.as_str(), f.status)).collect();
+                (r.kind.as_str(), r.name.as_str(), r.status, files)
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    "endpoints",
+                    "Web",
+                    Status::Modified,
+                    vec![("transformer.ts", Status::Modified)]
+                ),
+                (
+                    "flows",
+                    "Main",
+                    Status::Modified,
+                    vec![("de/chart.json", Status::Added)]
+                ),
+                ("flows", "New", Status::Added, vec![]),
+                ("flows", "Old", Status::Removed, vec![]),
+                (
+                    "lexicons",
+                    "Cities",
+                    Status::Modified,
+                    vec![("keyphrases.csv", Status::Modified)]
+                ),
+            ]
+        );
+        let Some(Detail::Text { removed, added, diff }) = &comparison.resources[0].files[0].detail else {
+            panic!("the transformer is compared as text");
+        };
+        assert_eq!(
+            (removed.as_slice(), added.as_slice()),
+            (&["b".to_owned()][..], &["B".to_owned()][..])
+        );
+        assert!(diff.contains("-b\n+B\n"), "{diff}");
+        let Some(Detail::Text { removed, added, .. }) = &comparison.resources[4].files[0].detail else {
+            panic!("keyphrases are compared as text");
+        };
+        assert!(removed.is_empty());
+        assert_eq!(added, &["Oslo".to_owned()]);
+
+        let only_flows = compare(&old, &new, |kind| kind == "flows");
+        assert_eq!(only_flows.resources.len(), 3);
+        assert_eq!(only_flows.headline(), "1 added, 1 removed, 1 modified");
+        assert!(compare(&old, &old, |_| true).is_empty());
+    }
+
+    #[test]
+    fn the_markdown_escapes_names_bounds_values_and_folds_each_resource() {
+        let long = "x".repeat(500);
+        let old = tree(&[(
+            "project/flows/Main--f1/flow.json",
+            &json!({"name": "<b>Main</b>", "description": "`tick`"}).to_string(),
+        )]);
+        let new = tree(&[(
+            "project/flows/Main--f1/flow.json",
+            &json!({"name": "<b>Main</b>", "description": long}).to_string(),
+        )]);
+        let md = compare(&old, &new, |_| true).markdown(&Words {
+            added: "Added",
+            removed: "Removed",
+            modified: "Modified",
+        });
+        assert!(
+            md.contains("<details><summary>flows: &lt;b&gt;Main&lt;/b&gt; (1 file)</summary>"),
+            "{md}"
+        );
+        assert!(md.contains("``\"`tick`\"``"), "{md}");
+        assert!(md.contains(&format!("\"{}…", "x".repeat(MAX_VALUE_CHARS - 1))), "{md}");
+        assert!(!md.contains(&long), "{md}");
+        assert!(md.trim_end().ends_with("</details>"), "{md}");
+    }
+}
