@@ -6,14 +6,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::action::commands::{Level, Outputs};
+use crate::action::commands::Outputs;
 use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, Tier};
 use crate::cognigy::client::StatsReport;
-use crate::cognigy::{Client, export, native};
-use crate::snapshot::{self, Files, Meta, Snapshot, diff};
-use crate::store::chain::{self, Change, Link};
-use crate::store::{self, ObjectId, PushReport, RefUpdate, RemoteRefs};
+use crate::cognigy::{Client, export};
+use crate::snapshot::{self, Snapshot, diff};
+use crate::store::chain::Link;
+use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
 
+use super::capture::{self, Capture, Captured, NativeSource};
 use super::promotion::{self, chain_of};
 use super::releases;
 use super::repo::Repo;
@@ -34,17 +35,6 @@ pub struct Backup<'a> {
     pub releases: Option<&'a GithubApi>,
 }
 
-/// What a run did to the hourly tier.
-enum Captured {
-    /// The project equals this snapshot of the tier: nothing new.
-    Unchanged { same_as: ObjectId },
-    /// A new snapshot; the tier now ends at `tip`.
-    New {
-        changes: diff::Changes,
-        tip: Option<ObjectId>,
-    },
-}
-
 pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let runtime = super::runtime()?;
     let client = Arc::new(Client::new(backup.cognigy)?);
@@ -56,43 +46,21 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         runtime.block_on(export::export(client.clone(), &backup.export.kinds))?
     };
     let export_time = started.elapsed();
-    let captured_at = context.clock.now();
-    let meta = Meta {
-        snapshot_id: snapshot::snapshot_id(captured_at),
-        captured_at,
-        project_id: backup.cognigy.project_id.clone(),
-        base_url: backup.cognigy.base_url.to_string(),
-        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-    };
-    let mut built = snapshot::build(meta.clone(), exported.clone());
+    let meta = capture::meta_now(backup.cognigy, context);
+    let captured_at = meta.captured_at;
+    let native = backup.export.native_snapshot.then_some(NativeSource {
+        runtime: &runtime,
+        client: &client,
+    });
+    let mut capture = Capture::new(meta, exported, native);
 
     let git_started = Instant::now();
     let repo = Repo::open(backup.repo, &context.temp_dir)?;
-    let project_tree = project_tree(&repo, &built.files)?;
-    let mut native_captured = false;
     let pushed = repo.update(|refs| {
         let tip = refs.get(&repo.branch(Tier::Hourly));
         let chain = chain_of(&repo, tip)?;
-        let captured = match place(&repo, &chain, project_tree, captured_at.unix_timestamp())? {
-            Err(same_as) => Captured::Unchanged { same_as },
-            Ok(at) => {
-                if backup.export.native_snapshot && !native_captured {
-                    native_captured = true;
-                    if let Some(csnap) = capture_native(&runtime, &client, &built.meta, context)? {
-                        let with_native = snapshot::Export {
-                            native: Some(csnap),
-                            ..exported.clone()
-                        };
-                        built = snapshot::build(meta.clone(), with_native);
-                    }
-                }
-                commit_snapshot(&repo, &chain, at, &built, backup.keep.hourly)?
-            }
-        };
-        let hourly = match &captured {
-            Captured::Unchanged { .. } => tip,
-            Captured::New { tip, .. } => *tip,
-        };
+        let captured = capture.onto(&repo, &chain, backup.keep.hourly, None, context)?;
+        let hourly = captured.hourly_tip(tip);
         let Some(api) = backup.releases else {
             let update = RefUpdate::new(repo.branch(Tier::Hourly), tip, hourly);
             let tiers = if update.old == update.new {
@@ -115,14 +83,14 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         releases::sync(&repo, releases::target(backup.repo, api), &tags, tags_changed, context);
     }
     let report = Report {
-        built: &built,
+        built: &capture.built,
         export_time,
         git_time: git_started.elapsed(),
         stats: client.stats(),
         pushed: pushed.report,
         tiers,
     };
-    Ok(outcome(&repo, &pushed.refs, captured, &report, context)?)
+    Ok(outcome(&repo, &pushed.refs, &capture, captured, &report, context)?)
 }
 
 /// "Now" for the promotion after a capture at `captured_at` onto `chain` (the hourly tier as
@@ -140,106 +108,6 @@ fn promotion_time(chain: &[Link], captured_at: time::OffsetDateTime) -> time::Of
     }
 }
 
-/// The id of the tree `project/` of `files` would have.
-fn project_tree(repo: &Repo, files: &Files) -> Result<ObjectId, store::Error> {
-    let project: Files = files
-        .iter()
-        .filter_map(|(path, bytes)| Some((path.strip_prefix(snapshot::PROJECT_DIR)?.to_owned(), bytes.clone())))
-        .collect();
-    repo.store.write_tree(&project)
-}
-
-/// Where a capture of `project_tree` at `captured_at` (Unix seconds) belongs on the hourly `chain`:
-/// `Ok(position)`, below any capture newer than it; or `Err(commit)` when a neighbour in capture
-/// order already holds the same project.
-fn place(
-    repo: &Repo,
-    chain: &[Link],
-    project_tree: ObjectId,
-    captured_at: i64,
-) -> Result<Result<usize, ObjectId>, store::Error> {
-    let at = chain
-        .iter()
-        .take_while(|link| link.commit.committed.seconds <= captured_at)
-        .count();
-    for neighbour in [at.checked_sub(1), (at < chain.len()).then_some(at)]
-        .into_iter()
-        .flatten()
-    {
-        if repo.store.subtree(chain[neighbour].id, "project")? == Some(project_tree) {
-            return Ok(Err(chain[neighbour].id));
-        }
-    }
-    Ok(Ok(at))
-}
-
-/// Writes the snapshot as a commit at position `at` of the hourly chain, pruned to `keep`.
-fn commit_snapshot(
-    repo: &Repo,
-    chain: &[Link],
-    at: usize,
-    built: &Snapshot,
-    keep: usize,
-) -> Result<Captured, store::Error> {
-    let previous = match at.checked_sub(1) {
-        Some(below) => repo.store.read_files(repo.store.read_commit(chain[below].id)?.tree)?,
-        None => Files::new(),
-    };
-    let changes = diff::diff(&previous, &built.files);
-    let tree = repo.store.write_tree(&built.files)?;
-    let commit = chain::Commit::captured(
-        tree,
-        changes.commit_message(&built.meta.snapshot_id),
-        built.meta.captured_at,
-    );
-    let tip = repo
-        .store
-        .write_chain(&chain::plan(chain, Change::Insert { at, commit }, keep))?;
-    Ok(Captured::New { changes, tip })
-}
-
-/// The commit of snapshot `snapshot_id` on the chain ending at `tip` (gone if retention dropped it).
-fn find_ours(repo: &Repo, tip: ObjectId, snapshot_id: &str) -> Result<Option<ObjectId>, store::Error> {
-    let first_line = format!("snapshot {snapshot_id}");
-    Ok(repo
-        .store
-        .chain(tip)?
-        .into_iter()
-        .rev()
-        .find(|link| link.commit.message.lines().next() == Some(&first_line))
-        .map(|link| link.id))
-}
-
-/// Captures the native snapshot; `None` (with a warning) when the project is at Cognigy's cap.
-fn capture_native(
-    runtime: &tokio::runtime::Runtime,
-    client: &Client,
-    meta: &Meta,
-    context: &Context<'_>,
-) -> Result<Option<Vec<u8>>, Error> {
-    let _group = context.runner.group("Native Cognigy snapshot");
-    let name = format!("{}{}", native::NAME_PREFIX, meta.snapshot_id);
-    let description = "Made by cognigy-backup for a git backup; deleted again once downloaded.";
-    match runtime.block_on(native::capture(client, &name, description))? {
-        native::Capture::Captured(bytes) => {
-            tracing::info!("native snapshot {name}: {} bytes", bytes.len());
-            Ok(Some(bytes))
-        }
-        native::Capture::CapReached { existing } => {
-            context.runner.annotate(
-                Level::Warning,
-                "Native snapshot skipped",
-                &format!(
-                    "the Cognigy project holds {existing} snapshots, the platform's cap of {}: this backup goes on without \
-                     native/project.csnap. Delete snapshots you no longer need in Cognigy to get native snapshots again.",
-                    native::SNAPSHOT_CAP
-                ),
-            );
-            Ok(None)
-        }
-    }
-}
-
 /// Figures of the run for the summary.
 struct Report<'a> {
     built: &'a Snapshot,
@@ -253,6 +121,7 @@ struct Report<'a> {
 fn outcome(
     repo: &Repo,
     refs: &RemoteRefs,
+    capture: &Capture<'_>,
     captured: Captured,
     report: &Report<'_>,
     context: &Context<'_>,
@@ -263,11 +132,7 @@ fn outcome(
     let mut md = match &captured {
         Captured::Unchanged { same_as } => {
             let message = repo.store.read_commit(*same_as)?.message;
-            let snapshot_id = message
-                .lines()
-                .next()
-                .and_then(|l| l.strip_prefix("snapshot "))
-                .unwrap_or_default();
+            let snapshot_id = diff::snapshot_id_in(&message).unwrap_or_default();
             outputs.set("changed", "false");
             outputs.set("snapshot-id", snapshot_id);
             outputs.set("commit-sha", same_as.to_string());
@@ -279,7 +144,7 @@ fn outcome(
         }
         Captured::New { changes, tip } => {
             let snapshot_id = &report.built.meta.snapshot_id;
-            let ours = tip.map(|tip| find_ours(repo, tip, snapshot_id)).transpose()?.flatten();
+            let ours = tip.map(|tip| capture.find_on(repo, tip)).transpose()?.flatten();
             outputs.set("changed", "true");
             outputs.set("snapshot-id", snapshot_id);
             outputs.set("commit-sha", ours.map(|id| id.to_string()).unwrap_or_default());

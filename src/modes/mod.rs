@@ -4,6 +4,7 @@
 //! [`Outcome`] (outputs and the step summary) or an [`Error`]; `main` reports either.
 
 pub mod backup;
+pub mod capture;
 pub mod cleanup;
 pub mod promote;
 pub mod promotion;
@@ -63,6 +64,19 @@ pub struct Context<'a> {
     pub commit_url_base: Option<String>,
     /// Where temporary files go (`RUNNER_TEMP`, else the system's).
     pub temp_dir: std::path::PathBuf,
+    /// Where reports for later steps go (`GITHUB_WORKSPACE`, else the working directory): the
+    /// same folder inside the container and on the runner.
+    pub workspace: std::path::PathBuf,
+    /// Who started the run and where to see it, for the restore audit log.
+    pub run: RunInfo,
+}
+
+/// Who started this run and its URL, as the runner tells (`GITHUB_ACTOR`, `GITHUB_SERVER_URL`,
+/// `GITHUB_REPOSITORY`, `GITHUB_RUN_ID`); `None` outside Actions.
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    pub actor: Option<String>,
+    pub url: Option<String>,
 }
 
 /// Runs the configured mode.

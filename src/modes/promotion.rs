@@ -144,7 +144,7 @@ fn tag_ref(name: &str) -> String {
 }
 
 /// The monthly tags among `refs`: short name -> commit.
-fn existing_tags(refs: &RemoteRefs) -> impl Iterator<Item = (String, ObjectId)> + '_ {
+pub fn existing_tags(refs: &RemoteRefs) -> impl Iterator<Item = (String, ObjectId)> + '_ {
     let prefix = tag_ref(MONTHLY_TAG_PREFIX);
     refs.0
         .iter()

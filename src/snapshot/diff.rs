@@ -200,6 +200,11 @@ impl Changes {
     }
 }
 
+/// The snapshot id a commit message written by [`Changes::commit_message`] names on its first line.
+pub fn snapshot_id_in(message: &str) -> Option<&str> {
+    message.lines().next()?.strip_prefix("snapshot ")
+}
+
 /// A non-empty list as rendered: `Added`, `Removed` or `Modified`, and a line per kind.
 struct Section {
     label: &'static str,
