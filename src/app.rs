@@ -52,8 +52,29 @@ pub fn run(env: &Environment) -> u8 {
         clock,
         commit_url_base,
         temp_dir: env.temp_dir(),
+        workspace: env.workspace_dir(),
+        run: run_info(env),
     };
     run_mode(&context, &config)
+}
+
+/// The actor and URL of this workflow run, where the runner tells them.
+fn run_info(env: &Environment) -> modes::RunInfo {
+    let url = match (
+        env.var("GITHUB_SERVER_URL"),
+        env.var("GITHUB_REPOSITORY"),
+        env.var("GITHUB_RUN_ID"),
+    ) {
+        (Some(server), Some(repository), Some(run)) => Some(format!(
+            "{}/{repository}/actions/runs/{run}",
+            server.trim_end_matches('/')
+        )),
+        _ => None,
+    };
+    modes::RunInfo {
+        actor: env.var("GITHUB_ACTOR").map(str::to_owned),
+        url,
+    }
 }
 
 /// Reports every invalid input, having made no request.

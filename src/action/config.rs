@@ -237,6 +237,10 @@ pub enum ModeConfig {
         confirm: Option<String>,
         method: RestoreMethod,
         target_project_id: String,
+        /// The kinds `resources` names: what is compared and restored.
+        kinds: Vec<&'static str>,
+        /// `keep-hourly` applies to the undo point, which goes into the hourly tier.
+        keep: Keep,
     },
     Verify {
         repo: RepoConfig,
@@ -791,6 +795,8 @@ impl Validator<'_> {
             None => Some(None),
         };
         let confirm = self.value("confirm").map(str::to_owned);
+        let kinds = self.resources();
+        let keep = self.keep();
         let (cognigy, target) = (cognigy?, target?);
         let method = method?;
         let target_project_id = match target {
@@ -812,6 +818,8 @@ impl Validator<'_> {
             confirm,
             method,
             target_project_id,
+            kinds: kinds?,
+            keep: keep?,
         })
     }
 

@@ -44,4 +44,12 @@ impl Environment {
             .map(PathBuf::from)
             .unwrap_or_else(std::env::temp_dir)
     }
+
+    /// Where files for later steps of the job go: `GITHUB_WORKSPACE` when set (mounted at the same
+    /// relative place for a container action), else the working directory.
+    pub fn workspace_dir(&self) -> PathBuf {
+        self.var("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
 }
