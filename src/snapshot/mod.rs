@@ -12,12 +12,14 @@
 //! ```
 //!
 //! Names are made safe by [`names`], JSON is written by [`canonical`], the manifest is
-//! [`manifest`], and [`diff`] tells what changed between two trees.
+//! [`manifest`], [`layout`] checks a tree against this layout, and [`diff`] tells what changed
+//! between two trees.
 
 pub mod archive;
 pub mod canonical;
 pub mod compare;
 pub mod diff;
+pub mod layout;
 pub mod manifest;
 pub mod names;
 

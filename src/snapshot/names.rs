@@ -21,6 +21,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// The longest safe name, in bytes of UTF-8 (the `--<id>` suffix comes on top).
 pub const MAX_BYTES: usize = 64;
 
+/// The longest path segment a snapshot holds, in bytes: what every file system accepts.
+pub const MAX_SEGMENT_BYTES: usize = 255;
+
 /// What replaces every character a file system could refuse.
 const REPLACEMENT: char = '_';
 
@@ -54,6 +57,18 @@ pub fn safe(name: &str) -> String {
         out.push(REPLACEMENT);
     }
     out
+}
+
+/// Whether `segment` keeps the rule [`safe`] applies: something, without control characters,
+/// separators or `:*?"<>|`, no leading dot, no trailing dot or space, no device name, and at most
+/// [`MAX_SEGMENT_BYTES`] (a folder may join a safe name and a safe id, and a number).
+pub fn is_safe_segment(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment.len() <= MAX_SEGMENT_BYTES
+        && !segment.starts_with('.')
+        && !segment.ends_with(['.', ' '])
+        && !segment.chars().any(|c| c.is_control() || FORBIDDEN.contains(&c))
+        && !is_reserved(segment)
 }
 
 /// Whether Windows (or git on NTFS) refuses `name` whatever the folder: a device name or `git~1`,
@@ -230,6 +245,14 @@ pub(crate) mod tests {
             let input = hostile(&mut rng);
             let name = safe(&input);
             assert_safe_segment(&name, MAX_BYTES, &input);
+            assert!(is_safe_segment(&name), "{name:?} (from {input:?})");
+            if input.len() <= MAX_BYTES {
+                assert_eq!(
+                    is_safe_segment(&input),
+                    safe(&input) == input,
+                    "only what safe leaves as it is passes: {input:?}"
+                );
+            }
             assert_eq!(safe(&name), name, "safe is not idempotent on {input:?}");
             let folder = resource_folder(&input, &hostile(&mut rng));
             assert_safe_segment(&folder, 2 * MAX_BYTES + 2, &input);
