@@ -1,7 +1,8 @@
 //! The Cognigy REST client: `X-API-Key` auth, one rate limiter and one concurrency cap for the whole
 //! run, retries per [`retry`](super::retry), typed errors per [`error`](super::error), and request
-//! statistics for the summary.
+//! statistics for the summary. Bodies are JSON or `multipart/form-data` (the uploads of a restore).
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -24,7 +25,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// May this request be sent again after a failure whose effect is unknown?
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repeat {
-    /// Reads (and read-only POSTs): retried on connection errors, 408, 429 and 5xx.
+    /// Reads (and read-only POSTs), and writes whose repetition changes nothing more (a PATCH with
+    /// the same body, an import that overwrites): retried on connection errors, 408, 429 and 5xx.
     Safe,
     /// Creates something: retried only when the server certainly did not act on it (429, or no
     /// connection at all). Otherwise the caller must look it up before trying again.
@@ -37,7 +39,7 @@ pub struct Call {
     method: Method,
     path: String,
     query: Vec<(String, String)>,
-    body: Option<Value>,
+    body: Option<Body>,
     resource: String,
     about_project: bool,
     repeat: Repeat,
@@ -51,7 +53,17 @@ impl Call {
 
     /// A POST with a JSON body.
     pub fn post(resource: impl Into<String>, path: impl Into<String>, body: Value) -> Self {
-        Call::new(Method::POST, resource, path, Some(body))
+        Call::new(Method::POST, resource, path, Some(Body::Json(body)))
+    }
+
+    /// A PATCH with a JSON body.
+    pub fn patch(resource: impl Into<String>, path: impl Into<String>, body: Value) -> Self {
+        Call::new(Method::PATCH, resource, path, Some(Body::Json(body)))
+    }
+
+    /// A POST with a `multipart/form-data` body of `parts`, in order.
+    pub fn post_form(resource: impl Into<String>, path: impl Into<String>, parts: Vec<FormPart>) -> Self {
+        Call::new(Method::POST, resource, path, Some(Body::Form(parts)))
     }
 
     /// A DELETE.
@@ -59,7 +71,7 @@ impl Call {
         Call::new(Method::DELETE, resource, path, None)
     }
 
-    fn new(method: Method, resource: impl Into<String>, path: impl Into<String>, body: Option<Value>) -> Self {
+    fn new(method: Method, resource: impl Into<String>, path: impl Into<String>, body: Option<Body>) -> Self {
         Call {
             method,
             path: path.into(),
@@ -91,6 +103,73 @@ impl Call {
     pub fn resource(&self) -> &str {
         &self.resource
     }
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+enum Body {
+    Json(Value),
+    /// Kept as parts, not as reqwest's form: sending consumes a form, and every attempt needs one.
+    Form(Vec<FormPart>),
+}
+
+/// One part of a `multipart/form-data` body: a named text field, or a file with its name and type.
+#[derive(Clone)]
+pub struct FormPart {
+    name: String,
+    /// File name and media type; `None` for a text field.
+    file: Option<(String, &'static str)>,
+    /// Shared, so that cloning a call does not copy a package.
+    bytes: Arc<[u8]>,
+}
+
+impl FormPart {
+    /// A text field.
+    pub fn text(name: &str, value: impl Into<String>) -> Self {
+        FormPart {
+            name: name.to_owned(),
+            file: None,
+            bytes: value.into().into_bytes().into(),
+        }
+    }
+
+    /// A file upload (servers take a part as a file only when it carries a file name).
+    pub fn file(name: &str, file_name: &str, media_type: &'static str, bytes: Vec<u8>) -> Self {
+        FormPart {
+            name: name.to_owned(),
+            file: Some((file_name.to_owned(), media_type)),
+            bytes: bytes.into(),
+        }
+    }
+
+    fn to_part(&self) -> reqwest::multipart::Part {
+        let part = reqwest::multipart::Part::bytes(self.bytes.to_vec());
+        match &self.file {
+            None => part,
+            Some((file_name, media_type)) => part
+                .file_name(file_name.clone())
+                .mime_str(media_type)
+                .expect("the media types of uploads are valid constants"),
+        }
+    }
+}
+
+/// Names and sizes only: a file's bytes would flood a log.
+impl std::fmt::Debug for FormPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormPart")
+            .field("name", &self.name)
+            .field("file", &self.file)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// A fresh form of `parts`, for one attempt.
+fn form(parts: &[FormPart]) -> reqwest::multipart::Form {
+    parts.iter().fold(reqwest::multipart::Form::new(), |form, part| {
+        form.part(part.name.clone(), part.to_part())
+    })
 }
 
 /// A response read to its end.
@@ -186,7 +265,7 @@ impl Client {
 
     /// Sends `call` and reads its JSON answer (`null` for an empty body, as some PATCHes give).
     pub async fn json(&self, call: Call) -> Result<Value, Error> {
-        let info = self.info(&call);
+        let info = self.describe(&call);
         let response = self.send(call).await?;
         if response.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);
@@ -200,17 +279,18 @@ impl Client {
     /// Sends `call` and answers the whole response.
     pub async fn send(&self, call: Call) -> Result<Response, Error> {
         let url = self.url(&call);
-        let info = self.info(&call);
+        let info = self.describe(&call);
         let about_project = call.about_project;
         self.attempt_loop(&info, call.repeat, about_project, || {
-            let mut request = self
+            let request = self
                 .http
                 .request(call.method.clone(), url.clone())
                 .header("X-API-Key", self.key.expose());
-            if let Some(body) = &call.body {
-                request = request.json(body);
+            match &call.body {
+                None => request,
+                Some(Body::Json(body)) => request.json(body),
+                Some(Body::Form(parts)) => request.multipart(form(parts)),
             }
-            request
         })
         .await
     }
@@ -255,7 +335,8 @@ impl Client {
         url
     }
 
-    fn info(&self, call: &Call) -> RequestInfo {
+    /// What `call` is, as its errors name it: the resource, the method and the path (never the key).
+    pub fn describe(&self, call: &Call) -> RequestInfo {
         let url = self.url(call);
         let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
         RequestInfo {

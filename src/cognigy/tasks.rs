@@ -1,5 +1,6 @@
 //! Long-running Cognigy tasks: poll `GET /tasks/{id}` until `done`, with a bounded timeout;
-//! `error` and `cancelled` are failures carrying the task's `failReason`.
+//! `error` and `cancelled` are failures carrying the task's `failReason`. [`run`] starts one and
+//! waits for it.
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::client::{Call, Client};
-use super::error::Error;
+use super::error::{Error, RequestInfo};
 
 /// How long a task may run before the run gives up on it.
 pub const TASK_TIMEOUT: Duration = Duration::from_secs(15 * 60);
@@ -23,6 +24,21 @@ pub fn task_id(resource: &str, answer: &Value) -> Result<String, Error> {
             task_id: "?".to_owned(),
             outcome: format!("could not be followed: the answer names no task id ({answer})"),
         })
+}
+
+/// Sends `call`, which starts a task, and waits for the task to end; answers its final state. A
+/// failure names the resource and the request that started the task.
+pub async fn run(client: &Client, call: Call) -> Result<Value, Error> {
+    let started = client.describe(&call);
+    let answer = client.json(call).await?;
+    follow(client, &started, &answer).await
+}
+
+/// Waits for the task that request `started` answered with `answer` (see [`run`]).
+pub async fn follow(client: &Client, started: &RequestInfo, answer: &Value) -> Result<Value, Error> {
+    let resource = started.to_string();
+    let id = task_id(&resource, answer)?;
+    wait(client, &resource, &id, TASK_TIMEOUT).await
 }
 
 /// Waits for task `id` (started for `resource`) to finish; answers its final state.
