@@ -774,6 +774,64 @@ async fn writes_of_a_restore_change_state() {
     assert_eq!(keyphrases[0].synonyms, ["apples", "pomme"]);
 }
 
+#[tokio::test]
+async fn writes_refuse_what_the_typings_leave_out_and_accept_what_they_allow() {
+    let api = Api::start(small(), Options::default());
+    let project = api.project();
+    let (flow, node) = (project.flows[0].id(), project.flows[0].nodes[1].id());
+    let locale = project.primary_locale_id();
+    let import = format!("/flows/{flow}/intents/import");
+    let no_mode = post_multipart(&api, &import, &[("localeId", locale.as_bytes()), ("file", b"[]")]).await;
+    assert_eq!(no_mode.0, StatusCode::BAD_REQUEST, "mode is required: {}", no_mode.1);
+    // A part without a filename is a text field, not an uploaded file.
+    let field = |name: &str, value: &str| {
+        format!("--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+    };
+    let body = [
+        field("mode", "overwrite"),
+        field("localeId", locale),
+        field("file", "[]"),
+    ]
+    .concat()
+        + "--XyZ--\r\n";
+    let response = api
+        .request(Method::POST, &import)
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    let endpoint = id_of_first(&project, Kind::Endpoint);
+    let (status, _) = api
+        .send(
+            Method::PATCH,
+            &format!("/endpoints/{endpoint}"),
+            Some(json!({ "URLToken": "mine" })),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "the server owns an endpoint's URLToken"
+    );
+    let preview = json!({ "preview": { "text": "ignored" }, "comment": "checked", "localeId": locale });
+    let (status, _) = api
+        .send(
+            Method::PATCH,
+            &format!("/flows/{flow}/chart/nodes/{node}"),
+            Some(preview),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "the typings allow a node's preview");
+    let read = api.ok(&format!("/flows/{flow}/chart/nodes/{node}")).await;
+    assert_eq!(
+        (read["comment"].as_str(), read["preview"]["text"].as_str()),
+        (Some("checked"), read["label"].as_str())
+    );
+}
+
 #[test]
 fn the_server_runs_while_the_caller_blocks() {
     let fake = FakeCognigy::start(small(), Options::default());

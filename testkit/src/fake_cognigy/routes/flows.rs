@@ -200,6 +200,7 @@ async fn update_node(
             "label",
             "localeId",
             "analyticsLabel",
+            "preview",
         ],
     )?;
     let mut world = s.world();
@@ -224,6 +225,8 @@ async fn update_node(
         match key.as_str() {
             "label" => data.label = value.as_str().unwrap_or_default().to_owned(),
             "config" => data.config = value,
+            // Accepted (the typings allow it) but derived from the label on every read.
+            "preview" => {}
             _ => node.doc[key] = value,
         }
     }

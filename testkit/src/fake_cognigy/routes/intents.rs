@@ -59,12 +59,8 @@ async fn import(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let form = Form::parse(&headers, &body)?;
-    if form.optional_text("mode").is_some_and(|m| m != "overwrite") {
-        return Err(ApiError::bad_request(
-            "Only mode 'overwrite' is supported by this server.",
-        ));
-    }
-    let intents = match serde_json::from_slice(form.bytes("file")?) {
+    form.overwrite_mode()?;
+    let intents = match serde_json::from_slice(form.file("file")?) {
         Ok(Value::Array(intents)) => intents,
         _ => {
             return Err(ApiError::bad_request("The file must hold a JSON array of intents."));
@@ -72,7 +68,7 @@ async fn import(
     };
     let mut world = s.world();
     flow(&world.project, &id)?;
-    let locale_id = locale(&world.project, form.optional_text("localeId"))?;
+    let locale_id = locale(&world.project, Some(form.text("localeId")?))?;
     let parameters = json!({ "flowId": id, "localeId": locale_id, "mode": "overwrite" });
     Ok(Json(world.start_task(
         Work::ImportIntents {

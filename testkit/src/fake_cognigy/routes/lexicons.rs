@@ -78,12 +78,8 @@ async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Va
 
 async fn import(State(s): S, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Value>> {
     let form = Form::parse(&headers, &body)?;
-    if form.optional_text("mode").is_some_and(|m| m != "overwrite") {
-        return Err(ApiError::bad_request(
-            "Only mode 'overwrite' is supported by this server.",
-        ));
-    }
-    let text = form.text("file")?;
+    form.overwrite_mode()?;
+    let text = form.file_text("file")?;
     let mut world = s.world();
     lexicon(&world.project, &id)?;
     let keyphrases = csv::read(text, || world.project.rng.object_id()).map_err(ApiError::bad_request)?;

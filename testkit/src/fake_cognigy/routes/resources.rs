@@ -18,8 +18,20 @@ use crate::fake_cognigy::server::list::{Params, page};
 use crate::fake_cognigy::server::{Shared, Tick};
 use crate::fake_cognigy::volatile::{stamp, stamp_endpoint};
 
-/// Fields an update may not carry (the server owns them).
-const SERVER_FIELDS: [&str; 5] = ["_id", "createdAt", "createdBy", "lastChanged", "lastChangedBy"];
+/// Fields an update may not carry (the server owns them): the entity meta and references, which the
+/// typings' update bodies leave out, and an endpoint's `URLToken` (`IUpdateEndpointRestDataBody_2_0`
+/// omits it).
+const SERVER_FIELDS: [&str; 9] = [
+    "_id",
+    "createdAt",
+    "createdBy",
+    "lastChanged",
+    "lastChangedBy",
+    "referenceId",
+    "projectReference",
+    "organisationReference",
+    "URLToken",
+];
 
 type S = State<Arc<Shared>>;
 type T = Extension<Tick>;

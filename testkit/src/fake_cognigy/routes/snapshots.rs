@@ -131,7 +131,7 @@ async fn upload(State(s): S, headers: HeaderMap, body: Bytes) -> ApiResult<Json<
     let mut world = s.world();
     own_project(&world.project, form.optional_text("projectId"))?;
     below_cap(&world)?;
-    let bytes = form.bytes("file")?.to_vec();
+    let bytes = form.file("file")?.to_vec();
     let parameters = json!({ "projectId": world.project.id() });
     Ok(Json(world.start_task(Work::UploadSnapshot { bytes }, parameters)))
 }

@@ -1,5 +1,6 @@
 //! A minimal `multipart/form-data` reader for the fake's upload endpoints (intents, lexicon,
-//! snapshot imports): named parts and their bytes, nothing more.
+//! snapshot imports): named parts, their bytes, and whether each came as a file (with a `filename`),
+//! which is what an upload server needs to take a part as a file.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,12 @@ use axum::http::HeaderMap;
 use super::errors::ApiError;
 
 /// The parts of a multipart body by field name.
-pub struct Form(HashMap<String, Vec<u8>>);
+pub struct Form(HashMap<String, Part>);
+
+struct Part {
+    data: Vec<u8>,
+    is_file: bool,
+}
 
 impl Form {
     pub fn parse(headers: &HeaderMap, body: &Bytes) -> Result<Self, ApiError> {
@@ -36,40 +42,68 @@ impl Form {
             let head = String::from_utf8_lossy(&chunk[..split_at]);
             let data = &chunk[split_at + 4..];
             let data = data.strip_suffix(b"\r\n").unwrap_or(data);
-            if let Some(name) = field_name(&head) {
-                parts.insert(name, data.to_vec());
+            if let Some(name) = disposition_value(&head, "name") {
+                let is_file = disposition_value(&head, "filename").is_some();
+                parts.insert(
+                    name,
+                    Part {
+                        data: data.to_vec(),
+                        is_file,
+                    },
+                );
             }
         }
         Ok(Self(parts))
     }
 
-    /// The bytes of part `name`, or 400 if it is missing.
-    pub fn bytes(&self, name: &str) -> Result<&[u8], ApiError> {
-        self.0
-            .get(name)
-            .map(Vec::as_slice)
-            .ok_or_else(|| ApiError::missing(name))
+    /// The bytes of the file uploaded as part `name`, or 400 if there is none (a part without a
+    /// `filename` is a text field, not a file).
+    pub fn file(&self, name: &str) -> Result<&[u8], ApiError> {
+        match self.0.get(name) {
+            Some(part) if part.is_file => Ok(&part.data),
+            Some(_) => Err(ApiError::bad_request(format!(
+                "The part '{name}' must be a file upload (with a filename)."
+            ))),
+            None => Err(ApiError::missing(name)),
+        }
     }
 
-    /// Part `name` as text, or 400.
-    pub fn text(&self, name: &str) -> Result<&str, ApiError> {
-        std::str::from_utf8(self.bytes(name)?)
+    /// The file uploaded as part `name` as text, or 400.
+    pub fn file_text(&self, name: &str) -> Result<&str, ApiError> {
+        std::str::from_utf8(self.file(name)?)
             .map_err(|_| ApiError::bad_request(format!("The part '{name}' is not UTF-8.")))
     }
 
-    /// Part `name` as text, if present.
+    /// Part `name` as text, if present and UTF-8.
     pub fn optional_text(&self, name: &str) -> Option<&str> {
-        self.text(name).ok()
+        std::str::from_utf8(&self.0.get(name)?.data).ok()
+    }
+
+    /// Part `name` as text, or 400 if it is missing.
+    pub fn text(&self, name: &str) -> Result<&str, ApiError> {
+        self.optional_text(name).ok_or_else(|| ApiError::missing(name))
+    }
+
+    /// Checks an import's `mode`, which the typings require: only `overwrite` is modelled.
+    pub fn overwrite_mode(&self) -> Result<(), ApiError> {
+        match self.text("mode")? {
+            "overwrite" => Ok(()),
+            _ => Err(ApiError::bad_request(
+                "Only mode 'overwrite' is supported by this server.",
+            )),
+        }
     }
 }
 
-fn field_name(head: &str) -> Option<String> {
+/// The quoted parameter `key` of the part's `Content-Disposition` (`name`, `filename`).
+fn disposition_value(head: &str, key: &str) -> Option<String> {
     let disposition = head
         .lines()
         .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))?;
+    let prefix = format!("{key}=\"");
     disposition
         .split(';')
-        .find_map(|p| p.trim().strip_prefix("name=\""))
+        .find_map(|p| p.trim().strip_prefix(prefix.as_str()))
         .and_then(|rest| rest.split('"').next())
         .map(str::to_owned)
 }
