@@ -104,6 +104,18 @@ pub enum Error {
         outcome: String,
     },
 
+    /// A write was given something of the wrong shape (a damaged snapshot file): nothing was sent.
+    #[error(
+        "cannot write {resource}: {what}, so nothing was sent. The snapshot's file for it is damaged or was edited by hand; restore from another snapshot."
+    )]
+    Unwritable { resource: String, what: String },
+
+    /// The project holds as many native snapshots as Cognigy allows, so an upload cannot add one.
+    #[error(
+        "the project already holds {existing} native snapshots, the most Cognigy allows, so the snapshot package cannot be uploaded. Delete a snapshot of the project in Cognigy (Deploy > Snapshots), then run the restore again."
+    )]
+    SnapshotCap { existing: usize },
+
     /// The client could not be set up.
     #[error("cannot set up the HTTP client: {0}")]
     Setup(String),

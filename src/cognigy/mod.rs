@@ -3,7 +3,8 @@
 //! [`client`] sends requests under one rate limit and concurrency cap, with retries and typed
 //! errors; [`paging`] and [`tasks`] are the API's list and long-running-job conventions on top of
 //! it; [`export`] reads a whole project into the neutral resources the snapshot is built from;
-//! [`native`] captures a Cognigy native snapshot (`.csnap`).
+//! [`native`] captures a Cognigy native snapshot (`.csnap`) and uploads and restores one; [`writes`]
+//! are the updates of a restore from the saved JSON.
 
 pub mod client;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod native;
 pub mod paging;
 pub mod retry;
 pub mod tasks;
+pub mod writes;
 
 pub use client::{Client, Stats};
 pub use error::Error;

@@ -1,13 +1,16 @@
-//! Native snapshot capture: a Cognigy snapshot (`.csnap`) made, packaged, downloaded and deleted
-//! again on the Cognigy side. Only snapshots this tool created, recognisable by their name, are
-//! ever deleted. At the platform's cap of 10 snapshots the capture is skipped, not failed.
+//! Native snapshots (`.csnap`). Capture: a Cognigy snapshot made, packaged, downloaded and deleted
+//! again on the Cognigy side; at the platform's cap of 10 snapshots it is skipped, not failed.
+//! Restore: a package uploaded as a new snapshot (at the cap this fails, telling the user what to
+//! delete), then restored into the project. Only snapshots this tool created, recognisable by their
+//! name, are ever deleted. Requests that create a snapshot are never blindly repeated: after an
+//! unclear failure the snapshot is looked for first.
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::client::{Call, Client};
-use super::error::Error;
+use super::client::{Call, Client, FormPart};
+use super::error::{Error, RequestInfo};
 use super::{paging, tasks};
 
 /// A project holds at most this many snapshots.
@@ -21,6 +24,13 @@ const MIN_PACKAGE_BYTES: usize = 512;
 
 /// How often a placeholder or cut-short download is tried again.
 const DOWNLOAD_ATTEMPTS: u32 = 6;
+
+/// How often a request that creates a snapshot is sent, when it fails unclearly and no snapshot
+/// turns up after it.
+const CREATE_ATTEMPTS: u32 = 3;
+
+/// The file name a package is uploaded under.
+const PACKAGE_FILE_NAME: &str = "project.csnap";
 
 /// What a capture gave.
 #[derive(Debug)]
@@ -109,10 +119,10 @@ async fn create(client: &Client, name: &str, description: &str) -> Result<Option
             }
             Err(e) => {
                 // Unclear whether the server acted on it: look before trying again.
-                if let Some(id) = find_when_created(client, name).await? {
+                if let Some(id) = look_for(client, |listed| Ok(named(listed, name))).await? {
                     return Ok(Some(id));
                 }
-                if attempts >= 3 {
+                if attempts >= CREATE_ATTEMPTS {
                     return Err(e);
                 }
             }
@@ -121,14 +131,22 @@ async fn create(client: &Client, name: &str, description: &str) -> Result<Option
 }
 
 async fn find(client: &Client, name: &str) -> Result<Option<String>, Error> {
-    Ok(list(client).await?.into_iter().find(|s| s.name == name).map(|s| s.id))
+    Ok(named(list(client).await?, name))
 }
 
-/// Looks for a snapshot whose creation may still be running, for a short while.
-async fn find_when_created(client: &Client, name: &str) -> Result<Option<String>, Error> {
+fn named(listed: Vec<Listed>, name: &str) -> Option<String> {
+    listed.into_iter().find(|s| s.name == name).map(|s| s.id)
+}
+
+/// Looks, for a short while, for a snapshot that an unclearly failed request may still be making;
+/// `pick` finds it in the list.
+async fn look_for(
+    client: &Client,
+    pick: impl Fn(Vec<Listed>) -> Result<Option<String>, Error>,
+) -> Result<Option<String>, Error> {
     for wait in [0, 2, 5] {
         tokio::time::sleep(Duration::from_secs(wait)).await;
-        if let Some(id) = find(client, name).await? {
+        if let Some(id) = pick(list(client).await?)? {
             return Ok(Some(id));
         }
     }
@@ -137,15 +155,15 @@ async fn find_when_created(client: &Client, name: &str) -> Result<Option<String>
 
 async fn package_and_download(client: &Client, name: &str, id: &str) -> Result<Vec<u8>, Error> {
     let resource = format!("native snapshot {name}");
-    let answer = client
-        .json(Call::post(
+    tasks::run(
+        client,
+        Call::post(
             format!("packaging of {resource}"),
             format!("snapshots/{id}/package"),
             json!({}),
-        ))
-        .await?;
-    let task = tasks::task_id(&resource, &answer)?;
-    tasks::wait(client, &format!("packaging of {resource}"), &task, tasks::TASK_TIMEOUT).await?;
+        ),
+    )
+    .await?;
     let link = tasks::download_link(
         client,
         &resource,
@@ -182,7 +200,16 @@ pub async fn delete(client: &Client, name: &str, id: &str) -> Result<(), Error> 
         name.starts_with(NAME_PREFIX),
         "never delete a snapshot this tool did not create"
     );
-    let resource = format!("deletion of native snapshot {name}");
+    delete_by_id(client, format!("deletion of native snapshot {name}"), id).await
+}
+
+/// Deletes the snapshot a restore uploaded, once restored: [`upload`] answered its id, so it is
+/// this tool's whatever name the package gave it.
+pub async fn delete_uploaded(client: &Client, id: &str) -> Result<(), Error> {
+    delete_by_id(client, format!("deletion of uploaded native snapshot {id}"), id).await
+}
+
+async fn delete_by_id(client: &Client, resource: String, id: &str) -> Result<(), Error> {
     let answer = client
         .json(Call::delete(resource.clone(), format!("snapshots/{id}")))
         .await?;
@@ -191,4 +218,88 @@ pub async fn delete(client: &Client, name: &str, id: &str) -> Result<(), Error> 
         tasks::wait(client, &resource, &task, tasks::TASK_TIMEOUT).await?;
     }
     Ok(())
+}
+
+/// Uploads a `.csnap` package into the project as a new snapshot and answers the new snapshot's id
+/// (the upload's task does not carry it: the snapshot that appeared in the list is the upload). At
+/// the cap of [`SNAPSHOT_CAP`] nothing is sent and [`Error::SnapshotCap`] says what to delete.
+pub async fn upload(client: &Client, package: Vec<u8>) -> Result<String, Error> {
+    let before = list(client).await?;
+    below_cap(&before)?;
+    let parts = vec![
+        FormPart::text("projectId", client.project_id()),
+        FormPart::file("file", PACKAGE_FILE_NAME, "application/octet-stream", package),
+    ];
+    let call = Call::post_form("upload of a native snapshot package", "snapshots/upload", parts).creates();
+    let started = client.describe(&call);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match client.json(call.clone()).await {
+            Ok(answer) => {
+                tasks::follow(client, &started, &answer).await?;
+                return appeared(&started, &before, list(client).await?)?.ok_or_else(|| Error::Unexpected {
+                    request: started.clone(),
+                    what: "the upload's task finished, but no new snapshot appeared in the project".to_owned(),
+                });
+            }
+            Err(e) if matches!(e.status(), Some(400..=499)) => {
+                below_cap(&list(client).await?)?;
+                return Err(e);
+            }
+            Err(e) => {
+                // Unclear whether the server acted on it: look before trying again.
+                if let Some(id) = look_for(client, |now| appeared(&started, &before, now)).await? {
+                    return Ok(id);
+                }
+                if attempts >= CREATE_ATTEMPTS {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// [`Error::SnapshotCap`] when `listed` leaves no room for another snapshot.
+fn below_cap(listed: &[Listed]) -> Result<(), Error> {
+    if listed.len() >= SNAPSHOT_CAP {
+        return Err(Error::SnapshotCap { existing: listed.len() });
+    }
+    Ok(())
+}
+
+/// The one snapshot in `now` that was not in `before`; an error when several appeared, since
+/// restoring the wrong one would replace the project with someone else's state.
+fn appeared(started: &RequestInfo, before: &[Listed], now: Vec<Listed>) -> Result<Option<String>, Error> {
+    let mut new: Vec<Listed> = now
+        .into_iter()
+        .filter(|s| !before.iter().any(|b| b.id == s.id))
+        .collect();
+    match new.len() {
+        0 => Ok(None),
+        1 => Ok(new.pop().map(|s| s.id)),
+        _ => Err(Error::Unexpected {
+            request: started.clone(),
+            what: format!(
+                "{} snapshots appeared in the project during the upload ({}): which one is the upload is unclear, so nothing was restored. Run the restore again when nothing else is making snapshots (and delete the extra ones in Cognigy, Deploy > Snapshots, if the project nears the cap of 10)",
+                new.len(),
+                new.iter()
+                    .map(|s| format!("\"{}\"", s.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+    }
+}
+
+/// Restores snapshot `snapshot_id` into the project: Cognigy deletes and re-creates every resource
+/// the snapshot holds. Sent once: a restore whose start failed unclearly is not started again.
+pub async fn restore(client: &Client, snapshot_id: &str) -> Result<(), Error> {
+    let call = Call::post(
+        format!("restore of native snapshot {snapshot_id}"),
+        format!("snapshots/{snapshot_id}/restore"),
+        json!({}),
+    )
+    .creates();
+    tasks::run(client, call).await.map(drop)
 }
