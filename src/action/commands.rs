@@ -35,7 +35,7 @@ impl Level {
 }
 
 /// Every output the action declares, in `action.yml` order.
-pub const OUTPUT_NAMES: [&str; 9] = [
+pub const OUTPUT_NAMES: [&str; 10] = [
     "changed",
     "snapshot-id",
     "commit-sha",
@@ -45,6 +45,7 @@ pub const OUTPUT_NAMES: [&str; 9] = [
     "applied",
     "changes",
     "ok",
+    "report-file",
 ];
 
 /// Named output values of a run, in the order they were set.

@@ -809,6 +809,13 @@ impl Validator<'_> {
             Some(id) => id,
             None => cognigy.project_id.clone(),
         };
+        let kinds = kinds?;
+        if method == RestoreMethod::Native && kinds.len() < RESOURCE_KINDS.len() {
+            return self.fail(
+                "resources",
+                "a native restore always restores the whole project: set `resources: all`, or `restore-method: update` to restore only some kinds",
+            );
+        }
         Some(ModeConfig::Restore {
             cognigy,
             repo: repo?,
@@ -818,7 +825,7 @@ impl Validator<'_> {
             confirm,
             method,
             target_project_id,
-            kinds: kinds?,
+            kinds,
             keep: keep?,
         })
     }

@@ -10,6 +10,7 @@ pub mod promote;
 pub mod promotion;
 pub mod releases;
 pub mod repo;
+pub mod restore;
 pub mod summary;
 
 use crate::action::commands::{Outputs, Runner};
@@ -32,7 +33,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
@@ -51,6 +52,10 @@ pub enum Error {
 
     #[error(transparent)]
     Clock(#[from] crate::retention::ClockBehind),
+
+    /// The chosen snapshot cannot be used as asked; says what exists and what to set.
+    #[error("{0}")]
+    Selection(String),
 
     #[error("could not start the async runtime: {0}")]
     Runtime(String),
@@ -110,6 +115,32 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 keep,
                 github,
                 cognigy: cognigy.as_ref(),
+            },
+            context,
+        ),
+        ModeConfig::Restore {
+            cognigy,
+            repo,
+            tier,
+            snapshot,
+            dry_run,
+            confirm,
+            method,
+            target_project_id,
+            kinds,
+            keep,
+        } => restore::run(
+            restore::Restore {
+                cognigy,
+                repo,
+                tier: *tier,
+                snapshot,
+                dry_run: *dry_run,
+                confirm: confirm.as_deref(),
+                method: *method,
+                target_project_id,
+                kinds,
+                keep: *keep,
             },
             context,
         ),

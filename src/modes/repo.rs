@@ -97,4 +97,9 @@ impl Repo {
     fn audit_branch(&self) -> String {
         format!("{}audit", self.prefix)
     }
+
+    /// The full ref of the restore audit log's branch: `refs/heads/<prefix>audit`.
+    pub fn audit_ref(&self) -> String {
+        format!("refs/heads/{}", self.audit_branch())
+    }
 }

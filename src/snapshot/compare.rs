@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::Files;
+use super::{Files, PROJECT_DIR};
 use super::diff::{self, markdown_escaped};
 
 /// Field changes shown per file in the markdown (the JSON report has them all).
@@ -52,6 +52,12 @@ pub struct ResourceDiff {
     /// The human name, as in the second tree where the resource is there.
     pub name: String,
     pub status: Status,
+    /// Its folder (or file, for the project's own) in the first tree: `project/flows/Main--<id>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_path: Option<String>,
+    /// Its folder (or file) in the second tree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_path: Option<String>,
     /// The changed files of a modified resource (paths inside its folder).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileDiff>,
@@ -106,14 +112,18 @@ pub fn compare(old: &Files, new: &Files, keep: impl Fn(&str) -> bool) -> Compari
     let keys: BTreeSet<&(&str, &str)> = old_items.keys().chain(new_items.keys()).collect();
     let mut resources = Vec::new();
     for key in keys.into_iter().filter(|key| keep(key.0)) {
+        let (old_item, new_item) = (old_items.get(key), new_items.get(key));
+        let path = |item: Option<&diff::Item<'_>>| item.map(|item| item_path(key.0, item.folder));
         let resource = |name, status, files| ResourceDiff {
             kind: key.0.to_owned(),
             id: key.1.to_owned(),
             name,
             status,
+            old_path: path(old_item),
+            new_path: path(new_item),
             files,
         };
-        match (old_items.get(key), new_items.get(key)) {
+        match (old_item, new_item) {
             (Some(old), None) => resources.push(resource(diff::name(key, old), Status::Removed, vec![])),
             (None, Some(new)) => resources.push(resource(diff::name(key, new), Status::Added, vec![])),
             (Some(old), Some(new)) if old.files != new.files || old.folder != new.folder => {
@@ -125,6 +135,15 @@ pub fn compare(old: &Files, new: &Files, keep: impl Fn(&str) -> bool) -> Compari
     }
     resources.sort_by(|a, b| (&a.kind, &a.name, &a.id).cmp(&(&b.kind, &b.name, &b.id)));
     Comparison { resources }
+}
+
+/// The path of an item's folder (or of a project file) in its tree.
+fn item_path(kind: &str, folder: &str) -> String {
+    if kind == diff::PROJECT_KIND {
+        format!("{PROJECT_DIR}{folder}")
+    } else {
+        format!("{PROJECT_DIR}{kind}/{folder}")
+    }
 }
 
 fn file_diffs(old: &BTreeMap<&str, &[u8]>, new: &BTreeMap<&str, &[u8]>) -> Vec<FileDiff> {
@@ -196,7 +215,7 @@ fn json_changes(old: &Value, new: &Value, path: &mut String, out: &mut Vec<Field
                 });
             }
         }
-        (Value::Array(a), Value::Array(b)) if keyed(a) && keyed(b) => {
+        (Value::Array(a), Value::Array(b)) if keyed(a, b) => {
             let (a, b) = (by_id(a), by_id(b));
             let ids: BTreeSet<&str> = a.keys().chain(b.keys()).copied().collect();
             let labels = element_labels(a.values().chain(b.values()).copied());
@@ -254,9 +273,9 @@ fn field_segment(key: &str) -> String {
     }
 }
 
-/// Whether every element of a (non-empty) list is an object with a string `_id`.
-fn keyed(items: &[Value]) -> bool {
-    !items.is_empty() && items.iter().all(|item| item.get("_id").is_some_and(Value::is_string))
+/// Whether two lists, not both empty, hold only objects with a string `_id`.
+fn keyed(a: &[Value], b: &[Value]) -> bool {
+    !(a.is_empty() && b.is_empty()) && a.iter().chain(b).all(|item| item.get("_id").is_some_and(Value::is_string))
 }
 
 fn by_id(items: &[Value]) -> BTreeMap<&str, &Value> {

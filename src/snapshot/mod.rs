@@ -122,6 +122,18 @@ pub struct Snapshot {
     pub counts: BTreeMap<String, usize>,
 }
 
+/// The folder of each locale (by locale id) among the per-locale files of `resources`, as
+/// [`build`] names them.
+pub fn locale_folders(resources: &[Resource]) -> BTreeMap<String, String> {
+    let all_files = || resources.iter().flat_map(|r| &r.files);
+    names::locale_folders(
+        all_files()
+            .filter_map(|f| f.locale.as_ref())
+            .map(|l| (l.id.as_str(), l.name.as_str())),
+        all_files().filter(|f| f.locale.is_none()).map(|f| f.name),
+    )
+}
+
 /// The snapshot tree of `export`: every file at its path, and the manifest. The same input always
 /// gives the same bytes, whatever the order of resources, locales and JSON keys.
 pub fn build(mut meta: Meta, export: Export) -> Snapshot {
@@ -135,13 +147,7 @@ pub fn build(mut meta: Meta, export: Export) -> Snapshot {
     // A stable order, so that the rare numbered folder (ids that collide once safe) is stable too.
     resources.sort_by(|a, b| (a.kind, &a.id, &a.name).cmp(&(b.kind, &b.id, &b.name)));
 
-    let all_files = || resources.iter().flat_map(|r| &r.files);
-    let locales = names::locale_folders(
-        all_files()
-            .filter_map(|f| f.locale.as_ref())
-            .map(|l| (l.id.as_str(), l.name.as_str())),
-        all_files().filter(|f| f.locale.is_none()).map(|f| f.name),
-    );
+    let locales = locale_folders(&resources);
 
     let mut files = Files::new();
     for (name, content) in project {

@@ -134,6 +134,9 @@ impl Step {
                 ),
                 ("GITHUB_API_URL", self.context["github.api_url"].clone()),
                 ("GITHUB_SERVER_URL", "https://github.com".to_owned()),
+                ("GITHUB_WORKSPACE", temp.join("workspace").display().to_string()),
+                ("GITHUB_ACTOR", "octocat".to_owned()),
+                ("GITHUB_RUN_ID", "4242".to_owned()),
             ] {
                 env.insert(name.to_owned(), value);
             }
@@ -153,7 +156,7 @@ impl Step {
     /// Runs the step to its end.
     pub fn run(&self) -> StepRun {
         let temp = tempfile::tempdir().expect("temp dir");
-        for dir in ["home", "runner_temp", "file_commands"] {
+        for dir in ["home", "runner_temp", "file_commands", "workspace"] {
             std::fs::create_dir_all(temp.path().join(dir)).unwrap();
         }
         let output_path = temp.path().join("file_commands/output");
@@ -165,7 +168,7 @@ impl Step {
         let out = Command::new(binary())
             .env_clear()
             .envs(self.environment(temp.path()))
-            .current_dir(temp.path())
+            .current_dir(temp.path().join("workspace"))
             .stdin(Stdio::null())
             .output()
             .expect("the binary runs");
@@ -193,6 +196,13 @@ impl Step {
             output_file,
             temp,
         }
+    }
+}
+
+impl StepRun {
+    /// A file the step left in its workspace (`GITHUB_WORKSPACE`), if any.
+    pub fn workspace_file(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.temp.path().join("workspace").join(name)).ok()
     }
 }
 

@@ -1,0 +1,590 @@
+//! The restore mode. It reads a snapshot ([`select`]), exports the live project, and compares them
+//! resource by resource. That comparison is the dry run (the default), shown in the summary and
+//! written as a JSON report; nothing is sent to Cognigy that changes anything.
+//!
+//! Only with `dry-run: false` and `confirm` equal to the target project id does it apply:
+//! 1. one push: the live project into the hourly tier (the undo point) and the audit line
+//!    `started` ([`audit`]);
+//! 2. a native restore (upload the `.csnap`, restore it, put the endpoints back from the JSON, which
+//!    native snapshots lack) or a restore by update ([`update`]);
+//! 3. a new export, and what still differs from the snapshot;
+//! 4. the audit line with the outcome.
+
+pub mod audit;
+mod select;
+mod update;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::action::commands::{Level, Outputs};
+use crate::action::config::{CognigyConfig, Keep, RESOURCE_KINDS, RepoConfig, RestoreMethod, SnapshotSelector, Tier};
+use crate::cognigy::{self, Client, export, native};
+use crate::snapshot::compare::{self, Comparison, Words};
+use crate::snapshot::diff::{PROJECT_KIND, snapshot_id_in};
+use crate::snapshot::{self, Files, NATIVE_PATH, Snapshot, manifest};
+use crate::store::RefUpdate;
+
+use super::capture::{self, Capture, Captured, NativeSource};
+use super::promotion::chain_of;
+use super::repo::Repo;
+use super::{Context, Error, Outcome, summary};
+use select::Selected;
+
+/// The JSON report's file name, in the workspace.
+pub const REPORT_FILE: &str = "cognigy-backup-restore.json";
+
+/// What the restore mode needs.
+pub struct Restore<'a> {
+    pub cognigy: &'a CognigyConfig,
+    pub repo: &'a RepoConfig,
+    pub tier: Tier,
+    pub snapshot: &'a SnapshotSelector,
+    pub dry_run: bool,
+    pub confirm: Option<&'a str>,
+    pub method: RestoreMethod,
+    pub target_project_id: &'a str,
+    pub kinds: &'a [&'static str],
+    pub keep: Keep,
+}
+
+/// The method a restore uses, `auto` resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Native,
+    Update,
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Native => "native",
+            Method::Update => "update",
+        }
+    }
+}
+
+/// The live project, exported.
+struct LiveExport {
+    export: snapshot::Export,
+    built: Snapshot,
+}
+
+/// How the words of the comparison read in a restore: from the live project to the snapshot.
+const WORDS: Words<'static> = Words {
+    added: "Re-created by the restore (in the snapshot, not in the live project)",
+    removed: "Deleted by the restore (created since the snapshot)",
+    modified: "Changed back by the restore",
+};
+
+pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
+    let runtime = super::runtime()?;
+    let repo = Repo::open(restore.repo, &context.temp_dir)?;
+    let refs = repo.fetch()?;
+    let selected = select::select(&repo, &refs, restore.tier, restore.snapshot)?;
+    let snapshot_files = repo.store.read_files(repo.store.read_commit(selected.commit)?.tree)?;
+    let snapshot_kinds = kinds_of(&snapshot_files, &selected)?;
+    let whole_project = restore.kinds.len() == RESOURCE_KINDS.len();
+    let method = match (restore.method, snapshot_files.contains_key(NATIVE_PATH)) {
+        (RestoreMethod::Native, false) => return Err(Error::Selection(no_native(&selected))),
+        (RestoreMethod::Native, true) => Method::Native,
+        (RestoreMethod::Auto, true) if whole_project => Method::Native,
+        _ => Method::Update,
+    };
+
+    let target = CognigyConfig {
+        project_id: restore.target_project_id.to_owned(),
+        ..restore.cognigy.clone()
+    };
+    let client = Arc::new(Client::new(&target)?);
+    let live = export_live(&runtime, &client, &target, &snapshot_kinds, context)?;
+    let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || restore.kinds.contains(&kind);
+    let comparison = compare::compare(&live.built.files, &snapshot_files, in_scope);
+    let plan = (method == Method::Update).then(|| update::plan(&comparison, &snapshot_files, &live_view(&live)));
+
+    let mut report = Report {
+        selected: &selected,
+        target: restore.target_project_id,
+        method,
+        comparison: &comparison,
+        plan: plan.as_ref(),
+        applied: None,
+    };
+    if comparison.is_empty() {
+        return finish(&report, None, context);
+    }
+    let refused = match (restore.dry_run, restore.confirm) {
+        (true, _) => None,
+        (false, Some(confirm)) if confirm == restore.target_project_id => {
+            let applied = apply(
+                Apply {
+                    restore: &restore,
+                    repo: &repo,
+                    runtime: &runtime,
+                    client: &client,
+                    target: &target,
+                    selected: &selected,
+                    snapshot: &snapshot_files,
+                    snapshot_kinds: &snapshot_kinds,
+                    live,
+                    method,
+                    comparison: &comparison,
+                    plan: plan.as_ref(),
+                    in_scope: &in_scope,
+                },
+                context,
+            )?;
+            report.applied = Some(applied);
+            return finish(&report, None, context);
+        }
+        (false, Some(confirm)) => Some(format!(
+            "`confirm` is `{confirm}`, not the target project id `{target}`: nothing was written. To restore into project \
+             `{target}`, set `confirm: {target}`.",
+            target = restore.target_project_id
+        )),
+        (false, None) => Some(format!(
+            "`dry-run` is false but `confirm` is empty: nothing was written. To restore into project `{target}`, set \
+             `confirm: {target}`.",
+            target = restore.target_project_id
+        )),
+    };
+    finish(&report, refused, context)
+}
+
+/// The snapshot's resource kinds, from its manifest: what the live project is exported for.
+fn kinds_of(files: &Files, selected: &Selected) -> Result<Vec<&'static str>, Error> {
+    let manifest = files
+        .get(manifest::PATH)
+        .ok_or_else(|| format!("it has no {}", manifest::PATH))
+        .and_then(|bytes| manifest::parse(bytes).map_err(|e| format!("its {} is unreadable: {e}", manifest::PATH)))
+        .map_err(|why| {
+            Error::Selection(format!(
+                "snapshot {} ({}) cannot be restored: {why}. Run `verify` on the repository, and choose another snapshot.",
+                selected.snapshot_id, selected.place
+            ))
+        })?;
+    Ok(RESOURCE_KINDS
+        .into_iter()
+        .filter(|kind| manifest.counts.contains_key(*kind))
+        .collect())
+}
+
+fn no_native(selected: &Selected) -> String {
+    format!(
+        "snapshot {} ({}) has no native Cognigy snapshot ({NATIVE_PATH}), so `restore-method: native` cannot restore it. \
+         Use `restore-method: update` (or `auto`), or choose a snapshot captured with `native-snapshot: on-change`.",
+        selected.snapshot_id, selected.place
+    )
+}
+
+/// Exports the live project for `kinds`, as a backup would.
+fn export_live(
+    runtime: &tokio::runtime::Runtime,
+    client: &Arc<Client>,
+    target: &CognigyConfig,
+    kinds: &[&'static str],
+    context: &Context<'_>,
+) -> Result<LiveExport, Error> {
+    let _group = context
+        .runner
+        .group(&format!("Export of the live Cognigy project {}", target.project_id));
+    let export = runtime.block_on(export::export(client.clone(), kinds))?;
+    let built = snapshot::build(capture::meta_now(target, context), export.clone());
+    Ok(LiveExport { export, built })
+}
+
+/// The live project as a restore by update needs it: its files, locale folders and primary locale.
+fn live_view(live: &LiveExport) -> update::Live<'_> {
+    let locales = snapshot::locale_folders(&live.export.resources)
+        .into_iter()
+        .map(|(id, folder)| (folder, id))
+        .collect();
+    let primary_locale = live
+        .export
+        .project
+        .iter()
+        .find_map(|(name, content)| match (name, content) {
+            (&"locales.json", snapshot::Content::Json(Value::Array(locales))) => locales
+                .iter()
+                .find(|l| l.get("primary") == Some(&Value::Bool(true)))
+                .or(locales.first())
+                .and_then(|l| l.get("_id")?.as_str().map(str::to_owned)),
+            _ => None,
+        });
+    update::Live {
+        files: &live.built.files,
+        locales,
+        primary_locale,
+    }
+}
+
+/// Everything an applied restore uses.
+struct Apply<'a> {
+    restore: &'a Restore<'a>,
+    repo: &'a Repo,
+    runtime: &'a tokio::runtime::Runtime,
+    client: &'a Arc<Client>,
+    target: &'a CognigyConfig,
+    selected: &'a Selected,
+    snapshot: &'a Files,
+    snapshot_kinds: &'a [&'static str],
+    live: LiveExport,
+    method: Method,
+    comparison: &'a Comparison,
+    plan: Option<&'a update::Plan>,
+    in_scope: &'a dyn Fn(&str) -> bool,
+}
+
+/// What an applied restore did.
+struct Applied {
+    undo_point: Option<audit::Source>,
+    /// What differs still (after the restore), or why the restore failed.
+    result: Result<Comparison, String>,
+}
+
+fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
+    let started_at = context.clock.now();
+    let same_project = apply.target.project_id == apply.restore.cognigy.project_id;
+    let source = audit::Source {
+        snapshot_id: apply.selected.snapshot_id.clone(),
+        commit: apply.selected.commit.to_string(),
+        place: apply.selected.place.clone(),
+    };
+    let mut entry = audit::Entry {
+        restore: snapshot::snapshot_id(started_at),
+        time: summary::rfc3339(started_at),
+        actor: context.run.actor.clone(),
+        run_url: context.run.url.clone(),
+        source,
+        method: apply.method.name(),
+        target_project_id: apply.target.project_id.clone(),
+        undo_point: None,
+        changes: apply.comparison.resources.len(),
+        outcome: "started",
+        detail: None,
+    };
+
+    // 1. The undo point and the audit line `started`, in one push, before anything is written.
+    let native = (apply.method == Method::Native).then_some(NativeSource {
+        runtime: apply.runtime,
+        client: apply.client,
+    });
+    let mut undo = same_project.then(|| {
+        let meta = snapshot::Meta {
+            captured_at: started_at,
+            ..apply.live.built.meta.clone()
+        };
+        Capture::new(meta, apply.live.export.clone(), native)
+    });
+    let note = format!(
+        "Undo point: the project as it was before restoring snapshot {} ({}) by the {} method.",
+        apply.selected.snapshot_id,
+        apply.selected.place,
+        apply.method.name()
+    );
+    let pushed = apply.repo.update(|refs| {
+        let mut updates = Vec::new();
+        let mut undo_point = None;
+        if let Some(capture) = undo.as_mut() {
+            let hourly = apply.repo.branch(Tier::Hourly);
+            let tip = refs.get(&hourly);
+            let chain = chain_of(apply.repo, tip)?;
+            let captured = capture.onto(apply.repo, &chain, apply.restore.keep.hourly, Some(&note), context)?;
+            let new_tip = captured.hourly_tip(tip);
+            updates.push(RefUpdate::new(hourly, tip, new_tip));
+            let commit = match captured {
+                Captured::Unchanged { same_as } => Some(same_as),
+                Captured::New { .. } => new_tip.map(|t| capture.find_on(apply.repo, t)).transpose()?.flatten(),
+            };
+            if let Some(commit) = commit {
+                let message = apply.repo.store.read_commit(commit)?.message;
+                undo_point = Some(audit::Source {
+                    snapshot_id: snapshot_id_in(&message).unwrap_or_default().to_owned(),
+                    commit: commit.to_string(),
+                    place: apply.repo.branch_name(Tier::Hourly),
+                });
+            }
+        }
+        let entry = audit::Entry {
+            undo_point: undo_point.clone(),
+            ..entry.clone()
+        };
+        updates.push(audit::append(apply.repo, refs, &entry, started_at)?);
+        Ok((updates, undo_point))
+    })?;
+    entry.undo_point = pushed.work;
+
+    // 2. The restore itself, then 3. what differs still.
+    let restored = {
+        let _group = context.runner.group(&format!(
+            "Restore of snapshot {} into project {} ({})",
+            apply.selected.snapshot_id,
+            apply.target.project_id,
+            apply.method.name()
+        ));
+        apply.runtime.block_on(write(&apply))
+    };
+    let result = match restored {
+        Err(e) => Err(e.to_string()),
+        Ok(()) => export_live(apply.runtime, apply.client, apply.target, apply.snapshot_kinds, context)
+            .map(|again| compare::compare(&again.built.files, apply.snapshot, apply.in_scope))
+            .map_err(|e| format!("the project was restored, but exporting it again failed: {e}")),
+    };
+
+    // 4. The outcome, logged.
+    let ended_at = context.clock.now();
+    (entry.outcome, entry.detail) = match &result {
+        Ok(left) if left.is_empty() => ("applied", None),
+        Ok(left) => (
+            "applied-with-differences",
+            Some(format!("differs still: {}", left.headline())),
+        ),
+        Err(why) => ("failed", Some(why.clone())),
+    };
+    entry.time = summary::rfc3339(ended_at);
+    let logged = apply
+        .repo
+        .update(|refs| Ok((vec![audit::append(apply.repo, refs, &entry, ended_at)?], ())));
+    if let Err(e) = logged {
+        context.runner.annotate(
+            Level::Warning,
+            "Restore outcome not logged",
+            &format!(
+                "the audit log on {}audit has this restore's `started` line but not its outcome ({}): {e}",
+                apply.repo.prefix(),
+                entry.outcome
+            ),
+        );
+    }
+    Ok(Applied {
+        undo_point: entry.undo_point,
+        result,
+    })
+}
+
+/// Writes the snapshot into the target project by the chosen method.
+async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
+    match (apply.method, apply.plan) {
+        (Method::Update, Some(plan)) => update::apply(apply.client, plan).await,
+        _ => {
+            let package = apply.snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
+            let uploaded = native::upload(apply.client, package).await?;
+            native::restore(apply.client, &uploaded).await?;
+            native::delete_uploaded(apply.client, &uploaded).await?;
+            // Native snapshots lack endpoints: put back those the live project still has.
+            let endpoints = Comparison {
+                resources: apply
+                    .comparison
+                    .resources
+                    .iter()
+                    .filter(|r| r.kind == "endpoints")
+                    .cloned()
+                    .collect(),
+            };
+            let plan = update::plan(&endpoints, apply.snapshot, &live_view(&apply.live));
+            update::apply(apply.client, &plan).await
+        }
+    }
+}
+
+/// What the summary and the JSON report tell.
+struct Report<'a> {
+    selected: &'a Selected,
+    target: &'a str,
+    method: Method,
+    comparison: &'a Comparison,
+    plan: Option<&'a update::Plan>,
+    applied: Option<Applied>,
+}
+
+/// The machine-readable report.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Json<'a> {
+    snapshot: audit::Source,
+    target_project_id: &'a str,
+    method: &'static str,
+    applied: bool,
+    comparison: &'a Comparison,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cannot_restore: Option<&'a [update::Unrestorable]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    undo_point: Option<&'a audit::Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    differs_still: Option<&'a Comparison>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// The outcome: outputs, summary, report file, and the annotations of what was left.
+fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -> Result<Outcome, Error> {
+    let applied = report.applied.as_ref();
+    let left = applied.and_then(|a| a.result.as_ref().ok());
+    let failed = applied.and_then(|a| a.result.as_ref().err());
+    let json = Json {
+        snapshot: audit::Source {
+            snapshot_id: report.selected.snapshot_id.clone(),
+            commit: report.selected.commit.to_string(),
+            place: report.selected.place.clone(),
+        },
+        target_project_id: report.target,
+        method: report.method.name(),
+        applied: applied.is_some(),
+        comparison: report.comparison,
+        cannot_restore: report.plan.map(|p| p.cannot.as_slice()),
+        undo_point: applied.and_then(|a| a.undo_point.as_ref()),
+        differs_still: left,
+        error: failed.map(String::as_str),
+    };
+    let path = context.workspace.join(REPORT_FILE);
+    let mut bytes = serde_json::to_vec_pretty(&json).expect("a report always serialises");
+    bytes.push(b'\n');
+    if let Err(e) = std::fs::write(&path, bytes) {
+        context.runner.annotate(
+            Level::Warning,
+            "Restore report not written",
+            &format!("{}: {e}", path.display()),
+        );
+    }
+
+    let md = markdown(report, refused.as_deref());
+    if let Some(plan) = report.plan.filter(|p| !p.cannot.is_empty()) {
+        let names: Vec<String> = plan.cannot.iter().map(|c| format!("{}: {}", c.kind, c.name)).collect();
+        context.runner.annotate(
+            Level::Warning,
+            "Not restorable by update",
+            &format!(
+                "a restore by update leaves {} as they are: {}. The summary says why; a native restore can.",
+                plan.cannot.len(),
+                names.join(", ")
+            ),
+        );
+    }
+    if let Some(left) = left.filter(|l| !l.is_empty()) {
+        context.runner.annotate(
+            Level::Warning,
+            "Differences left",
+            &format!(
+                "after the restore the project still differs from the snapshot: {}",
+                left.headline()
+            ),
+        );
+    }
+    let mut outputs = Outputs::default();
+    outputs.set("snapshot-id", &report.selected.snapshot_id);
+    outputs.set("commit-sha", report.selected.commit.to_string());
+    outputs.set(
+        "applied",
+        if applied.is_some() && failed.is_none() {
+            "true"
+        } else {
+            "false"
+        },
+    );
+    outputs.set("changes", report.comparison.resources.len().to_string());
+    outputs.set("changed", if applied.is_some() { "true" } else { "false" });
+    outputs.set("report-file", REPORT_FILE);
+    let failure = refused.or_else(|| {
+        failed.map(|why| {
+            format!(
+                "the restore failed after its undo point was pushed: {why}. {}",
+                undo_hint(applied.and_then(|a| a.undo_point.as_ref()))
+            )
+        })
+    });
+    Ok(Outcome {
+        outputs,
+        summary: md,
+        failure,
+    })
+}
+
+fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
+    let selected = report.selected;
+    let target = report.target;
+    let applied = report.applied.as_ref();
+    let title = match applied.map(|a| &a.result) {
+        None => "dry run",
+        Some(Ok(left)) if left.is_empty() => "restored",
+        Some(Ok(_)) => "restored, with differences left",
+        Some(Err(_)) => "failed",
+    };
+    let mut md = format!(
+        "## Cognigy restore: {title}\n\nSnapshot `{}` ({}, commit `{}`) into project `{target}`, by the **{}** method.\n\n",
+        selected.snapshot_id,
+        selected.place,
+        &selected.commit.to_string()[..7],
+        report.method.name()
+    );
+    let comparison = report.comparison;
+    if comparison.is_empty() {
+        md.push_str("The live project already equals the snapshot: there is nothing to restore.\n");
+        return md;
+    }
+    md.push_str(&format!(
+        "### Differences between the live project and the snapshot\n\n{} resources differ: {}.\n\n{}",
+        comparison.resources.len(),
+        comparison.headline(),
+        comparison.markdown(&WORDS)
+    ));
+    if let Some(plan) = report.plan.filter(|p| !p.cannot.is_empty()) {
+        md.push_str("### What a restore by update cannot restore\n\n");
+        for item in &plan.cannot {
+            md.push_str(&format!("- {}: {} — {}\n", item.kind, item.name, item.why));
+        }
+        md.push('\n');
+    }
+    match applied {
+        None => {
+            let to_apply = format!(
+                "Nothing was written to Cognigy. To apply this restore, run again with `dry-run: false` and \
+                 `confirm: {target}`."
+            );
+            md.push_str(&format!("### To apply\n\n{}\n\n", refused.unwrap_or(&to_apply)));
+        }
+        Some(applied) => {
+            md.push_str(&format!(
+                "### Undo point\n\n{}\n\n",
+                undo_hint(applied.undo_point.as_ref())
+            ));
+            match &applied.result {
+                Ok(left) if left.is_empty() => {
+                    md.push_str("### After the restore\n\nA new export equals the snapshot.\n\n");
+                }
+                Ok(left) => md.push_str(&format!(
+                    "### Differences left after the restore\n\n{}\n\n{}",
+                    left.headline(),
+                    left.markdown(&Words {
+                        added: "In the snapshot, not in the project",
+                        removed: "In the project, not in the snapshot",
+                        modified: "Different still",
+                    })
+                )),
+                Err(why) => md.push_str(&format!("### The restore failed\n\n{why}\n\n")),
+            }
+        }
+    }
+    md.push_str(&format!(
+        "The machine-readable report is `{REPORT_FILE}` in the workspace (output `report-file`).\n"
+    ));
+    md
+}
+
+/// How to undo: restore the undo point.
+fn undo_hint(undo_point: Option<&audit::Source>) -> String {
+    match undo_point {
+        Some(undo) => format!(
+            "Snapshot `{}` on `{}` (commit `{}`) holds the project as it was before this restore. To undo, restore it: \
+             `snapshot: {}` (with `restore-method: auto`).",
+            undo.snapshot_id,
+            undo.place,
+            &undo.commit[..7.min(undo.commit.len())],
+            undo.snapshot_id
+        ),
+        None => "This restore went into another project than the one backed up here: its earlier state was not kept \
+                 as an undo point."
+            .to_owned(),
+    }
+}
