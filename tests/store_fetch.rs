@@ -122,3 +122,61 @@ fn check_selected_fetch(bare: &Path, remote: &Remote, temp: &Path) {
             .all(|r| r != "refs/heads/snapshot/audit")
     );
 }
+
+/// The bare repository `bare` with every object loose (unpacked from its packs), so that one can
+/// be deleted.
+fn unpack_all(bare: &Path) {
+    let pack_dir = bare.join("objects/pack");
+    for entry in std::fs::read_dir(&pack_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "pack") {
+            let moved = bare.join("unpacking.pack");
+            std::fs::rename(&path, &moved).unwrap();
+            std::fs::remove_file(path.with_extension("idx")).unwrap();
+            let status = std::process::Command::new("git")
+                .args(["unpack-objects", "-q"])
+                .stdin(std::fs::File::open(&moved).unwrap())
+                .current_dir(bare)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            std::fs::remove_file(moved).unwrap();
+        }
+    }
+}
+
+#[test]
+fn refs_fetched_one_by_one_keep_a_damaged_ref_from_hiding_the_others() {
+    let fx = Fixture::new();
+    populate(&fx.repo, &fx.temp.path().join("work"));
+    unpack_all(&fx.repo);
+    let blob = git(&fx.repo, &["rev-parse", "snapshot/hourly:snapshot.txt"]);
+    let blob = blob.trim();
+    std::fs::remove_file(fx.repo.join(format!("objects/{}/{}", &blob[..2], &blob[2..]))).unwrap();
+
+    let store = fx.store();
+    let listed = store.list(&fx.remote(), &selection()).unwrap();
+    assert_eq!(listed.0.len(), 3, "{listed:?}");
+    assert!(all_objects(store.path()).is_empty(), "listing fetches nothing");
+    let mut results = Vec::new();
+    for (name, id) in &listed.0 {
+        results.push((name.as_str(), *id, store.fetch_one(&fx.remote(), name)));
+    }
+    for (name, id, result) in results {
+        match name {
+            "refs/heads/snapshot/audit" => {
+                assert_eq!(result.unwrap(), Some(id));
+                assert_eq!(git(store.path(), &["rev-parse", name]).trim(), id.to_string());
+            }
+            // The tag points at the hourly commit: both need the deleted blob, and git names it.
+            _ => {
+                let err = result.unwrap_err().to_string();
+                assert!(
+                    err.contains(&format!("said: fatal: unable to read {blob}"))
+                        && err.contains("run `git fsck` there"),
+                    "{name}: {err}"
+                );
+            }
+        }
+    }
+}

@@ -33,6 +33,14 @@ pub enum Error {
         detail: String,
     },
 
+    /// The remote stopped sending a pack and said why, in git's words: a repository that cannot
+    /// read one of its objects names it (`fatal: unable to read <id>`).
+    #[error(
+        "{remote} stopped sending the objects asked for, and said: {said}. A remote that cannot read \
+         an object is damaged: run `git fsck` there and restore what it names from a clone"
+    )]
+    RemoteSaid { remote: String, said: String },
+
     /// A file path that cannot be stored in a tree.
     #[error("cannot store the file path {path:?} in a snapshot: {reason}")]
     InvalidPath { path: String, reason: &'static str },
@@ -62,6 +70,14 @@ impl Error {
             action,
             remote: remote.to_owned(),
             detail: redacted(format!("{err:#}")),
+        }
+    }
+
+    /// A remote that stopped sending and `said` why.
+    pub(crate) fn remote_said(remote: &str, said: &str) -> Self {
+        Error::RemoteSaid {
+            remote: remote.to_owned(),
+            said: redacted(said),
         }
     }
 

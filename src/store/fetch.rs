@@ -3,13 +3,18 @@
 //! The refs found are mirrored 1:1 as the store's own refs (local refs the remote no longer has
 //! are removed), so the store always knows what the remote holds: the push sends only what is
 //! missing from there. The map of refs found is the lease for the push.
+//!
+//! A check of the repository instead [`list`](Store::list)s the refs and fetches them
+//! [one by one](Store::fetch_one), so that a ref whose objects the remote cannot send fails alone.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
 use gix::ObjectId;
+use gix::protocol::transport::client::blocking_io::connect;
 use gix::remote::{Direction, fetch::Tags};
 
+use crate::store::remote_messages::{Heard, Listening};
 use crate::store::{Error, Remote, Store};
 
 /// Which refs a run needs: the branches starting with a prefix, a few named branches, and the tags
@@ -58,17 +63,47 @@ impl RemoteRefs {
 }
 
 impl Store {
-    /// Fetches the refs `selection` names from `remote`, with the objects they reach.
+    /// Fetches the refs `selection` names from `remote`, with the objects they reach. The store's
+    /// refs become a mirror of those found.
     pub fn fetch(&self, remote: &Remote, selection: &RefSelection) -> Result<RemoteRefs, Error> {
+        let found = self.fetch_refspecs(remote, &selection.refspecs(), Receive::Objects)?;
+        self.forget_refs_except(&found)?;
+        tracing::debug!(remote = %remote.display(), refs = found.0.len(), "fetched");
+        Ok(found)
+    }
+
+    /// The refs `selection` names on `remote`, listed without fetching anything.
+    pub fn list(&self, remote: &Remote, selection: &RefSelection) -> Result<RemoteRefs, Error> {
+        self.fetch_refspecs(remote, &selection.refspecs(), Receive::Nothing)
+    }
+
+    /// Fetches the one ref `full_name` with the objects it reaches; answers where it points (`None`:
+    /// the remote no longer has it). The store's other refs stay, so what they reach is not sent
+    /// again. A remote that cannot send every object of the ref (a damaged repository) fails this
+    /// fetch alone: fetching ref by ref keeps one damaged ref from hiding the others.
+    pub fn fetch_one(&self, remote: &Remote, full_name: &str) -> Result<Option<ObjectId>, Error> {
+        let found = self.fetch_refspecs(remote, &[format!("+{full_name}:{full_name}")], Receive::Objects)?;
+        Ok(found.get(full_name))
+    }
+
+    /// Connects, lists the refs `refspecs` select, and receives their objects when asked to.
+    fn fetch_refspecs(&self, remote: &Remote, refspecs: &[String], receive: Receive) -> Result<RemoteRefs, Error> {
         let shown = remote.display();
         let failed = |err: gix::Error| Error::remote("fetch from", &shown, &err);
         let repo = self.repo();
         let gix_remote = repo
             .remote_at_without_url_rewrite(remote.url())
-            .and_then(|r| r.with_refspecs(selection.refspecs().iter().map(String::as_str), Direction::Fetch))
+            .and_then(|r| r.with_refspecs(refspecs.iter().map(String::as_str), Direction::Fetch))
             .map_err(failed)?
             .with_fetch_tags(Tags::None);
-        let mut connection = gix_remote.connect(Direction::Fetch).map_err(failed)?;
+        let (url, version) = gix_remote.sanitized_url_and_version(Direction::Fetch).map_err(failed)?;
+        let options = connect::Options {
+            version,
+            ..Default::default()
+        };
+        let transport = connect::connect(url, options).map_err(failed)?;
+        let heard = Heard::default();
+        let mut connection = gix_remote.to_connection_with_transport(Listening::new(transport, heard.clone()));
         // No credential helpers or prompts: the token is the only credential.
         connection.set_credentials(|_| Ok(None));
         if remote.is_http() {
@@ -86,13 +121,21 @@ impl Store {
                 .collect(),
         );
         // None of the selected refs exist yet (a new repository): there is nothing to receive.
-        if !found.0.is_empty() {
+        if receive == Receive::Objects && !found.0.is_empty() {
             prepared
                 .receive(gix::progress::Discard, &AtomicBool::new(false))
-                .map_err(failed)?;
+                .map_err(|err| match heard.said() {
+                    Some(said) => Error::remote_said(&shown, &said),
+                    None => failed(err),
+                })?;
         }
-        self.forget_refs_except(&found)?;
-        tracing::debug!(remote = %shown, refs = found.0.len(), "fetched");
         Ok(found)
     }
+}
+
+/// Whether a fetch receives the objects of the refs it lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Receive {
+    Objects,
+    Nothing,
 }

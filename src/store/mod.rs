@@ -25,6 +25,7 @@ mod fetch;
 mod push;
 mod refs;
 mod remote;
+mod remote_messages;
 mod repo;
 
 pub use error::Error;
