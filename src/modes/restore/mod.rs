@@ -523,9 +523,10 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
         md.push_str("The live project already equals the snapshot: there is nothing to restore.\n");
         return md;
     }
+    let count = comparison.resources.len();
     md.push_str(&format!(
-        "### Differences between the live project and the snapshot\n\n{} resources differ: {}.\n\n{}",
-        comparison.resources.len(),
+        "### Differences between the live project and the snapshot\n\n{count} {}: {}.\n\n{}",
+        if count == 1 { "resource differs" } else { "resources differ" },
         comparison.headline(),
         comparison.markdown(&WORDS)
     ));
