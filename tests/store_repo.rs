@@ -104,3 +104,44 @@ fn a_re_rooted_chain_keeps_trees_messages_and_dates() {
     assert!(chain::is_unchanged(&unchanged, &after));
     assert_eq!(store.write_chain(&unchanged).unwrap(), Some(new_tip));
 }
+
+#[test]
+fn objects_missing_from_the_store_are_named_by_path_and_the_rest_still_reads() {
+    let temp = tempfile::tempdir().unwrap();
+    let store = Store::create(temp.path()).unwrap();
+    let snapshot = files(25, "a");
+    let tree = store.write_tree(&snapshot).unwrap();
+    let first = store
+        .commit(tree, None, "snapshot 1", datetime!(2025-03-01 10:00 UTC))
+        .unwrap();
+    let second = store
+        .commit(tree, Some(first), "snapshot 2", datetime!(2025-03-01 11:00 UTC))
+        .unwrap();
+    assert_eq!(store.parents(second).unwrap(), [first]);
+    assert!(store.parents(first).unwrap().is_empty());
+
+    // Loose objects, as the store writes them: delete one blob and one folder's tree.
+    let lost_blob = "project/flows/flow-0000--id/chart-3.json";
+    let lost_dir = "project/flows/flow-0001--id";
+    for path in [lost_blob, lost_dir] {
+        let id = git(store.path(), &["rev-parse", &format!("{tree}:{path}")]);
+        let id = id.trim();
+        std::fs::remove_file(store.path().join(format!("objects/{}/{}", &id[..2], &id[2..]))).unwrap();
+    }
+
+    let (read, unreadable) = store.read_files_partly(tree);
+    let paths: Vec<&str> = unreadable.iter().map(|u| u.path.as_str()).collect();
+    assert_eq!(paths, [lost_blob, &format!("{lost_dir}/")]);
+    assert!(
+        unreadable
+            .iter()
+            .all(|u| u.error.to_string().contains("could not read")),
+        "{unreadable:?}"
+    );
+    let expected: Files = snapshot
+        .into_iter()
+        .filter(|(path, _)| path != lost_blob && !path.starts_with(lost_dir))
+        .collect();
+    assert_eq!(read, expected, "everything else reads");
+    assert!(matches!(store.read_files(tree), Err(Error::Local { .. })));
+}

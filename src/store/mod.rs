@@ -32,7 +32,7 @@ pub use error::Error;
 pub use fetch::{RefSelection, RemoteRefs};
 pub use push::{PushReport, RefUpdate};
 pub use remote::Remote;
-pub use repo::Store;
+pub use repo::{Store, Unreadable};
 
 /// The files of a tree: `/`-separated relative paths to their contents.
 pub type Files = std::collections::BTreeMap<String, Vec<u8>>;

@@ -181,25 +181,56 @@ impl Store {
 
     /// The files of `tree`, read back into paths and contents.
     pub fn read_files(&self, tree: ObjectId) -> Result<Files, Error> {
-        let mut files = Files::new();
-        self.read_dir(tree, "", &mut files)?;
-        Ok(files)
+        let (files, unreadable) = self.read_files_partly(tree);
+        match unreadable.into_iter().next() {
+            Some(first) => Err(first.error),
+            None => Ok(files),
+        }
     }
 
-    fn read_dir(&self, tree: ObjectId, prefix: &str, files: &mut Files) -> Result<(), Error> {
-        for entry in self.tree_entries(tree)? {
+    /// The files of `tree` that can be read, and the paths (a folder's ending in `/`, the root's
+    /// empty) whose objects cannot: missing from the repository or damaged.
+    pub fn read_files_partly(&self, tree: ObjectId) -> (Files, Vec<Unreadable>) {
+        let mut files = Files::new();
+        let mut unreadable = Vec::new();
+        self.read_dir(tree, "", &mut files, &mut unreadable);
+        (files, unreadable)
+    }
+
+    fn read_dir(&self, tree: ObjectId, prefix: &str, files: &mut Files, unreadable: &mut Vec<Unreadable>) {
+        let entries = match self.tree_entries(tree) {
+            Ok(entries) => entries,
+            Err(error) => {
+                unreadable.push(Unreadable {
+                    path: prefix.to_owned(),
+                    error,
+                });
+                return;
+            }
+        };
+        for entry in entries {
             let path = format!("{prefix}{}", entry.filename);
             if entry.mode.is_tree() {
-                self.read_dir(entry.oid, &format!("{path}/"), files)?;
+                self.read_dir(entry.oid, &format!("{path}/"), files, unreadable);
             } else if entry.mode.is_blob_or_symlink() {
-                let blob = self
-                    .repo
-                    .find_object(entry.oid)
-                    .map_err(|err| Error::local("read a blob", err))?;
-                files.insert(path, blob.detach().data);
+                match self.repo.find_object(entry.oid) {
+                    Ok(blob) => {
+                        files.insert(path, blob.detach().data);
+                    }
+                    Err(err) => unreadable.push(Unreadable {
+                        path,
+                        error: Error::local("read a blob", format!("{}: {err}", entry.oid)),
+                    }),
+                }
             }
         }
-        Ok(())
+    }
+
+    /// The parents of commit `id`, in order (a chain's commits have at most one).
+    pub fn parents(&self, id: ObjectId) -> Result<Vec<ObjectId>, Error> {
+        let read = |err: gix::Error| Error::local("read a commit", format!("{id}: {err}"));
+        let found = self.repo.find_commit(id).map_err(read)?;
+        Ok(found.parent_ids().map(|parent| parent.detach()).collect())
     }
 
     /// The objects reachable from `tips` (each commit's first-parent history, trees and blobs),
@@ -246,6 +277,13 @@ impl Store {
         let tree = self.repo.find_tree(id).map_err(read)?;
         Ok(tree.decode().map_err(read)?.into_owned().entries)
     }
+}
+
+/// A path of a tree whose object could not be read, and why.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub path: String,
+    pub error: Error,
 }
 
 /// A folder of the tree being written: its files and sub-folders by name.
