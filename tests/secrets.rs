@@ -120,3 +120,38 @@ fn secrets_are_masked_first_and_never_printed_or_written() {
         }
     }
 }
+
+#[test]
+fn a_restore_that_writes_to_cognigy_leaks_no_secret() {
+    let options = Options {
+        api_key: API_KEY.to_owned(),
+        ..Options::default()
+    };
+    let fake = FakeCognigy::start(ProjectSpec::default(), options);
+    let git = Fixture::new();
+    for format in ["text", "json"] {
+        let backup = step("backup", &fake, &git).with("log-format", format).run();
+        assert_eq!(backup.code, Some(0), "{}", backup.stdout);
+        let lexicon = fake.edit(|p| p.add_lexicon(&format!("added after the {format} backup"), 1));
+        for (case, step, applied) in [
+            ("restore dry run", step("restore", &fake, &git), "false"),
+            (
+                "restore applied",
+                step("restore", &fake, &git)
+                    .with("dry-run", "false")
+                    .with("confirm", fake.project_id()),
+                "true",
+            ),
+        ] {
+            let run = step.with("log-format", format).run();
+            let case = format!("{case} ({format})");
+            assert_eq!(run.code, Some(0), "{case}:\n{}", run.stdout);
+            assert_eq!(run.outputs["applied"], applied, "{case}");
+            assert_no_leak(&run, &case);
+        }
+        assert!(
+            fake.project().lexicon(&lexicon).is_none(),
+            "the restore removed the lexicon"
+        );
+    }
+}
