@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Files, PROJECT_DIR};
 use super::diff::{self, markdown_escaped};
+use super::{Files, PROJECT_DIR};
 
 /// Field changes shown per file in the markdown (the JSON report has them all).
 const MAX_FIELDS_SHOWN: usize = 40;
@@ -44,6 +44,7 @@ pub struct Comparison {
 
 /// One resource that differs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ResourceDiff {
     /// The folder under `project/` (`flows`, `endpoints`, ...), or `project` for its own files.
     pub kind: String,
@@ -275,7 +276,10 @@ fn field_segment(key: &str) -> String {
 
 /// Whether two lists, not both empty, hold only objects with a string `_id`.
 fn keyed(a: &[Value], b: &[Value]) -> bool {
-    !(a.is_empty() && b.is_empty()) && a.iter().chain(b).all(|item| item.get("_id").is_some_and(Value::is_string))
+    !(a.is_empty() && b.is_empty())
+        && a.iter()
+            .chain(b)
+            .all(|item| item.get("_id").is_some_and(Value::is_string))
 }
 
 fn by_id(items: &[Value]) -> BTreeMap<&str, &Value> {

@@ -72,12 +72,23 @@ struct LiveExport {
     built: Snapshot,
 }
 
-/// How the words of the comparison read in a restore: from the live project to the snapshot.
-const WORDS: Words<'static> = Words {
-    added: "Re-created by the restore (in the snapshot, not in the live project)",
-    removed: "Deleted by the restore (created since the snapshot)",
-    modified: "Changed back by the restore",
-};
+impl Method {
+    /// How the lists of the comparison (from the live project to the snapshot) are headed.
+    fn words(self) -> Words<'static> {
+        match self {
+            Method::Native => Words {
+                added: "Re-created by the restore (in the snapshot, not in the live project)",
+                removed: "Deleted by the restore (created since the snapshot)",
+                modified: "Changed back by the restore",
+            },
+            Method::Update => Words {
+                added: "In the snapshot, not in the live project (deleted since)",
+                removed: "In the live project, not in the snapshot (created since)",
+                modified: "Changed since the snapshot",
+            },
+        }
+    }
+}
 
 pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let runtime = super::runtime()?;
@@ -456,8 +467,13 @@ fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -
             Level::Warning,
             "Not restorable by update",
             &format!(
-                "a restore by update leaves {} as they are: {}. The summary says why; a native restore can.",
+                "a restore by update leaves {} {} as they are: {}. The summary says why; a native restore can.",
                 plan.cannot.len(),
+                if plan.cannot.len() == 1 {
+                    "resource"
+                } else {
+                    "resources"
+                },
                 names.join(", ")
             ),
         );
@@ -526,9 +542,13 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
     let count = comparison.resources.len();
     md.push_str(&format!(
         "### Differences between the live project and the snapshot\n\n{count} {}: {}.\n\n{}",
-        if count == 1 { "resource differs" } else { "resources differ" },
+        if count == 1 {
+            "resource differs"
+        } else {
+            "resources differ"
+        },
         comparison.headline(),
-        comparison.markdown(&WORDS)
+        comparison.markdown(&report.method.words())
     ));
     if let Some(plan) = report.plan.filter(|p| !p.cannot.is_empty()) {
         md.push_str("### What a restore by update cannot restore\n\n");
