@@ -5,7 +5,7 @@
 
 mod support;
 
-use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Kind, Options, ProjectSpec, RequestRecord};
+use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Kind, Options, ProjectSpec, RequestRecord, TaskFailure};
 use serde_json::{Value, json};
 use support::git::{Fixture, git};
 use support::runner::{Step, StepRun};
@@ -444,4 +444,47 @@ fn an_unknown_snapshot_fails_and_lists_what_exists() {
         assert_eq!(run.outputs["changes"], "0");
         assert!(run.summary.contains("nothing to restore"));
     }
+}
+
+#[test]
+fn a_restore_that_fails_after_its_undo_point_says_so_and_logs_the_failure() {
+    let options = Options {
+        task_failures: vec![TaskFailure::error(
+            "restoreSnapshot",
+            "Restoring the snapshot failed: storage quota reached",
+        )],
+        ..Options::default()
+    };
+    let fake = FakeCognigy::start(ProjectSpec::default(), options);
+    let fixture = Fixture::new();
+    backup(&fake, &fixture, BACKED_UP);
+    let edits = edit(&fake);
+    let edited = edited_state(&fake, &edits);
+
+    let run = apply(restore(&fake, &fixture, "2026-11-22T09:00:00Z"), &fake).run();
+    assert_code(&run, 1);
+    assert_eq!(run.outputs["applied"], "false");
+    assert_eq!(edited_state(&fake, &edits), edited, "the failed task changed nothing");
+    assert!(fake.snapshot_names().is_empty(), "the upload is deleted: {:?}", fake.snapshot_names());
+    let error = run
+        .annotations
+        .iter()
+        .find(|a| a.level == "error")
+        .expect("an error annotation");
+    for part in [
+        "after its undo point was pushed",
+        "storage quota reached",
+        "20261122T090000Z",
+    ] {
+        assert!(error.message.contains(part), "{part} in {}", error.message);
+    }
+    assert!(run.summary.contains("### The restore failed") && run.summary.contains("### Undo point"));
+    let entries = audit(&fixture);
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["outcome"], "failed");
+    assert!(entries[1]["detail"].as_str().unwrap().contains("storage quota reached"));
+    assert_eq!(
+        report(&run)["error"].as_str().map(|e| e.contains("storage quota")),
+        Some(true)
+    );
 }

@@ -382,8 +382,12 @@ async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
         _ => {
             let package = apply.snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
             let uploaded = native::upload(apply.client, package).await?;
-            native::restore(apply.client, &uploaded).await?;
-            native::delete_uploaded(apply.client, &uploaded).await?;
+            let restored = native::restore(apply.client, &uploaded).await;
+            // The upload served its purpose either way: it would only take one of the project's 10 places.
+            if let Err(e) = native::delete_uploaded(apply.client, &uploaded).await {
+                tracing::warn!("the uploaded snapshot {uploaded} stays in the project: {e}");
+            }
+            restored?;
             // Native snapshots lack endpoints: put back those the live project still has.
             let endpoints = Comparison {
                 resources: apply
