@@ -77,7 +77,7 @@ impl Error {
     pub(crate) fn remote_said(remote: &str, said: &str) -> Self {
         Error::RemoteSaid {
             remote: remote.to_owned(),
-            said: redacted(said),
+            said: redacted(said.trim_end_matches('.')),
         }
     }
 
