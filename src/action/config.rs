@@ -246,6 +246,10 @@ pub enum ModeConfig {
         repo: RepoConfig,
         /// `None`: every tier.
         tier: Option<Tier>,
+        /// How long each tier's chain may be, and how many monthly tags there may be.
+        keep: Keep,
+        /// Where the monthly tags' releases are checked.
+        github: GithubApi,
         /// `Some` when `verify-live` asks for a drift report against the live project.
         live: Option<(CognigyConfig, ExportConfig)>,
     },
@@ -490,7 +494,7 @@ impl Validator<'_> {
             }
             Mode::Restore => self.restore()?,
             Mode::Verify => {
-                let repo = self.repo(mode);
+                let (repo, keep, github) = (self.repo(mode), self.keep(), self.github_api());
                 let tier = self.tier();
                 let live = match self.boolean("verify-live", false) {
                     Some(true) => {
@@ -503,6 +507,8 @@ impl Validator<'_> {
                 ModeConfig::Verify {
                     repo: repo?,
                     tier: tier?,
+                    keep: keep?,
+                    github: github?,
                     live: live?,
                 }
             }

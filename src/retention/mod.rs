@@ -55,7 +55,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::action::config::{Keep, Tier};
 use crate::clock::NOW_VAR;
 
-pub use monthly::{Monthly, NewTag, Tag, TagSource, monthly};
+pub use monthly::{Monthly, NewTag, Tag, TagSource, month_of, monthly};
 pub use period::{Period, Unit};
 pub use promote::{Promotion, promote};
 

@@ -100,8 +100,8 @@ pub fn monthly<C: PartialEq>(
     Ok(plan)
 }
 
-/// The month a `monthly-YYYY-MM` tag stands for.
-fn month_of(name: &str) -> Option<Period> {
+/// The month a `monthly-YYYY-MM` tag stands for; `None` for any other name.
+pub fn month_of(name: &str) -> Option<Period> {
     let (year, month) = name.strip_prefix(PREFIX)?.split_once('-')?;
     let month = Period::Month {
         year: year.parse().ok()?,
