@@ -12,6 +12,7 @@ pub mod releases;
 pub mod repo;
 pub mod restore;
 pub mod summary;
+pub mod verify;
 
 use crate::action::commands::{Outputs, Runner};
 use crate::action::config::{Config, Mode, ModeConfig};
@@ -33,7 +34,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
@@ -141,6 +142,22 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 target_project_id,
                 kinds,
                 keep: *keep,
+            },
+            context,
+        ),
+        ModeConfig::Verify {
+            repo,
+            tier,
+            keep,
+            github,
+            live,
+        } => verify::run(
+            verify::Verify {
+                repo,
+                tier: *tier,
+                keep,
+                github,
+                live: live.is_some(),
             },
             context,
         ),

@@ -1,0 +1,175 @@
+//! The verify mode: checks the chosen tier (default: every tier) of the snapshot repository and
+//! changes nothing there. Each ref is fetched on its own, so that a ref the remote cannot send
+//! (an object gone from its repository) fails alone, named with what git said; then every chain,
+//! tag and snapshot is checked ([`checks`]), and the monthly tags' releases where the GitHub API
+//! can be reached ([`releases`]). Every problem is reported, each named by tier, ref, snapshot
+//! and path ([`report`]); any problem fails the run, with the full report written.
+
+mod checks;
+mod releases;
+mod report;
+
+use crate::action::commands::Outputs;
+use crate::action::config::{GithubApi, Keep, RepoConfig, Tier};
+use crate::retention;
+use crate::store::{ObjectId, RefSelection, RemoteRefs};
+
+use self::report::{At, Finding, Report, State, TierReport};
+use super::repo::{MONTHLY_TAG_PREFIX, Repo};
+use super::{Context, Error, Outcome};
+
+/// What verify needs.
+pub struct Verify<'a> {
+    pub repo: &'a RepoConfig,
+    /// `None`: every tier.
+    pub tier: Option<Tier>,
+    pub keep: &'a Keep,
+    pub github: &'a GithubApi,
+    /// `verify-live` asked for a drift report against the live project.
+    pub live: bool,
+}
+
+pub fn run(verify: Verify<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
+    let repo = Repo::open(verify.repo, &context.temp_dir)?;
+    let selection = RefSelection::new(repo.prefix(), Vec::<String>::new(), MONTHLY_TAG_PREFIX);
+    let listed = repo.store.list(&repo.remote, &selection)?;
+    let mut report = Report::default();
+    let tiers = match verify.tier {
+        Some(tier) => vec![tier],
+        None => vec![Tier::Hourly, Tier::Daily, Tier::Weekly, Tier::Monthly],
+    };
+    for tier in tiers {
+        let _group = context.runner.group(&format!("Verify the {} tier", tier.name()));
+        match tier {
+            Tier::Monthly => monthly(&repo, &listed, &verify, &mut report),
+            branch => check_branch(
+                &repo,
+                &listed,
+                branch,
+                retention::kept(verify.keep, branch),
+                &mut report,
+            ),
+        }
+    }
+    if verify.live {
+        report.add_section(
+            "Drift against the live project",
+            "Not compared: the drift report of `verify-live` is not available in this version.".to_owned(),
+            Vec::new(),
+        );
+    }
+    Ok(outcome(&report, &repo))
+}
+
+/// Fetches and checks the branch of `tier`.
+fn check_branch(repo: &Repo, listed: &RemoteRefs, tier: Tier, keep: usize, report: &mut Report) {
+    let (full, name) = (repo.branch(tier), repo.branch_name(tier));
+    let mut tier_report = TierReport {
+        tier,
+        refs: format!("`{name}`"),
+        state: State::Absent,
+        snapshots: Vec::new(),
+    };
+    if listed.get(&full).is_none() {
+        report.add_tier(tier_report, Vec::new());
+        return;
+    }
+    let (checked, findings) = match fetch(repo, tier, &full, &name) {
+        Ok(Some(tip)) => {
+            let checked = checks::branch(&repo.store, tier, &name, tip, keep);
+            (checked.snapshots, checked.findings)
+        }
+        Ok(None) => (Vec::new(), Vec::new()),
+        Err(finding) => (Vec::new(), vec![finding]),
+    };
+    if !(checked.is_empty() && findings.is_empty()) {
+        tier_report.state = State::Checked;
+    }
+    tier_report.snapshots = checked;
+    log(&name, &tier_report, &findings);
+    report.add_tier(tier_report, findings);
+}
+
+/// Fetches and checks every monthly tag, their number and their releases.
+fn monthly(repo: &Repo, listed: &RemoteRefs, verify: &Verify<'_>, report: &mut Report) {
+    let prefix = format!("refs/tags/{MONTHLY_TAG_PREFIX}");
+    let names: Vec<&str> = listed
+        .0
+        .keys()
+        .filter_map(|full| full.starts_with(&prefix).then(|| &full["refs/tags/".len()..]))
+        .collect();
+    let mut findings = Vec::new();
+    let mut tags: Vec<(String, At)> = Vec::new();
+    for name in &names {
+        match fetch(repo, Tier::Monthly, &format!("refs/tags/{name}"), name) {
+            Ok(Some(commit)) => {
+                let mut checked = checks::tag(&repo.store, name, commit);
+                findings.append(&mut checked.findings);
+                tags.extend(checked.snapshots.into_iter().map(|at| (name.to_string(), at)));
+            }
+            Ok(None) => {}
+            Err(finding) => findings.push(finding),
+        }
+    }
+    findings.extend(checks::tag_count(
+        names.iter().copied(),
+        retention::kept(verify.keep, Tier::Monthly),
+    ));
+    let refs = match (names.first(), names.last()) {
+        (Some(first), Some(last)) if first != last => format!("`{first}` … `{last}`"),
+        (Some(only), _) => format!("`{only}`"),
+        _ => format!("`{MONTHLY_TAG_PREFIX}*` tags"),
+    };
+    let state = if names.is_empty() {
+        State::Absent
+    } else {
+        State::Checked
+    };
+    let tier_report = TierReport {
+        tier: Tier::Monthly,
+        refs,
+        state,
+        snapshots: tags.iter().map(|(_, at)| at.clone()).collect(),
+    };
+    log("monthly tags", &tier_report, &findings);
+    report.add_tier(tier_report, findings);
+    let (markdown, missing) = releases::check(verify.repo, verify.github, &tags);
+    report.add_section("Monthly releases", markdown, missing);
+}
+
+/// Says in the log how a tier fared.
+fn log(name: &str, tier: &TierReport, findings: &[Finding]) {
+    match (tier.state, findings.len()) {
+        (State::Absent, 0) => tracing::info!("{name}: absent, nothing to check"),
+        (_, 0) => tracing::info!("{name}: {} snapshot(s), all sound", tier.snapshots.len()),
+        (_, problems) => tracing::warn!("{name}: {} snapshot(s), {problems} problem(s)", tier.snapshots.len()),
+    }
+}
+
+/// Fetches the ref `full` alone; a remote that cannot send it becomes a finding of `tier` that
+/// says what the remote said.
+fn fetch(repo: &Repo, tier: Tier, full: &str, name: &str) -> Result<Option<ObjectId>, Finding> {
+    repo.store.fetch_one(&repo.remote, full).map_err(|error| Finding {
+        tier,
+        git_ref: name.to_owned(),
+        at: None,
+        path: None,
+        what: format!("its objects could not be fetched, so none of its snapshots was checked: {error}"),
+    })
+}
+
+/// The outputs and the summary; a failure when anything is wrong.
+fn outcome(report: &Report, repo: &Repo) -> Outcome {
+    let mut outputs = Outputs::default();
+    outputs.set("changed", "false");
+    outputs.set("ok", report.ok().to_string());
+    if let Some(newest) = report.newest() {
+        outputs.set("snapshot-id", newest.snapshot_id.clone().unwrap_or_default());
+        outputs.set("commit-sha", newest.commit.to_string());
+    }
+    Outcome {
+        outputs,
+        summary: report.markdown(&repo.remote.display()),
+        failure: report.failure(),
+    }
+}
