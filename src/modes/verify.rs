@@ -12,7 +12,7 @@ mod report;
 use crate::action::commands::Outputs;
 use crate::action::config::{GithubApi, Keep, RepoConfig, Tier};
 use crate::retention;
-use crate::store::{ObjectId, RefSelection, RemoteRefs};
+use crate::store::{self, RefSelection, RemoteRefs};
 
 use self::report::{At, Finding, Report, State, TierReport};
 use super::repo::{MONTHLY_TAG_PREFIX, Repo};
@@ -74,13 +74,14 @@ fn check_branch(repo: &Repo, listed: &RemoteRefs, tier: Tier, keep: usize, repor
         report.add_tier(tier_report, Vec::new());
         return;
     }
-    let (checked, findings) = match fetch(repo, tier, &full, &name) {
+    // Fetched on its own: a ref the remote cannot send fails alone.
+    let (checked, findings) = match repo.store.fetch_one(&repo.remote, &full) {
         Ok(Some(tip)) => {
             let checked = checks::branch(&repo.store, tier, &name, tip, keep);
             (checked.snapshots, checked.findings)
         }
         Ok(None) => (Vec::new(), Vec::new()),
-        Err(finding) => (Vec::new(), vec![finding]),
+        Err(error) => (Vec::new(), vec![unfetched(tier, &name, &error)]),
     };
     if !(checked.is_empty() && findings.is_empty()) {
         tier_report.state = State::Checked;
@@ -96,19 +97,20 @@ fn monthly(repo: &Repo, listed: &RemoteRefs, verify: &Verify<'_>, report: &mut R
     let names: Vec<&str> = listed
         .0
         .keys()
-        .filter_map(|full| full.starts_with(&prefix).then(|| &full["refs/tags/".len()..]))
+        .filter(|full| full.starts_with(&prefix))
+        .map(|full| &full["refs/tags/".len()..])
         .collect();
     let mut findings = Vec::new();
     let mut tags: Vec<(String, At)> = Vec::new();
     for name in &names {
-        match fetch(repo, Tier::Monthly, &format!("refs/tags/{name}"), name) {
+        match repo.store.fetch_one(&repo.remote, &format!("refs/tags/{name}")) {
             Ok(Some(commit)) => {
                 let mut checked = checks::tag(&repo.store, name, commit);
                 findings.append(&mut checked.findings);
                 tags.extend(checked.snapshots.into_iter().map(|at| (name.to_string(), at)));
             }
             Ok(None) => {}
-            Err(finding) => findings.push(finding),
+            Err(error) => findings.push(unfetched(Tier::Monthly, name, &error)),
         }
     }
     findings.extend(checks::tag_count(
@@ -146,16 +148,15 @@ fn log(name: &str, tier: &TierReport, findings: &[Finding]) {
     }
 }
 
-/// Fetches the ref `full` alone; a remote that cannot send it becomes a finding of `tier` that
-/// says what the remote said.
-fn fetch(repo: &Repo, tier: Tier, full: &str, name: &str) -> Result<Option<ObjectId>, Finding> {
-    repo.store.fetch_one(&repo.remote, full).map_err(|error| Finding {
+/// The finding of a ref whose objects could not be fetched: it says what the remote said.
+fn unfetched(tier: Tier, name: &str, error: &store::Error) -> Finding {
+    Finding {
         tier,
         git_ref: name.to_owned(),
         at: None,
         path: None,
         what: format!("its objects could not be fetched, so none of its snapshots was checked: {error}"),
-    })
+    }
 }
 
 /// The outputs and the summary; a failure when anything is wrong.

@@ -112,13 +112,14 @@ pub fn check(files: &Files) -> Vec<Problem> {
                 why: why.to_owned(),
             }),
         }
-        if path.ends_with(".json") && path != manifest::PATH {
-            if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-                problems.push(Problem::NotJson {
-                    path: path.clone(),
-                    error: error.to_string(),
-                });
-            }
+        if path.ends_with(".json")
+            && path != manifest::PATH
+            && let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        {
+            problems.push(Problem::NotJson {
+                path: path.clone(),
+                error: error.to_string(),
+            });
         }
     }
     for (folder, kind) in folders {

@@ -213,7 +213,8 @@ mod tests {
         let both = Some(format!("{fatal}; {abort}"));
         let cut_in_the_prefix = format!(": unable to read {id}");
         let run_together = format!("Counting objects: 100% (3/3), done.{fatal}");
-        let cases: Vec<(&str, Vec<(bool, &str)>, Option<String>)> = vec![
+        type Case<'a> = (&'a str, Vec<(bool, &'a str)>, Option<String>);
+        let cases: Vec<Case> = vec![
             (
                 "a packet each (gix drops the newline at a packet's end)",
                 vec![

@@ -77,13 +77,13 @@ pub fn branch(store: &Store, tier: Tier, git_ref: &str, tip: ObjectId, keep: usi
             );
             checked.add(tier, git_ref, Some(&at), None, what);
         }
-        if let (Some(id), Some(older)) = (&at.snapshot_id, &below) {
-            if id <= older {
-                let what = format!(
-                    "captured no later than the snapshot below it ({older}): a tier holds its snapshots in capture order"
-                );
-                checked.add(tier, git_ref, Some(&at), None, what);
-            }
+        if let (Some(id), Some(older)) = (&at.snapshot_id, &below)
+            && id <= older
+        {
+            let what = format!(
+                "captured no later than the snapshot below it ({older}): a tier holds its snapshots in capture order"
+            );
+            checked.add(tier, git_ref, Some(&at), None, what);
         }
         below = at.snapshot_id.clone().or(below);
         checked.snapshots.push(at);
@@ -131,11 +131,11 @@ pub fn tag(store: &Store, name: &str, commit: ObjectId) -> Checked {
         ),
     }
     let captured = OffsetDateTime::from_unix_timestamp(content.committed.seconds).ok();
-    if let (Some(month), Some(captured)) = (month, captured.map(|at| Period::of(Unit::Month, at))) {
-        if captured != month {
-            let what = format!("the snapshot was captured in {captured}, not in the month the tag names");
-            checked.add(tier, name, Some(&at), None, what);
-        }
+    if let (Some(month), Some(captured)) = (month, captured.map(|at| Period::of(Unit::Month, at)))
+        && captured != month
+    {
+        let what = format!("the snapshot was captured in {captured}, not in the month the tag names");
+        checked.add(tier, name, Some(&at), None, what);
     }
     checked.snapshots.push(at);
     checked
@@ -226,16 +226,14 @@ fn snapshot(store: &Store, tier: Tier, git_ref: &str, id: ObjectId, checked: &mu
         }
     }
     let listed = files.get(manifest::PATH).and_then(|bytes| manifest::parse(bytes).ok());
-    if let (Some(manifest), Some(id)) = (listed, &at.snapshot_id) {
-        if manifest.meta.snapshot_id != *id {
-            add(
-                Some(manifest::PATH),
-                format!(
-                    "lists snapshot {}, but the commit is snapshot {id}",
-                    manifest.meta.snapshot_id
-                ),
-            );
-        }
+    if let (Some(manifest), Some(id)) = (listed, &at.snapshot_id)
+        && manifest.meta.snapshot_id != *id
+    {
+        let what = format!(
+            "lists snapshot {}, but the commit is snapshot {id}",
+            manifest.meta.snapshot_id
+        );
+        add(Some(manifest::PATH), what);
     }
     Some((at, content))
 }
