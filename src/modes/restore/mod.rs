@@ -104,6 +104,21 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
         (RestoreMethod::Auto, true) if whole_project => Method::Native,
         _ => Method::Update,
     };
+    if method == Method::Update && restore.target_project_id != restore.cognigy.project_id {
+        let why = if whole_project {
+            format!(
+                "snapshot {} ({}) has no {NATIVE_PATH}",
+                selected.snapshot_id, selected.place
+            )
+        } else {
+            "a native restore needs `resources: all`".to_owned()
+        };
+        return Err(Error::Selection(format!(
+            "restoring into another project (target-project-id {}) needs a native restore, but {why}. Choose a snapshot \
+             captured with `native-snapshot: on-change`, with `resources: all`.",
+            restore.target_project_id
+        )));
+    }
 
     let target = CognigyConfig {
         project_id: restore.target_project_id.to_owned(),
