@@ -716,3 +716,36 @@ fn every_damage_is_found_and_named_by_tier_snapshot_and_path() {
         "verify never pushed"
     );
 }
+
+#[test]
+fn a_repository_without_snapshots_does_not_verify() {
+    let fixture = Fixture::new();
+    let run = Step::new()
+        .with("mode", "verify")
+        .with("remote-url", fixture.server.url("backup.git"))
+        .with("branch-prefix", "backups/")
+        .context("github.token", TOKEN)
+        .run();
+    assert_found(
+        "empty",
+        &run,
+        &[
+            "- **hourly** `backups/hourly`: the repository holds no snapshot of the tier(s) checked: check remote-url \
+           and branch-prefix (backups/), or run a backup first"
+                .to_owned(),
+        ],
+    );
+    assert!(
+        row(&run, "hourly").ends_with("| 0 |  |  | **1 problem** |"),
+        "{}",
+        run.summary
+    );
+    for tier in ["daily", "weekly", "monthly"] {
+        assert!(
+            row(&run, tier).ends_with("| 0 |  |  | absent: no snapshot yet |"),
+            "{}",
+            run.summary
+        );
+    }
+    assert!(!run.outputs.contains_key("snapshot-id"), "no snapshot to name");
+}

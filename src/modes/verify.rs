@@ -38,7 +38,7 @@ pub fn run(verify: Verify<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         Some(tier) => vec![tier],
         None => vec![Tier::Hourly, Tier::Daily, Tier::Weekly, Tier::Monthly],
     };
-    for tier in tiers {
+    for &tier in &tiers {
         let _group = context.runner.group(&format!("Verify the {} tier", tier.name()));
         match tier {
             Tier::Monthly => monthly(&repo, &listed, &verify, &mut report),
@@ -50,6 +50,27 @@ pub fn run(verify: Verify<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
                 &mut report,
             ),
         }
+    }
+    if !report.found_any() {
+        let nothing = Finding {
+            tier: tiers[0],
+            git_ref: match tiers[0] {
+                Tier::Monthly => format!("{MONTHLY_TAG_PREFIX}*"),
+                branch => repo.branch_name(branch),
+            },
+            at: None,
+            path: None,
+            what: format!(
+                "the repository holds no snapshot of the tier(s) checked: check remote-url and branch-prefix ({}), \
+                 or run a backup first",
+                repo.prefix()
+            ),
+        };
+        report.add_section(
+            "Nothing to verify",
+            "No tier holds a snapshot.".to_owned(),
+            vec![nothing],
+        );
     }
     if verify.live {
         report.add_section(

@@ -69,6 +69,11 @@ impl Report {
         self.findings.extend(findings);
     }
 
+    /// Whether any tier checked holds a snapshot (or at least a ref).
+    pub fn found_any(&self) -> bool {
+        self.tiers.iter().any(|tier| tier.state == State::Checked)
+    }
+
     pub fn ok(&self) -> bool {
         self.findings.is_empty()
     }
@@ -138,8 +143,8 @@ impl Report {
             String::new()
         };
         Some(format!(
-            "the snapshot repository has {} problem(s): {}{more}. The step summary lists each; snapshots \
-             named there cannot be trusted for a restore, choose another one",
+            "the snapshot repository has {} problem(s): {}{more}. The step summary lists each with the tier, \
+             snapshot and file it concerns",
             self.findings.len(),
             named.join("; ")
         ))
