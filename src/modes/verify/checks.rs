@@ -40,6 +40,7 @@ impl Checked {
 
 /// Checks the branch `git_ref` of `tier`, ending at `tip`, which may hold `keep` snapshots.
 pub fn branch(store: &Store, tier: Tier, git_ref: &str, tip: ObjectId, keep: usize) -> Checked {
+    let keep = keep.max(1);
     let mut checked = Checked::default();
     // The chain, newest first, each commit with its parents, as far as it can be read.
     let mut links: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
