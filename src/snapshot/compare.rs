@@ -591,7 +591,9 @@ mod tests {
             ("project/lexicons/Cities--l1/keyphrases.csv", "Paris\nRome\nOslo\n"),
         ]);
         let comparison = compare(&old, &new, |_| true);
-        let summary: Vec<(&str, &str, Status, Vec<(&str, Status)>)> = comparison
+        /// A resource as `(kind, name, status, [(file, status)])`.
+        type Summary<'a> = (&'a str, &'a str, Status, Vec<(&'a str, Status)>);
+        let summary: Vec<Summary> = comparison
             .resources
             .iter()
             .map(|r| {
