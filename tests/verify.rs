@@ -749,3 +749,56 @@ fn a_repository_without_snapshots_does_not_verify() {
     }
     assert!(!run.outputs.contains_key("snapshot-id"), "no snapshot to name");
 }
+
+#[test]
+fn verify_live_reports_the_drift_of_the_live_project_and_stays_ok() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    let backup = support::step("backup", &fake, &fixture)
+        .env("COGNIGY_BACKUP_NOW", "2026-11-22T08:00:00Z")
+        .run();
+    assert_eq!(backup.code, Some(0), "{}", backup.stdout);
+    let verify = || {
+        support::step("verify", &fake, &fixture)
+            .with("verify-live", "true")
+            .env("COGNIGY_BACKUP_NOW", "2026-11-22T09:00:00Z")
+            .run()
+    };
+
+    let same = verify();
+    assert_eq!(same.code, Some(0), "{}", same.stdout);
+    assert_eq!(same.outputs["ok"], "true");
+    assert!(
+        same.summary.contains("equals the newest snapshot, `20261122T080000Z`"),
+        "{}",
+        same.summary
+    );
+
+    let (flow_name, added) = fake.edit(|p| {
+        let primary = p.primary_locale_id().to_owned();
+        let flow = p.flows[0].id().to_owned();
+        let node = p.flows[0].nodes[1].doc["_id"].as_str().unwrap().to_owned();
+        p.set_node_config(&flow, &node, &primary, json!({"say": {"text": ["Drifted"]}}));
+        (p.flows[0].name().to_owned(), p.add_flow("Made after the backup", 2))
+    });
+    fake.reset_log();
+    let drifted = verify();
+    assert_eq!(drifted.code, Some(0), "drift is not damage: {}", drifted.stdout);
+    assert_eq!(drifted.outputs["ok"], "true");
+    let summary = &drifted.summary;
+    assert!(
+        summary.contains("has drifted from the newest snapshot, `20261122T080000Z`"),
+        "{summary}"
+    );
+    assert!(summary.contains("1 added, 0 removed, 1 modified"), "{summary}");
+    assert!(summary.contains("Created in Cognigy since the snapshot") && summary.contains("Made after the backup"));
+    assert!(summary.contains(&flow_name) && summary.contains("config.say.text") && summary.contains("Drifted"));
+    assert!(!added.is_empty());
+    let writes: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method != "GET" && !r.path.ends_with("/intents/export") && !r.path.ends_with("/downloadlink"))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(writes, Vec::<String>::new(), "the drift report only reads");
+}

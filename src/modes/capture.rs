@@ -5,7 +5,7 @@
 
 use crate::action::commands::Level;
 use crate::action::config::CognigyConfig;
-use crate::cognigy::{Client, native};
+use crate::cognigy::{Client, export, native};
 use crate::snapshot::{self, Files, Meta, Snapshot, diff};
 use crate::store::chain::{self, Change, Link};
 use crate::store::{self, ObjectId};
@@ -47,6 +47,29 @@ pub struct Capture<'a> {
     pub built: Snapshot,
     native: Option<NativeSource<'a>>,
     native_tried: bool,
+}
+
+/// The live project, exported and built as a snapshot (for a restore's comparison and undo point,
+/// and verify's drift report).
+pub struct LiveExport {
+    pub export: snapshot::Export,
+    pub built: Snapshot,
+}
+
+/// Exports the live project of `cognigy` for `kinds`, as a backup would.
+pub fn export_live(
+    runtime: &tokio::runtime::Runtime,
+    client: &std::sync::Arc<Client>,
+    cognigy: &CognigyConfig,
+    kinds: &[&'static str],
+    context: &Context<'_>,
+) -> Result<LiveExport, Error> {
+    let _group = context
+        .runner
+        .group(&format!("Export of the live Cognigy project {}", cognigy.project_id));
+    let export = runtime.block_on(export::export(client.clone(), kinds))?;
+    let built = snapshot::build(meta_now(cognigy, context), export.clone());
+    Ok(LiveExport { export, built })
 }
 
 /// What a snapshot of `cognigy`'s project captured now records.

@@ -157,7 +157,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 tier: *tier,
                 keep,
                 github,
-                live: live.is_some(),
+                live: live.as_ref().map(|(cognigy, export)| (cognigy, export)),
             },
             context,
         ),

@@ -3,14 +3,16 @@
 //! (an object gone from its repository) fails alone, named with what git said; then every chain,
 //! tag and snapshot is checked ([`checks`]), and the monthly tags' releases where the GitHub API
 //! can be reached ([`releases`]). Every problem is reported, each named by tier, ref, snapshot
-//! and path ([`report`]); any problem fails the run, with the full report written.
+//! and path ([`report`]); any problem fails the run, with the full report written. With
+//! `verify-live`, the newest snapshot is compared with the live project ([`drift`]).
 
 mod checks;
+mod drift;
 mod releases;
 mod report;
 
 use crate::action::commands::Outputs;
-use crate::action::config::{GithubApi, Keep, RepoConfig, Tier};
+use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, Tier};
 use crate::retention;
 use crate::store::{self, RefSelection, RemoteRefs};
 
@@ -25,8 +27,8 @@ pub struct Verify<'a> {
     pub tier: Option<Tier>,
     pub keep: &'a Keep,
     pub github: &'a GithubApi,
-    /// `verify-live` asked for a drift report against the live project.
-    pub live: bool,
+    /// `verify-live`: the live project to report the drift of.
+    pub live: Option<(&'a CognigyConfig, &'a ExportConfig)>,
 }
 
 pub fn run(verify: Verify<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
@@ -72,12 +74,9 @@ pub fn run(verify: Verify<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             vec![nothing],
         );
     }
-    if verify.live {
-        report.add_section(
-            "Drift against the live project",
-            "Not compared: the drift report of `verify-live` is not available in this version.".to_owned(),
-            Vec::new(),
-        );
+    if let Some((cognigy, export)) = verify.live {
+        let drift = drift::report(&repo, report.newest(), cognigy, export, context)?;
+        report.add_section("Drift against the live project", drift, Vec::new());
     }
     Ok(outcome(&report, &repo))
 }

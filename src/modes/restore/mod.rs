@@ -21,13 +21,13 @@ use serde_json::Value;
 
 use crate::action::commands::{Level, Outputs};
 use crate::action::config::{CognigyConfig, Keep, RESOURCE_KINDS, RepoConfig, RestoreMethod, SnapshotSelector, Tier};
-use crate::cognigy::{self, Client, export, native};
+use crate::cognigy::{self, Client, native};
 use crate::snapshot::compare::{self, Comparison, Words};
 use crate::snapshot::diff::{PROJECT_KIND, snapshot_id_in};
-use crate::snapshot::{self, Files, NATIVE_PATH, Snapshot, manifest};
+use crate::snapshot::{self, Files, NATIVE_PATH, manifest};
 use crate::store::RefUpdate;
 
-use super::capture::{self, Capture, Captured, NativeSource};
+use super::capture::{Capture, Captured, LiveExport, NativeSource, export_live};
 use super::promotion::chain_of;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
@@ -66,12 +66,6 @@ impl Method {
     }
 }
 
-/// The live project, exported.
-struct LiveExport {
-    export: snapshot::Export,
-    built: Snapshot,
-}
-
 impl Method {
     /// How the lists of the comparison (from the live project to the snapshot) are headed.
     fn words(self) -> Words<'static> {
@@ -96,7 +90,10 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     let refs = repo.fetch()?;
     let selected = select::select(&repo, &refs, restore.tier, restore.snapshot)?;
     let snapshot_files = repo.store.read_files(repo.store.read_commit(selected.commit)?.tree)?;
-    let snapshot_kinds = kinds_of(&snapshot_files, &selected)?;
+    let snapshot_kinds = kinds_of(
+        &snapshot_files,
+        &format!("{} ({})", selected.snapshot_id, selected.place),
+    )?;
     let whole_project = restore.kinds.len() == RESOURCE_KINDS.len();
     let method = match (restore.method, snapshot_files.contains_key(NATIVE_PATH)) {
         (RestoreMethod::Native, false) => return Err(Error::Selection(no_native(&selected))),
@@ -179,16 +176,17 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     finish(&report, refused, context)
 }
 
-/// The snapshot's resource kinds, from its manifest: what the live project is exported for.
-fn kinds_of(files: &Files, selected: &Selected) -> Result<Vec<&'static str>, Error> {
+/// The resource kinds of `snapshot` (named for people, e.g. `20261122T080700Z (snapshot/hourly)`),
+/// from its manifest: what the live project is exported for to compare with it.
+pub(super) fn kinds_of(files: &Files, snapshot: &str) -> Result<Vec<&'static str>, Error> {
     let manifest = files
         .get(manifest::PATH)
         .ok_or_else(|| format!("it has no {}", manifest::PATH))
         .and_then(|bytes| manifest::parse(bytes).map_err(|e| format!("its {} is unreadable: {e}", manifest::PATH)))
         .map_err(|why| {
             Error::Selection(format!(
-                "snapshot {} ({}) cannot be restored: {why}. Run `verify` on the repository, and choose another snapshot.",
-                selected.snapshot_id, selected.place
+                "snapshot {snapshot} cannot be compared with the live project: {why}. Run `verify` on the repository, \
+                 and choose another snapshot."
             ))
         })?;
     Ok(RESOURCE_KINDS
@@ -203,22 +201,6 @@ fn no_native(selected: &Selected) -> String {
          Use `restore-method: update` (or `auto`), or choose a snapshot captured with `native-snapshot: on-change`.",
         selected.snapshot_id, selected.place
     )
-}
-
-/// Exports the live project for `kinds`, as a backup would.
-fn export_live(
-    runtime: &tokio::runtime::Runtime,
-    client: &Arc<Client>,
-    target: &CognigyConfig,
-    kinds: &[&'static str],
-    context: &Context<'_>,
-) -> Result<LiveExport, Error> {
-    let _group = context
-        .runner
-        .group(&format!("Export of the live Cognigy project {}", target.project_id));
-    let export = runtime.block_on(export::export(client.clone(), kinds))?;
-    let built = snapshot::build(capture::meta_now(target, context), export.clone());
-    Ok(LiveExport { export, built })
 }
 
 /// The live project as a restore by update needs it: its files, locale folders and primary locale.
