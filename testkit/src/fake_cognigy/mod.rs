@@ -10,10 +10,21 @@
 //! latency, a window rate limit with both `Retry-After` forms, injected statuses, dropped connections
 //! and cut-short bodies. Volatile fields (see `volatile`) change on every read.
 //!
+//! Like a Cognigy organisation it can host several projects behind one key
+//! ([`FakeCognigy::add_project`]): a route scoped by `projectId` acts on that project, a route naming
+//! a resource by id on whichever project holds it; each project has its own snapshots and its own
+//! cap, and a restore replaces the state of the project the snapshot belongs to (where it was
+//! created or uploaded). The request log, faults, rate limit and tasks are the server's. The
+//! single-project accessors ([`FakeCognigy::project`], [`FakeCognigy::edit`], ...) act on the
+//! project the server started with.
+//!
 //! Choices where Cognigy documents nothing: an 11th snapshot (create or upload) is refused with
 //! 400 and code 1005, a duplicate snapshot name with 409 and code 1004; download links live at
 //! `/downloads/{token}` outside the prefix and need no key; a fault's path filter is matched against
-//! the full path, prefix included; a dropped connection is logged with status 0.
+//! the full path, prefix included; a dropped connection is logged with status 0; a package restored
+//! in another project than the one it was captured in gets new ids for what that project still
+//! holds (references follow, `referenceId`s stay), and a restore never rewinds the project's source
+//! of new ids.
 //!
 //! ```no_run
 //! use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
@@ -33,6 +44,8 @@
 mod csv;
 mod edit;
 mod generate;
+mod hosted;
+mod ids;
 mod model;
 mod names;
 mod options;
@@ -56,6 +69,7 @@ pub use snapshots::MAX_SNAPSHOTS;
 pub use spec::ProjectSpec;
 pub use world::RequestRecord;
 
+use hosted::Hosted;
 use server::Shared;
 use world::World;
 
@@ -120,19 +134,40 @@ impl FakeCognigy {
         &self.shared.options.api_key
     }
 
-    /// The id of the served project.
+    /// The id of the project the server started with, the one the single-project accessors act on.
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
 
-    /// Changes the live project, as a user would in the UI; answers what `change` answers.
-    pub fn edit<R>(&self, change: impl FnOnce(&mut Project) -> R) -> R {
-        change(&mut self.shared.world().project)
+    /// Hosts one more project, generated from `spec` as the first one was, on the same server and
+    /// key, with its own resources and snapshots; answers its id. Ids are never shared between
+    /// projects: a spec whose seed would give ids a hosted project holds moves on to the next seed.
+    pub fn add_project(&self, spec: ProjectSpec) -> String {
+        let mut world = self.shared.world();
+        let project = generate::project_among(&spec, &world.ids_outside(None));
+        let id = project.id().to_owned();
+        world.projects.push(Hosted::new(project));
+        id
     }
 
-    /// A copy of the live project.
+    /// Changes the live first project, as a user would in the UI; answers what `change` answers.
+    pub fn edit<R>(&self, change: impl FnOnce(&mut Project) -> R) -> R {
+        self.edit_project(&self.project_id, change)
+    }
+
+    /// Changes the live project `project_id` (see [`FakeCognigy::edit`]).
+    pub fn edit_project<R>(&self, project_id: &str, change: impl FnOnce(&mut Project) -> R) -> R {
+        change(&mut hosted(&mut self.shared.world(), project_id).project)
+    }
+
+    /// A copy of the live first project.
     pub fn project(&self) -> Project {
-        self.shared.world().project.clone()
+        self.project_by_id(&self.project_id)
+    }
+
+    /// A copy of the live project `project_id`.
+    pub fn project_by_id(&self, project_id: &str) -> Project {
+        hosted(&mut self.shared.world(), project_id).project.clone()
     }
 
     /// Every request so far, in the order answered.
@@ -150,22 +185,52 @@ impl FakeCognigy {
         self.shared.world().faults.push(fault);
     }
 
-    /// Creates a snapshot of the current state at once, as someone else would (not packaged); answers its id.
+    /// Creates a snapshot of the first project's current state at once, as someone else would (not
+    /// packaged); answers its id.
     pub fn seed_snapshot(&self, name: &str) -> String {
-        self.shared
-            .world()
-            .add_snapshot(name.to_owned(), "Made outside the backup tool".to_owned())
+        self.seed_snapshot_in(&self.project_id, name)
     }
 
-    /// Names of the project's snapshots, oldest first.
+    /// [`FakeCognigy::seed_snapshot`] in project `project_id`.
+    pub fn seed_snapshot_in(&self, project_id: &str, name: &str) -> String {
+        let made =
+            self.shared
+                .world()
+                .add_snapshot(project_id, name.to_owned(), "Made outside the backup tool".to_owned());
+        made.unwrap_or_else(|| panic!("no project {project_id}"))
+    }
+
+    /// Names of the first project's snapshots, oldest first.
     pub fn snapshot_names(&self) -> Vec<String> {
-        self.shared.world().snapshots.iter().map(|s| s.name.clone()).collect()
+        self.snapshot_names_of(&self.project_id)
     }
 
-    /// The `.csnap` bytes of the live project as a snapshot taken now would hold them.
-    pub fn snapshot_bytes_now(&self) -> Vec<u8> {
-        snapshots::encode(&self.shared.world().project)
+    /// Names of the snapshots of project `project_id`, oldest first.
+    pub fn snapshot_names_of(&self, project_id: &str) -> Vec<String> {
+        let mut world = self.shared.world();
+        hosted(&mut world, project_id)
+            .snapshots
+            .iter()
+            .map(|s| s.name.clone())
+            .collect()
     }
+
+    /// The `.csnap` bytes of the live first project as a snapshot taken now would hold them.
+    pub fn snapshot_bytes_now(&self) -> Vec<u8> {
+        self.snapshot_bytes_now_of(&self.project_id)
+    }
+
+    /// The `.csnap` bytes of the live project `project_id` as a snapshot taken now would hold them.
+    pub fn snapshot_bytes_now_of(&self, project_id: &str) -> Vec<u8> {
+        snapshots::encode(&hosted(&mut self.shared.world(), project_id).project)
+    }
+}
+
+/// The hosted project `project_id`: a test naming a project the server does not host is broken.
+fn hosted<'a>(world: &'a mut World, project_id: &str) -> &'a mut Hosted {
+    world
+        .hosted_mut(project_id)
+        .unwrap_or_else(|| panic!("no project {project_id}"))
 }
 
 impl Drop for FakeCognigy {

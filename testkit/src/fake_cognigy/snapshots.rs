@@ -1,8 +1,12 @@
 //! Native snapshots: a frozen copy of everything a Cognigy snapshot holds (all but endpoints and
-//! knowledge stores), stored as an opaque binary `.csnap` package, and the project-wide cap of 10.
+//! knowledge stores), stored as an opaque binary `.csnap` package, restoring one (into the project it
+//! was captured in or another), and the per-project cap of 10.
+
+use std::collections::HashSet;
 
 use serde_json::{Value, json};
 
+use super::ids;
 use super::model::{Kind, Project};
 
 /// A project holds at most this many snapshots (Cognigy's `MAX_AMOUNT_SNAPSHOTS_IN_AGENT`).
@@ -70,11 +74,14 @@ pub fn encode(project: &Project) -> Vec<u8> {
     MAGIC.iter().copied().chain(scramble(json)).collect()
 }
 
-/// The state a restore of `bytes` gives `current`: everything from the snapshot, except what
-/// snapshots do not hold (endpoints, knowledge stores) and the project's own id, kept from `current`.
-pub fn restore(bytes: &[u8], current: &Project) -> Result<Project, String> {
-    let mut restored = decode(bytes)?;
-    restored.doc["_id"] = current.doc["_id"].clone();
+/// The state a restore of `bytes` gives `current`: everything from the snapshot, wherever it was
+/// captured, except what snapshots do not hold (endpoints, knowledge stores), the project's own id
+/// and its source of new ids, kept from `current`. Ids of the package that `taken` holds (ids of
+/// other projects) are issued anew, see [`ids::reissue`].
+pub fn restore(bytes: &[u8], current: &Project, taken: &HashSet<String>) -> Result<Project, String> {
+    let mut rng = current.rng.clone();
+    let mut restored = ids::reissue(decode(bytes)?, current.id(), taken, &mut rng);
+    restored.rng = rng;
     for kind in Kind::ALL.into_iter().filter(|k| !k.in_snapshot()) {
         restored.resources.insert(kind, current.items(kind).to_vec());
     }

@@ -11,6 +11,7 @@ use super::options::{TaskFailure, TaskOutcome};
 #[derive(Debug, Clone)]
 pub enum Work {
     CreateSnapshot {
+        project_id: String,
         name: String,
         description: String,
     },
@@ -24,6 +25,7 @@ pub enum Work {
         id: String,
     },
     UploadSnapshot {
+        project_id: String,
         bytes: Vec<u8>,
     },
     ExportLexicon {
@@ -41,6 +43,14 @@ pub enum Work {
 }
 
 impl Work {
+    /// The project a snapshot is being added to (a create or an upload), counted against its cap.
+    pub fn adds_snapshot_to(&self) -> Option<&str> {
+        match self {
+            Work::CreateSnapshot { project_id, .. } | Work::UploadSnapshot { project_id, .. } => Some(project_id),
+            _ => None,
+        }
+    }
+
     /// The task `type` Cognigy reports for this work.
     pub fn task_type(&self) -> &'static str {
         match self {

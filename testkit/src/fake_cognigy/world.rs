@@ -1,11 +1,13 @@
-//! Everything the server remembers: the project, snapshots, tasks, prepared downloads, the request
-//! log and the counters behind rate limiting and injected quirks. Guarded by one mutex; no handler
-//! holds it across an await.
+//! Everything the server remembers: the hosted projects with their snapshots (see `hosted`), tasks
+//! and what they do when done, prepared downloads, the request log and the counters behind rate
+//! limiting and injected quirks, all server-wide. Guarded by one mutex; no handler holds it across
+//! an await.
 
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::csv;
+use super::hosted::Hosted;
 use super::model::Project;
 use super::options::{Fault, FaultKind, Options, TaskFailure, TaskOutcome};
 use super::rng::Rng;
@@ -32,11 +34,11 @@ pub enum Download {
 }
 
 pub struct World {
-    pub project: Project,
-    pub snapshots: Vec<Snapshot>,
+    /// The hosted projects in the order they were added; the first is the one the server started with.
+    pub projects: Vec<Hosted>,
     pub tasks: HashMap<String, Task>,
     pub downloads: HashMap<String, Download>,
-    /// Finished keyphrase exports: lexicon id -> CSV.
+    /// Finished keyphrase exports: lexicon id -> CSV (lexicon ids are unique across projects).
     pub lexicon_exports: HashMap<String, String>,
     pub log: Vec<RequestRecord>,
     pub faults: Vec<Fault>,
@@ -59,8 +61,7 @@ pub fn now_ms() -> u64 {
 impl World {
     pub fn new(project: Project, options: &Options) -> Self {
         Self {
-            project,
-            snapshots: Vec::new(),
+            projects: vec![Hosted::new(project)],
             tasks: HashMap::new(),
             downloads: HashMap::new(),
             lexicon_exports: HashMap::new(),
@@ -119,35 +120,6 @@ impl World {
         self.tasks.get(id).map(Task::json)
     }
 
-    /// Whether a snapshot named `name` exists or is being created.
-    pub fn snapshot_name_taken(&self, name: &str) -> bool {
-        self.snapshots.iter().any(|s| s.name == name) || self.pending_creations().any(|n| n == name)
-    }
-
-    /// Snapshots that exist or are being created, against the cap.
-    pub fn snapshot_count(&self) -> usize {
-        self.snapshots.len() + self.pending_creations().count()
-    }
-
-    fn pending_creations(&self) -> impl Iterator<Item = &str> {
-        self.tasks.values().filter_map(|t| match &t.work {
-            Some(Work::CreateSnapshot { name, .. }) => Some(name.as_str()),
-            _ => None,
-        })
-    }
-
-    pub fn snapshot(&self, id: &str) -> Option<&Snapshot> {
-        self.snapshots.iter().find(|s| s.id == id)
-    }
-
-    /// A snapshot of the project as it is now, named `name`; answers its id.
-    pub fn add_snapshot(&mut self, name: String, description: String) -> String {
-        let id = self.ids.object_id();
-        let snapshot = Snapshot::capture(id.clone(), name, description, &self.project, now_ms());
-        self.snapshots.push(snapshot);
-        id
-    }
-
     /// A new download token for `what`.
     pub fn download_token(&mut self, what: Download) -> String {
         let token = self.ids.hex(40);
@@ -158,47 +130,59 @@ impl World {
     fn apply(&mut self, work: Work) -> Result<(), String> {
         let gone = |what: &str, id: &str| format!("The {what} '{id}' no longer exists.");
         match work {
-            Work::CreateSnapshot { name, description } => {
-                self.add_snapshot(name, description);
+            Work::CreateSnapshot {
+                project_id,
+                name,
+                description,
+            } => {
+                self.add_snapshot(&project_id, name, description)
+                    .ok_or_else(|| gone("project", &project_id))?;
             }
             Work::PackageSnapshot { id } => {
                 let snapshot = self
-                    .snapshots
+                    .projects
                     .iter_mut()
-                    .find(|s| s.id == id)
+                    .find_map(|h| h.snapshots.iter_mut().find(|s| s.id == id))
                     .ok_or_else(|| gone("snapshot", &id))?;
                 snapshot.package(now_ms());
             }
-            Work::DeleteSnapshot { id } => self.snapshots.retain(|s| s.id != id),
+            Work::DeleteSnapshot { id } => self
+                .projects
+                .iter_mut()
+                .for_each(|h| h.snapshots.retain(|s| s.id != id)),
             Work::RestoreSnapshot { id } => {
-                let snapshot = self.snapshot(&id).ok_or_else(|| gone("snapshot", &id))?;
-                self.project = snapshots::restore(&snapshot.content, &self.project)?;
+                let holder = self.snapshot_holder(&id).ok_or_else(|| gone("snapshot", &id))?;
+                let project_id = holder.project.id().to_owned();
+                let taken = self.ids_outside(Some(&project_id));
+                let holder = self.hosted_mut(&project_id).expect("found above");
+                let content = &holder.snapshot(&id).expect("found above").content;
+                holder.project = snapshots::restore(content, &holder.project, &taken)?;
             }
-            Work::UploadSnapshot { bytes } => {
+            Work::UploadSnapshot { project_id, bytes } => {
                 snapshots::validate(&bytes)?;
                 let id = self.ids.object_id();
-                let name = format!("Uploaded snapshot {id}");
-                let snapshot = Snapshot {
+                let holder = self
+                    .hosted_mut(&project_id)
+                    .ok_or_else(|| gone("project", &project_id))?;
+                holder.snapshots.push(Snapshot {
+                    name: format!("Uploaded snapshot {id}"),
                     id,
-                    name,
                     description: String::new(),
                     created_at: now_ms(),
                     package_expires_at: None,
                     content: bytes,
-                };
-                self.snapshots.push(snapshot);
+                });
             }
             Work::ExportLexicon { lexicon_id } => {
                 let lexicon = self
-                    .project
-                    .lexicon(&lexicon_id)
+                    .find(|p| p.lexicon(&lexicon_id))
                     .ok_or_else(|| gone("lexicon", &lexicon_id))?;
-                self.lexicon_exports.insert(lexicon_id, csv::write(&lexicon.keyphrases));
+                let csv = csv::write(&lexicon.keyphrases);
+                self.lexicon_exports.insert(lexicon_id, csv);
             }
             Work::ImportLexicon { lexicon_id, keyphrases } => {
                 let lexicon = self
-                    .project
-                    .lexicon_mut(&lexicon_id)
+                    .find_mut(|p| p.lexicon_mut(&lexicon_id))
                     .ok_or_else(|| gone("lexicon", &lexicon_id))?;
                 lexicon.keyphrases = keyphrases;
             }
@@ -207,7 +191,9 @@ impl World {
                 locale_id,
                 intents,
             } => {
-                let flow = self.project.flow_mut(&flow_id).ok_or_else(|| gone("flow", &flow_id))?;
+                let flow = self
+                    .find_mut(|p| p.flow_mut(&flow_id))
+                    .ok_or_else(|| gone("flow", &flow_id))?;
                 flow.intents.insert(locale_id, intents);
             }
         }

@@ -1,12 +1,14 @@
-//! Deterministic generation of a whole project from a [`ProjectSpec`].
+//! Deterministic generation of a whole project from a [`ProjectSpec`], and of one more project
+//! beside others without reusing their ids.
 
 mod flows;
 mod resources;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
+use super::ids;
 use super::model::{Kind, Project};
 use super::names;
 use super::rng::Rng;
@@ -109,6 +111,20 @@ pub fn project(spec: &ProjectSpec) -> Project {
         resources,
         rng,
     }
+}
+
+/// The project `spec` describes, unless it would own one of the `taken` ids (another project came
+/// from the same seed): then the one of the first following seed that owns none of them.
+pub fn project_among(spec: &ProjectSpec, taken: &HashSet<String>) -> Project {
+    (0..)
+        .map(|step| {
+            project(&ProjectSpec {
+                seed: spec.seed.wrapping_add(step),
+                ..spec.clone()
+            })
+        })
+        .find(|p| ids::owned(p).is_disjoint(taken))
+        .expect("some seed gives fresh ids")
 }
 
 fn count_of(spec: &ProjectSpec, kind: Kind) -> usize {

@@ -17,6 +17,7 @@ use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
 use crate::fake_cognigy::server::{Shared, Tick};
 use crate::fake_cognigy::volatile::{preview, stamp_flow, stamped};
+use crate::fake_cognigy::world::World;
 
 /// Fields of a flow's list item.
 const FLOW_INDEX_FIELDS: [&str; 9] = [
@@ -56,9 +57,10 @@ pub fn routes(app: App) -> App {
         .route("/flows/{flow_id}/slotfillers", get(slot_fillers))
 }
 
-/// The flow `id` of `project` (400 malformed, 404 unknown).
-pub fn flow<'a>(project: &'a Project, id: &str) -> ApiResult<&'a Flow> {
-    found(project.flow(checked(id)?), "flow", id)
+/// The flow `id` and the project holding it (400 malformed, 404 in no project).
+pub fn flow<'a>(world: &'a World, id: &str) -> ApiResult<(&'a Project, &'a Flow)> {
+    let id = checked(id)?;
+    found(world.find(|p| Some((p, p.flow(id)?))), "flow", id)
 }
 
 /// The locale a request asks for (`preferredLocaleId` or `localeId`), else the primary one.
@@ -92,8 +94,9 @@ fn flow_json(flow: &Flow, fields: Option<&[&str]>, tick: u64) -> Value {
 
 async fn list(State(s): S, Extension(Tick(t)): T, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
-    scoped(&world.project, &q)?;
-    page(&world.project.flows, &q, |f| flow_json(f, Some(&FLOW_INDEX_FIELDS), t))
+    page(&scoped(&world, &q)?.project.flows, &q, |f| {
+        flow_json(f, Some(&FLOW_INDEX_FIELDS), t)
+    })
 }
 
 async fn read(
@@ -103,8 +106,9 @@ async fn read(
     Query(q): Query<Params>,
 ) -> ApiResult<Json<Value>> {
     let world = s.world();
-    let locale = locale(&world.project, preferred(&q))?;
-    let mut doc = flow_json(flow(&world.project, &id)?, None, t);
+    let (project, flow) = flow(&world, &id)?;
+    let locale = locale(project, preferred(&q))?;
+    let mut doc = flow_json(flow, None, t);
     doc["localeReference"] = json!(locale);
     Ok(Json(doc))
 }
@@ -124,11 +128,11 @@ async fn update(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<R
         ],
     )?;
     let mut world = s.world();
-    flow(&world.project, &id)?;
+    let (project, _) = flow(&world, &id)?;
     if let Some(l) = body.get("localeId") {
-        locale(&world.project, l.as_str())?;
+        locale(project, l.as_str())?;
     }
-    let flow = world.project.flow_mut(&id).expect("checked above");
+    let flow = world.find_mut(|p| p.flow_mut(&id)).expect("found above");
     for (key, value) in body.into_iter().filter(|(k, _)| k != "localeId") {
         flow.doc[key] = value;
     }
@@ -137,8 +141,8 @@ async fn update(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<R
 
 async fn chart(State(s): S, Path(id): Path<String>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
-    let project = &world.project;
-    let (flow, locale) = (flow(project, &id)?, locale(project, preferred(&q))?);
+    let (project, flow) = flow(&world, &id)?;
+    let locale = locale(project, preferred(&q))?;
     let nodes: Vec<Value> = flow
         .nodes
         .iter()
@@ -165,8 +169,7 @@ async fn node(
     Query(q): Query<Params>,
 ) -> ApiResult<Json<Value>> {
     let world = s.world();
-    let project = &world.project;
-    let flow = flow(project, &flow_id)?;
+    let (project, flow) = flow(&world, &flow_id)?;
     let node = find_node(flow, &node_id)?;
     let locale = locale(project, preferred(&q))?;
     let (locale, data) = found(
@@ -204,16 +207,14 @@ async fn update_node(
         ],
     )?;
     let mut world = s.world();
-    let project = &world.project;
-    find_node(flow(project, &flow_id)?, &node_id)?;
+    let (project, flow) = flow(&world, &flow_id)?;
+    find_node(flow, &node_id)?;
     let requested = body.remove("localeId");
     let locale = locale(project, requested.as_ref().and_then(Value::as_str))?;
     let primary = project.primary_locale_id().to_owned();
     let node = world
-        .project
-        .flow_mut(&flow_id)
-        .and_then(|f| f.node_mut(&node_id))
-        .expect("checked above");
+        .find_mut(|p| p.flow_mut(&flow_id)?.node_mut(&node_id))
+        .expect("found above");
     let mut data = node
         .in_locale(&locale, &primary)
         .map(|(_, d)| d.clone())
@@ -243,7 +244,7 @@ enum Part<'a> {
 /// A flow's settings, or a paged list of its states or slot fillers.
 fn part(s: &Shared, id: &str, tick: u64, q: &Params, which: fn(&Flow) -> Part<'_>) -> ApiResult<Json<Value>> {
     let world = s.world();
-    match which(flow(&world.project, id)?) {
+    match which(flow(&world, id)?.1) {
         Part::Doc(doc) => Ok(Json(stamped(doc, tick))),
         Part::List(items) => page(items, q, |d| stamped(d, tick)),
     }

@@ -40,8 +40,8 @@ async fn export(
         )));
     }
     let world = s.world();
-    let flow = flow(&world.project, &id)?;
-    let locale = locale(&world.project, body.get("localeId").and_then(Value::as_str))?;
+    let (project, flow) = flow(&world, &id)?;
+    let locale = locale(project, body.get("localeId").and_then(Value::as_str))?;
     let intents: Vec<Value> = flow
         .intents
         .get(&locale)
@@ -67,8 +67,8 @@ async fn import(
         }
     };
     let mut world = s.world();
-    flow(&world.project, &id)?;
-    let locale_id = locale(&world.project, Some(form.text("localeId")?))?;
+    let (project, _) = flow(&world, &id)?;
+    let locale_id = locale(project, Some(form.text("localeId")?))?;
     let parameters = json!({ "flowId": id, "localeId": locale_id, "mode": "overwrite" });
     Ok(Json(world.start_task(
         Work::ImportIntents {

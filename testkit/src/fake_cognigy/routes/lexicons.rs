@@ -12,14 +12,14 @@ use serde_json::{Value, json};
 
 use super::{App, checked, found, scoped};
 use crate::fake_cognigy::csv;
-use crate::fake_cognigy::model::{Lexicon, Project};
+use crate::fake_cognigy::model::Lexicon;
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
 use crate::fake_cognigy::server::multipart::Form;
 use crate::fake_cognigy::server::{Shared, Tick};
 use crate::fake_cognigy::tasks::Work;
 use crate::fake_cognigy::volatile::stamped;
-use crate::fake_cognigy::world::Download;
+use crate::fake_cognigy::world::{Download, World};
 
 type S = State<Arc<Shared>>;
 
@@ -32,25 +32,26 @@ pub fn routes(app: App) -> App {
         .route("/lexicons/{lexicon_id}/import", post(import))
 }
 
-fn lexicon<'a>(project: &'a Project, id: &str) -> ApiResult<&'a Lexicon> {
-    found(project.lexicon(checked(id)?), "lexicon", id)
+/// The lexicon `id`, in whichever project holds it (400 malformed, 404 in none).
+fn lexicon<'a>(world: &'a World, id: &str) -> ApiResult<&'a Lexicon> {
+    let id = checked(id)?;
+    found(world.find(|p| p.lexicon(id)), "lexicon", id)
 }
 
 async fn list(State(s): S, Extension(Tick(t)): Extension<Tick>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
-    scoped(&world.project, &q)?;
-    page(&world.project.lexicons, &q, |l| stamped(&l.doc, t))
+    page(&scoped(&world, &q)?.project.lexicons, &q, |l| stamped(&l.doc, t))
 }
 
 async fn read(State(s): S, Extension(Tick(t)): Extension<Tick>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let world = s.world();
-    Ok(Json(stamped(&lexicon(&world.project, &id)?.doc, t)))
+    Ok(Json(stamped(&lexicon(&world, &id)?.doc, t)))
 }
 
 async fn keyphrases(State(s): S, Path(id): Path<String>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
     page(
-        &lexicon(&world.project, &id)?.keyphrases,
+        &lexicon(&world, &id)?.keyphrases,
         &q,
         |k| json!({ "_id": k.id, "value": k.value, "isMainKeyphrase": true, "lexiconEntryReference": k.id }),
     )
@@ -58,7 +59,7 @@ async fn keyphrases(State(s): S, Path(id): Path<String>, Query(q): Query<Params>
 
 async fn export(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let mut world = s.world();
-    lexicon(&world.project, &id)?;
+    lexicon(&world, &id)?;
     let parameters = json!({ "lexiconId": id });
     Ok(Json(
         world.start_task(Work::ExportLexicon { lexicon_id: id }, parameters),
@@ -67,7 +68,7 @@ async fn export(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
 
 async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let mut world = s.world();
-    lexicon(&world.project, &id)?;
+    lexicon(&world, &id)?;
     let csv = world.lexicon_exports.get(&id).cloned();
     let csv = csv.ok_or_else(|| {
         ApiError::conflict("No finished keyphrase export for this lexicon: start one and wait for its task.")
@@ -81,8 +82,11 @@ async fn import(State(s): S, Path(id): Path<String>, headers: HeaderMap, body: B
     form.overwrite_mode()?;
     let text = form.file_text("file")?;
     let mut world = s.world();
-    lexicon(&world.project, &id)?;
-    let keyphrases = csv::read(text, || world.project.rng.object_id()).map_err(ApiError::bad_request)?;
+    lexicon(&world, &id)?;
+    let holder = world
+        .find_mut(|p| p.lexicon(&id).is_some().then_some(p))
+        .expect("found above");
+    let keyphrases = csv::read(text, || holder.rng.object_id()).map_err(ApiError::bad_request)?;
     let parameters = json!({ "lexiconId": id, "mode": "overwrite" });
     Ok(Json(world.start_task(
         Work::ImportLexicon {

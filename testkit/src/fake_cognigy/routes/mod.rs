@@ -1,5 +1,6 @@
 //! The API's routes, one module per area, and the helpers they share: id checks, project scoping,
-//! JSON bodies.
+//! JSON bodies. A route scoped by `projectId` acts on that project; a route naming a resource by its
+//! id acts on whichever project holds it.
 
 mod downloads;
 mod flows;
@@ -17,11 +18,12 @@ use axum::body::Bytes;
 use axum::routing::get;
 use serde_json::Value;
 
-use super::model::Project;
+use super::hosted::Hosted;
 use super::rng::is_object_id;
 use super::server::Shared;
 use super::server::errors::{ApiError, ApiResult};
 use super::server::list::Params;
+use super::world::World;
 
 /// Download links live under this root path, outside the API prefix and without the key.
 pub const DOWNLOADS: &str = "/downloads/";
@@ -60,15 +62,15 @@ fn found<T>(item: Option<T>, what: &str, id: &str) -> ApiResult<T> {
     item.ok_or_else(|| ApiError::not_found(what, id))
 }
 
-/// Checks the `projectId` a list is scoped to: missing 400, malformed 400, another project 404.
-fn scoped(project: &Project, params: &Params) -> ApiResult<()> {
-    let id = params.get("projectId").ok_or_else(|| ApiError::missing("projectId"))?;
-    checked(id)?;
-    if id == project.id() {
-        Ok(())
-    } else {
-        Err(ApiError::not_found("project", id))
-    }
+/// The project a request is scoped to by its `projectId` query parameter, see [`named`].
+fn scoped<'a>(world: &'a World, params: &Params) -> ApiResult<&'a Hosted> {
+    named(world, params.get("projectId").map(String::as_str))
+}
+
+/// The project `id` names: missing 400, malformed 400, unknown 404.
+fn named<'a>(world: &'a World, id: Option<&str>) -> ApiResult<&'a Hosted> {
+    let id = id.ok_or_else(|| ApiError::missing("projectId"))?;
+    found(world.hosted(checked(id)?), "project", id)
 }
 
 /// The request body as a JSON object (400 otherwise).

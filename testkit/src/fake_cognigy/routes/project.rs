@@ -1,4 +1,4 @@
-//! The project, its settings and its locales.
+//! A project, its settings and its locales.
 
 use std::sync::Arc;
 
@@ -7,9 +7,9 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::routing::get;
 use serde_json::Value;
 
-use super::{App, checked, scoped};
+use super::{App, named, scoped};
 use crate::fake_cognigy::model::Project;
-use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
+use crate::fake_cognigy::server::errors::ApiResult;
 use crate::fake_cognigy::server::list::{Params, page};
 use crate::fake_cognigy::server::{Shared, Tick};
 use crate::fake_cognigy::volatile::stamped;
@@ -22,12 +22,9 @@ pub fn routes(app: App) -> App {
 
 /// The project's document or its settings, after checking the id.
 fn read(shared: &Shared, id: &str, tick: u64, pick: fn(&Project) -> &Value) -> ApiResult<Json<Value>> {
-    checked(id)?;
     let world = shared.world();
-    if world.project.id() != id {
-        return Err(ApiError::not_found("project", id));
-    }
-    Ok(Json(stamped(pick(&world.project), tick)))
+    let hosted = named(&world, Some(id))?;
+    Ok(Json(stamped(pick(&hosted.project), tick)))
 }
 
 async fn project(
@@ -52,6 +49,5 @@ async fn locales(
     Query(q): Query<Params>,
 ) -> ApiResult<Json<Value>> {
     let world = s.world();
-    scoped(&world.project, &q)?;
-    page(&world.project.locales, &q, |l| stamped(l, t))
+    page(&scoped(&world, &q)?.project.locales, &q, |l| stamped(l, t))
 }

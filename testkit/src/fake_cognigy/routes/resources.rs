@@ -1,6 +1,6 @@
 //! The flat kinds (endpoints, AI agents, extensions, NLU connectors, functions, LLMs, knowledge
 //! stores, playbooks, connections): `GET /<kind>?projectId=P`, `GET /<kind>/{id}`, and `PATCH` for
-//! endpoints and AI agents.
+//! endpoints and AI agents (an item by id in whichever project holds it).
 
 use std::sync::Arc;
 
@@ -82,15 +82,16 @@ fn render(kind: Kind, doc: &Value, tick: u64, detail: bool) -> Value {
 async fn list(kind: Kind, State(s): S, Extension(Tick(t)): T, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     available(&s, kind)?;
     let world = s.world();
-    scoped(&world.project, &q)?;
-    page(world.project.items(kind), &q, |d| render(kind, d, t, false))
+    page(scoped(&world, &q)?.project.items(kind), &q, |d| {
+        render(kind, d, t, false)
+    })
 }
 
 async fn read(kind: Kind, State(s): S, Extension(Tick(t)): T, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     available(&s, kind)?;
     let world = s.world();
     let id = checked(&id)?;
-    let doc = world.project.items(kind).iter().find(|d| id_of(d) == id);
+    let doc = world.find(|p| p.items(kind).iter().find(|d| id_of(d) == id));
     Ok(Json(render(kind, found(doc, kind.path(), id)?, t, true)))
 }
 
@@ -109,7 +110,8 @@ async fn update(
         )));
     }
     let mut world = s.world();
-    let doc = found(world.project.item_mut(kind, checked(&id)?), kind.path(), &id)?;
+    let id = checked(&id)?;
+    let doc = found(world.find_mut(|p| p.item_mut(kind, id)), kind.path(), id)?;
     for (key, value) in body {
         doc[key] = value;
     }

@@ -1,9 +1,10 @@
 //! Native snapshots: list and read; create, package, delete, upload and restore (each a task); the
-//! download link (409 until the package is ready).
+//! download link (409 until the package is ready). A snapshot belongs to the project it was created
+//! or uploaded in; a restore replaces that project's state and no other's.
 //!
-//! The cap: with 10 snapshots (existing or being created) a create or upload is refused with
-//! **400 Bad Request**, Cognigy code 1005 (invalid argument), detail naming the limit; a duplicate
-//! name is refused with **409 Conflict**, code 1004.
+//! The cap, per project: with 10 snapshots (existing, being created or being uploaded) a create or
+//! upload is refused with **400 Bad Request**, Cognigy code 1005 (invalid argument), detail naming
+//! the limit; a duplicate name in the project is refused with **409 Conflict**, code 1004.
 
 use std::sync::Arc;
 
@@ -14,8 +15,7 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{App, checked, found, json_object, only, scoped};
-use crate::fake_cognigy::model::Project;
+use super::{App, checked, found, json_object, named, only, scoped};
 use crate::fake_cognigy::server::Shared;
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
@@ -39,17 +39,9 @@ fn snapshot<'a>(world: &'a World, id: &str) -> ApiResult<&'a Snapshot> {
     found(world.snapshot(checked(id)?), "snapshot", id)
 }
 
-/// The project a write names (400 missing or malformed, 404 another project).
-fn own_project(project: &Project, id: Option<&str>) -> ApiResult<()> {
-    let params = id
-        .map(|id| Params::from([("projectId".to_owned(), id.to_owned())]))
-        .unwrap_or_default();
-    scoped(project, &params)
-}
-
-/// 400 when the project already holds the maximum number of snapshots.
-fn below_cap(world: &World) -> ApiResult<()> {
-    if world.snapshot_count() >= MAX_SNAPSHOTS {
+/// 400 when project `project_id` already holds the maximum number of snapshots.
+fn below_cap(world: &World, project_id: &str) -> ApiResult<()> {
+    if world.snapshot_count(project_id) >= MAX_SNAPSHOTS {
         return Err(ApiError::bad_request(format!(
             "The maximum amount of {MAX_SNAPSHOTS} snapshots per project has been reached. Delete a snapshot first."
         )));
@@ -59,8 +51,7 @@ fn below_cap(world: &World) -> ApiResult<()> {
 
 async fn list(State(s): S, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let world = s.world();
-    scoped(&world.project, &q)?;
-    page(&world.snapshots, &q, Snapshot::json)
+    page(&scoped(&world, &q)?.snapshots, &q, Snapshot::json)
 }
 
 async fn read(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
@@ -71,25 +62,29 @@ async fn create(State(s): S, body: Bytes) -> ApiResult<Json<Value>> {
     let body = json_object(&body)?;
     only(&body, &["projectId", "name", "description"])?;
     let mut world = s.world();
-    own_project(&world.project, body.get("projectId").and_then(Value::as_str))?;
+    let project_id = named(&world, body.get("projectId").and_then(Value::as_str))?
+        .project
+        .id()
+        .to_owned();
     let name = body
         .get("name")
         .and_then(Value::as_str)
         .filter(|n| !n.is_empty())
         .ok_or_else(|| ApiError::missing("name"))?;
-    if world.snapshot_name_taken(name) {
+    if world.snapshot_name_taken(&project_id, name) {
         return Err(ApiError::conflict(format!(
             "A snapshot named '{name}' already exists in this project."
         )));
     }
-    below_cap(&world)?;
+    below_cap(&world, &project_id)?;
     let description = body
         .get("description")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let parameters = json!({ "projectId": world.project.id(), "name": name, "description": description });
+    let parameters = json!({ "projectId": project_id, "name": name, "description": description });
     let work = Work::CreateSnapshot {
+        project_id,
         name: name.to_owned(),
         description,
     };
@@ -129,9 +124,11 @@ async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Va
 async fn upload(State(s): S, headers: HeaderMap, body: Bytes) -> ApiResult<Json<Value>> {
     let form = Form::parse(&headers, &body)?;
     let mut world = s.world();
-    own_project(&world.project, form.optional_text("projectId"))?;
-    below_cap(&world)?;
+    let project_id = named(&world, form.optional_text("projectId"))?.project.id().to_owned();
+    below_cap(&world, &project_id)?;
     let bytes = form.file("file")?.to_vec();
-    let parameters = json!({ "projectId": world.project.id() });
-    Ok(Json(world.start_task(Work::UploadSnapshot { bytes }, parameters)))
+    let parameters = json!({ "projectId": project_id });
+    Ok(Json(
+        world.start_task(Work::UploadSnapshot { project_id, bytes }, parameters),
+    ))
 }
