@@ -1,6 +1,8 @@
 //! Proves the fake Cognigy API behaves as the real one does where the backup tool depends on it:
 //! pagination, errors, tasks, rate limits, faults, snapshots, volatile fields, generation, writes.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use cognigy_backup_testkit::fake_cognigy::{
@@ -8,110 +10,10 @@ use cognigy_backup_testkit::fake_cognigy::{
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-/// A client of one fake.
-struct Api {
-    fake: FakeCognigy,
-    http: reqwest::Client,
-}
-
-impl Api {
-    fn start(spec: ProjectSpec, options: Options) -> Self {
-        Self {
-            fake: FakeCognigy::start(spec, options),
-            http: {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::new()
-            },
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        let path = path.replace("{P}", self.fake.project_id());
-        format!("{}{}{path}", self.fake.base_url(), self.fake.prefix())
-    }
-
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, self.url(path))
-            .header("X-API-Key", self.fake.api_key())
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let request = self.request(method, path);
-        let request = match body {
-            Some(body) => request.json(&body),
-            None => request,
-        };
-        let response = request.send().await.expect("the fake answers");
-        let status = response.status();
-        let text = response.text().await.expect("a whole body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send(Method::GET, path, None).await
-    }
-
-    async fn ok(&self, path: &str) -> Value {
-        let (status, body) = self.get(path).await;
-        assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
-        body
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(Method::POST, path, Some(body)).await
-    }
-
-    /// Polls task `task` until it ends; answers its last state and the number of polls.
-    async fn finish(&self, task: &Value) -> (Value, usize) {
-        let id = task["_id"].as_str().expect("a task id");
-        for polls in 1..20 {
-            let state = self.ok(&format!("/tasks/{id}")).await;
-            if !matches!(state["status"].as_str(), Some("queued" | "active")) {
-                return (state, polls);
-            }
-        }
-        panic!("task {id} never ended");
-    }
-
-    async fn download(&self, link: &Value) -> reqwest::Result<Vec<u8>> {
-        let response = self.http.get(link.as_str().expect("a link")).send().await?;
-        Ok(response.bytes().await?.to_vec())
-    }
-
-    fn project(&self) -> cognigy_backup_testkit::fake_cognigy::Project {
-        self.fake.project()
-    }
-}
+use support::{Api, create_snapshot, post_multipart};
 
 fn small() -> ProjectSpec {
     ProjectSpec::default()
-}
-
-fn multipart(boundary: &str, parts: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, data) in parts {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}\"\r\n\r\n")
-                .bytes(),
-        );
-        body.extend(*data);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").bytes());
-    body
-}
-
-async fn post_multipart(api: &Api, path: &str, parts: &[(&str, &[u8])]) -> (StatusCode, Value) {
-    let response = api
-        .request(Method::POST, path)
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(multipart("XyZ", parts))
-        .send()
-        .await
-        .expect("the fake answers");
-    (response.status(), response.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -438,19 +340,6 @@ async fn latency_delays_each_request_without_blocking_others() {
         took >= Duration::from_millis(200) && took < Duration::from_millis(900),
         "{took:?}"
     );
-}
-
-async fn create_snapshot(api: &Api, name: &str) -> (StatusCode, Value) {
-    let (status, task) = api
-        .post(
-            "/snapshots",
-            json!({ "projectId": api.fake.project_id(), "name": name, "description": "" }),
-        )
-        .await;
-    if status == StatusCode::OK {
-        assert_eq!(api.finish(&task).await.0["status"], "done");
-    }
-    (status, task)
 }
 
 #[tokio::test]
