@@ -1,6 +1,7 @@
-//! Edits tests make to the live project (as a user would in the Cognigy UI), used through
-//! [`FakeCognigy::edit`](super::FakeCognigy::edit). Each panics with a clear message on an unknown id:
-//! a test naming a missing resource is a broken test.
+//! Edits tests make to a live project (as a user would in the Cognigy UI), used through
+//! [`FakeCognigy::edit`](super::FakeCognigy::edit) and
+//! [`FakeCognigy::edit_project`](super::FakeCognigy::edit_project). Each panics with a clear message
+//! on an unknown id: a test naming a missing resource is a broken test.
 
 use serde_json::{Value, json};
 
