@@ -136,7 +136,7 @@ fn flat_files(kind: &str, mut doc: Value) -> Vec<ResourceFile> {
         "connections" => redact_connection(&mut doc),
         _ => {}
     }
-    files.insert(0, file(flat.file, doc));
+    files.insert(0, file(flat.file(), doc));
     files
 }
 

@@ -2,72 +2,73 @@
 //! and the file each becomes. Flows and lexicons need more than one read each and have modules of
 //! their own.
 
-/// A kind read as a list, then `/{id}` per item.
+/// A kind read as a list, then `/{id}` per item; the file it becomes is the snapshot layout's
+/// ([`FlatKind::file`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlatKind {
     /// The `resources` input's name, and the snapshot folder.
     pub kind: &'static str,
     /// The collection's path under the API prefix.
     pub path: &'static str,
-    /// The resource's JSON file in its folder.
-    pub file: &'static str,
     /// A 404 on the list means the platform has no such feature (not an error).
     pub optional: bool,
+}
+
+impl FlatKind {
+    /// The resource's JSON file in its folder, as the snapshot layout names it.
+    pub fn file(&self) -> &'static str {
+        crate::snapshot::layout::KINDS
+            .iter()
+            .find(|kind| kind.name == self.kind)
+            .map(|kind| kind.file)
+            .expect("every flat kind is a kind of the snapshot layout")
+    }
 }
 
 pub const FLAT_KINDS: [FlatKind; 9] = [
     FlatKind {
         kind: "endpoints",
         path: "endpoints",
-        file: "endpoint.json",
         optional: false,
     },
     FlatKind {
         kind: "ai-agents",
         path: "aiagents",
-        file: "ai-agent.json",
         optional: true,
     },
     FlatKind {
         kind: "extensions",
         path: "extensions",
-        file: "extension.json",
         optional: false,
     },
     FlatKind {
         kind: "nlu-connectors",
         path: "nluconnectors",
-        file: "nlu-connector.json",
         optional: false,
     },
     FlatKind {
         kind: "functions",
         path: "functions",
-        file: "function.json",
         optional: false,
     },
     FlatKind {
         kind: "llms",
         path: "largelanguagemodels",
-        file: "llm.json",
         optional: false,
     },
     FlatKind {
         kind: "knowledge-stores",
         path: "knowledgestores",
-        file: "knowledge-store.json",
         optional: false,
     },
     FlatKind {
         kind: "playbooks",
         path: "playbooks",
-        file: "playbook.json",
         optional: false,
     },
     FlatKind {
         kind: "connections",
         path: "connections",
-        file: "connection.json",
         optional: false,
     },
 ];
