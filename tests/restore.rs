@@ -465,7 +465,11 @@ fn a_restore_that_fails_after_its_undo_point_says_so_and_logs_the_failure() {
     assert_code(&run, 1);
     assert_eq!(run.outputs["applied"], "false");
     assert_eq!(edited_state(&fake, &edits), edited, "the failed task changed nothing");
-    assert!(fake.snapshot_names().is_empty(), "the upload is deleted: {:?}", fake.snapshot_names());
+    assert!(
+        fake.snapshot_names().is_empty(),
+        "the upload is deleted: {:?}",
+        fake.snapshot_names()
+    );
     let error = run
         .annotations
         .iter()
@@ -487,4 +491,77 @@ fn a_restore_that_fails_after_its_undo_point_says_so_and_logs_the_failure() {
         report(&run)["error"].as_str().map(|e| e.contains("storage quota")),
         Some(true)
     );
+}
+
+#[test]
+fn a_restore_into_another_project_never_touches_the_source() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let staging = fake.add_project(ProjectSpec::default());
+    let fixture = Fixture::new();
+    backup(&fake, &fixture, BACKED_UP);
+    let hourly = fixture.server_ref("snapshot/hourly");
+    let source_before = serde_json::to_value(fake.project()).unwrap();
+    let flow_names = |p: &cognigy_backup_testkit::fake_cognigy::Project| {
+        let mut names: Vec<String> = p.flows.iter().map(|f| f.name().to_owned()).collect();
+        names.sort();
+        names
+    };
+    fake.edit_project(&staging, |p| {
+        p.add_flow("Only in staging", 2);
+    });
+    assert_ne!(flow_names(&fake.project_by_id(&staging)), flow_names(&fake.project()));
+
+    let into_staging = |now: &str| restore(&fake, &fixture, now).with("target-project-id", &staging);
+    // Confirming with the source project's id does not restore into staging.
+    let refused = into_staging("2026-11-22T09:00:00Z")
+        .with("dry-run", "false")
+        .with("confirm", fake.project_id())
+        .run();
+    assert_code(&refused, 1);
+    assert!(
+        refused
+            .annotations
+            .iter()
+            .any(|a| a.message.contains(&format!("set `confirm: {staging}`")))
+    );
+
+    fake.reset_log();
+    let run = into_staging("2026-11-22T09:05:00Z")
+        .with("dry-run", "false")
+        .with("confirm", &staging)
+        .run();
+    assert!(run.code == Some(0), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert_eq!(run.outputs["applied"], "true");
+    assert_eq!(
+        flow_names(&fake.project_by_id(&staging)),
+        flow_names(&fake.project()),
+        "staging has the snapshot's flows"
+    );
+    assert_eq!(
+        serde_json::to_value(fake.project()).unwrap(),
+        source_before,
+        "the source project is untouched"
+    );
+    let source_id = fake.project_id().to_owned();
+    let touched_source: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method != "GET" && r.path.contains(&source_id))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(touched_source, Vec::<String>::new());
+    assert!(
+        fake.snapshot_names_of(&staging).is_empty(),
+        "the upload is deleted again"
+    );
+    assert_eq!(
+        fixture.server_ref("snapshot/hourly"),
+        hourly,
+        "no undo point of another project in the tiers"
+    );
+    let entries = audit(&fixture);
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["targetProjectId"], staging.as_str());
+    assert_eq!(entries[1]["undoPoint"], Value::Null);
+    assert!(run.summary.contains("went into another project"), "{}", run.summary);
 }

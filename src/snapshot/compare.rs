@@ -128,7 +128,7 @@ pub fn compare(old: &Files, new: &Files, keep: impl Fn(&str) -> bool) -> Compari
             (Some(old), None) => resources.push(resource(diff::name(key, old), Status::Removed, vec![])),
             (None, Some(new)) => resources.push(resource(diff::name(key, new), Status::Added, vec![])),
             (Some(old), Some(new)) if old.files != new.files || old.folder != new.folder => {
-                let files = file_diffs(&old.files, &new.files);
+                let files = file_diffs(&old.files, &new.files, new.folder);
                 resources.push(resource(diff::name(key, new), Status::Modified, files));
             }
             _ => {}
@@ -147,12 +147,15 @@ fn item_path(kind: &str, folder: &str) -> String {
     }
 }
 
-fn file_diffs(old: &BTreeMap<&str, &[u8]>, new: &BTreeMap<&str, &[u8]>) -> Vec<FileDiff> {
+/// The changed files of an item; a project file (the item is the file itself, its inner path
+/// empty) is named by `folder`, its file name.
+fn file_diffs(old: &BTreeMap<&str, &[u8]>, new: &BTreeMap<&str, &[u8]>, folder: &str) -> Vec<FileDiff> {
     let paths: BTreeSet<&&str> = old.keys().chain(new.keys()).collect();
     paths
         .into_iter()
-        .filter_map(|path| {
-            let (status, detail) = match (old.get(path), new.get(path)) {
+        .filter_map(|inner| {
+            let path = if inner.is_empty() { folder } else { inner };
+            let (status, detail) = match (old.get(inner), new.get(inner)) {
                 (Some(_), None) => (Status::Removed, None),
                 (None, Some(_)) => (Status::Added, None),
                 (Some(a), Some(b)) if a != b => (Status::Modified, Some(detail(path, a, b))),
@@ -274,12 +277,51 @@ fn field_segment(key: &str) -> String {
     }
 }
 
-/// Whether two lists, not both empty, hold only objects with a string `_id`.
+/// Whether two lists, not both empty, hold only objects with a string `_id`, unique in each list.
 fn keyed(a: &[Value], b: &[Value]) -> bool {
+    let unique = |items: &[Value]| by_id(items).len() == items.len();
     !(a.is_empty() && b.is_empty())
         && a.iter()
             .chain(b)
             .all(|item| item.get("_id").is_some_and(Value::is_string))
+        && unique(a)
+        && unique(b)
+}
+
+/// `files` with every Cognigy object id (24 hex digits) in its JSON files masked, and every list
+/// sorted: for comparing a project with a snapshot of another project, where the same resources
+/// carry other ids (folders keep their `referenceId`s).
+pub fn without_ids(files: &Files) -> Files {
+    files
+        .iter()
+        .map(|(path, bytes)| {
+            let masked = match serde_json::from_slice::<Value>(bytes) {
+                Ok(mut value) if path.ends_with(".json") => {
+                    mask_ids(&mut value);
+                    super::canonical::to_bytes(&value)
+                }
+                _ => bytes.clone(),
+            };
+            (path.clone(), masked)
+        })
+        .collect()
+}
+
+/// What a masked id reads.
+const MASKED_ID: &str = "<id>";
+
+fn mask_ids(value: &mut Value) {
+    match value {
+        Value::String(text) if text.len() == 24 && text.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            *text = MASKED_ID.to_owned();
+        }
+        Value::Array(items) => {
+            items.iter_mut().for_each(mask_ids);
+            items.sort_by_cached_key(Value::to_string);
+        }
+        Value::Object(map) => map.values_mut().for_each(mask_ids),
+        _ => {}
+    }
 }
 
 fn by_id(items: &[Value]) -> BTreeMap<&str, &Value> {
@@ -644,6 +686,65 @@ mod tests {
         assert_eq!(only_flows.resources.len(), 3);
         assert_eq!(only_flows.headline(), "1 added, 1 removed, 1 modified");
         assert!(compare(&old, &old, |_| true).is_empty());
+    }
+
+    #[test]
+    fn without_ids_the_same_content_under_other_ids_is_equal() {
+        let chart = |ids: [&str; 3], bye: &str| {
+            json!({"nodes": [
+                {"_id": ids[0], "referenceId": "r-1", "label": "Greet"},
+                {"_id": ids[1], "referenceId": "r-2", "label": bye},
+            ], "relations": [{"_id": ids[2], "node": ids[0], "next": ids[1]}]})
+            .to_string()
+        };
+        const PATH: &str = "project/flows/Main--f1/en/chart.json";
+        let a = tree(&[(
+            PATH,
+            &chart(
+                [
+                    "aaaaaaaaaaaaaaaaaaaaaaa1",
+                    "aaaaaaaaaaaaaaaaaaaaaaa2",
+                    "aaaaaaaaaaaaaaaaaaaaaaa3",
+                ],
+                "Bye",
+            ),
+        )]);
+        let b = tree(&[(
+            PATH,
+            &chart(
+                [
+                    "bbbbbbbbbbbbbbbbbbbbbbb9",
+                    "bbbbbbbbbbbbbbbbbbbbbbb1",
+                    "bbbbbbbbbbbbbbbbbbbbbbb5",
+                ],
+                "Bye",
+            ),
+        )]);
+        let c = tree(&[(
+            PATH,
+            &chart(
+                [
+                    "c00000000000000000000001",
+                    "c00000000000000000000002",
+                    "c00000000000000000000003",
+                ],
+                "Ciao",
+            ),
+        )]);
+        assert!(!compare(&a, &b, |_| true).is_empty());
+        assert!(compare(&without_ids(&a), &without_ids(&b), |_| true).is_empty());
+        let left = compare(&without_ids(&a), &without_ids(&c), |_| true);
+        assert_eq!(left.resources.len(), 1, "a real change still shows");
+    }
+
+    #[test]
+    fn a_project_file_is_named_by_its_file_name() {
+        let a = tree(&[("project/project.json", "{\"name\": \"Bot\"}")]);
+        let b = tree(&[("project/project.json", "{\"name\": \"Bot 2\"}")]);
+        let comparison = compare(&a, &b, |_| true);
+        let file = &comparison.resources[0].files[0];
+        assert_eq!(file.path, "project.json");
+        assert!(matches!(&file.detail, Some(Detail::Json { fields }) if fields[0].path == "name"));
     }
 
     #[test]

@@ -124,7 +124,13 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     let client = Arc::new(Client::new(&target)?);
     let live = export_live(&runtime, &client, &target, &snapshot_kinds, context)?;
     let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || restore.kinds.contains(&kind);
-    let comparison = compare::compare(&live.built.files, &snapshot_files, in_scope);
+    // Another project holds the same resources under other ids: those are no difference.
+    let foreign = restore.target_project_id != restore.cognigy.project_id;
+    let differences = |live: &Files, snapshot: &Files| match foreign {
+        true => compare::compare(&compare::without_ids(live), &compare::without_ids(snapshot), in_scope),
+        false => compare::compare(live, snapshot, in_scope),
+    };
+    let comparison = differences(&live.built.files, &snapshot_files);
     let plan = (method == Method::Update).then(|| update::plan(&comparison, &snapshot_files, &live_view(&live)));
 
     let mut report = Report {
@@ -155,7 +161,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
                     method,
                     comparison: &comparison,
                     plan: plan.as_ref(),
-                    in_scope: &in_scope,
+                    differences: &differences,
                 },
                 context,
             )?;
@@ -242,7 +248,8 @@ struct Apply<'a> {
     method: Method,
     comparison: &'a Comparison,
     plan: Option<&'a update::Plan>,
-    in_scope: &'a dyn Fn(&str) -> bool,
+    /// What differs from the live project to the snapshot.
+    differences: &'a dyn Fn(&Files, &Files) -> Comparison,
 }
 
 /// What an applied restore did.
@@ -337,7 +344,7 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
     let result = match restored {
         Err(e) => Err(e.to_string()),
         Ok(()) => export_live(apply.runtime, apply.client, apply.target, apply.snapshot_kinds, context)
-            .map(|again| compare::compare(&again.built.files, apply.snapshot, apply.in_scope))
+            .map(|again| (apply.differences)(&again.built.files, apply.snapshot))
             .map_err(|e| format!("the project was restored, but exporting it again failed: {e}")),
     };
 
