@@ -523,7 +523,7 @@ fn export(edited: bool) -> Export {
         });
     }
     for (kind, count) in FLAT {
-        let file = kinds::flat(kind).expect("a flat kind").file;
+        let file = kinds::flat(kind).expect("a flat kind").file();
         for n in 0..count {
             let (name, id) = (format!("{} {kind} {n}", TOPICS[n % TOPICS.len()]), uuid(&mut rng));
             let mut files = vec![own_file(file, document(&mut rng, &name, &id))];
