@@ -81,7 +81,7 @@ fn edit(fake: &FakeCognigy) -> Edits {
 
 /// What the edits touched, read from the fake's state: (node config, deleted flow there, added
 /// flow there, endpoint transformer, first keyphrase).
-fn edited_state(fake: &FakeCognigy, edits: &Edits) -> (Value, bool, bool, Value, String) {
+fn edited_state(fake: &FakeCognigy, edits: &Edits) -> State {
     let p = fake.project();
     let primary = p.primary_locale_id().to_owned();
     let node = p.flow(&edits.node_flow).unwrap().node(&edits.node_id).unwrap();
@@ -99,6 +99,32 @@ fn edited_state(fake: &FakeCognigy, edits: &Edits) -> (Value, bool, bool, Value,
         endpoint,
         p.lexicon(&edits.lexicon).unwrap().keyphrases[0].value.clone(),
     )
+}
+
+/// What the edits touched, as [`edited_state`] reads it.
+type State = (Value, bool, bool, Value, String);
+
+/// A project backed up at [`BACKED_UP`], then edited by [`edit`].
+struct Scene {
+    fake: FakeCognigy,
+    fixture: Fixture,
+    edits: Edits,
+    /// The state right after the edits.
+    edited: State,
+}
+
+fn backed_up_then_edited(options: Options) -> Scene {
+    let fake = FakeCognigy::start(ProjectSpec::default(), options);
+    let fixture = Fixture::new();
+    backup(&fake, &fixture, BACKED_UP);
+    let edits = edit(&fake);
+    let edited = edited_state(&fake, &edits);
+    Scene {
+        fake,
+        fixture,
+        edits,
+        edited,
+    }
 }
 
 /// Requests that change something in Cognigy: anything but GETs and the read-only POSTs.
@@ -308,11 +334,12 @@ fn a_native_restore_round_trip_with_dry_run_undo_point_audit_and_undo() {
 
 #[test]
 fn an_update_restore_writes_what_it_can_and_lists_what_it_cannot() {
-    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
-    let fixture = Fixture::new();
-    backup(&fake, &fixture, BACKED_UP);
-    let edits = edit(&fake);
-    let edited = edited_state(&fake, &edits);
+    let Scene {
+        fake,
+        fixture,
+        edits,
+        edited,
+    } = backed_up_then_edited(Options::default());
 
     fake.reset_log();
     let run = apply(restore(&fake, &fixture, "2026-11-22T09:00:00Z"), &fake)
@@ -385,11 +412,12 @@ fn an_update_restore_writes_what_it_can_and_lists_what_it_cannot() {
 
 #[test]
 fn the_resources_input_limits_what_is_compared_and_restored() {
-    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
-    let fixture = Fixture::new();
-    backup(&fake, &fixture, BACKED_UP);
-    let edits = edit(&fake);
-    let edited = edited_state(&fake, &edits);
+    let Scene {
+        fake,
+        fixture,
+        edits,
+        edited,
+    } = backed_up_then_edited(Options::default());
 
     let run = apply(restore(&fake, &fixture, "2026-11-22T09:00:00Z"), &fake)
         .with("resources", "endpoints")
@@ -455,11 +483,12 @@ fn a_restore_that_fails_after_its_undo_point_says_so_and_logs_the_failure() {
         )],
         ..Options::default()
     };
-    let fake = FakeCognigy::start(ProjectSpec::default(), options);
-    let fixture = Fixture::new();
-    backup(&fake, &fixture, BACKED_UP);
-    let edits = edit(&fake);
-    let edited = edited_state(&fake, &edits);
+    let Scene {
+        fake,
+        fixture,
+        edits,
+        edited,
+    } = backed_up_then_edited(options);
 
     let run = apply(restore(&fake, &fixture, "2026-11-22T09:00:00Z"), &fake).run();
     assert_code(&run, 1);

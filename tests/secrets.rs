@@ -54,6 +54,15 @@ fn assert_no_leak(run: &StepRun, case: &str) {
     }
 }
 
+/// The fake Cognigy server, accepting [`API_KEY`].
+fn fake_accepting_api_key() -> FakeCognigy {
+    let options = Options {
+        api_key: API_KEY.to_owned(),
+        ..Options::default()
+    };
+    FakeCognigy::start(ProjectSpec::default(), options)
+}
+
 /// A step against the fake Cognigy server (which accepts [`API_KEY`]) and the git server (which
 /// accepts [`TOKEN`]): every run below goes as far as its mode goes, with secrets in play.
 fn step(mode: &str, fake: &FakeCognigy, git: &Fixture) -> Step {
@@ -62,11 +71,7 @@ fn step(mode: &str, fake: &FakeCognigy, git: &Fixture) -> Step {
 
 #[test]
 fn secrets_are_masked_first_and_never_printed_or_written() {
-    let options = Options {
-        api_key: API_KEY.to_owned(),
-        ..Options::default()
-    };
-    let fake = FakeCognigy::start(ProjectSpec::default(), options);
+    let fake = fake_accepting_api_key();
     let git = Fixture::new();
     for format in ["text", "json"] {
         fake.edit(|p| p.add_lexicon(format, 1));
@@ -123,11 +128,7 @@ fn secrets_are_masked_first_and_never_printed_or_written() {
 
 #[test]
 fn a_restore_that_writes_to_cognigy_leaks_no_secret() {
-    let options = Options {
-        api_key: API_KEY.to_owned(),
-        ..Options::default()
-    };
-    let fake = FakeCognigy::start(ProjectSpec::default(), options);
+    let fake = fake_accepting_api_key();
     let git = Fixture::new();
     for format in ["text", "json"] {
         let backup = step("backup", &fake, &git).with("log-format", format).run();

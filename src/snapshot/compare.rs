@@ -513,14 +513,8 @@ fn html_escaped(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::snapshot::diff::tests::tree;
     use serde_json::json;
-
-    fn tree(files: &[(&str, &str)]) -> Files {
-        files
-            .iter()
-            .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
-            .collect()
-    }
 
     fn fields(comparison: &Comparison) -> Vec<(String, String, Option<Value>, Option<Value>)> {
         let mut out = Vec::new();

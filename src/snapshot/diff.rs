@@ -270,11 +270,12 @@ fn capitalised(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::snapshot::manifest;
 
-    fn tree(files: &[(&str, &str)]) -> Files {
+    /// A tree of text files; the comparison's tests use it too.
+    pub(in crate::snapshot) fn tree(files: &[(&str, &str)]) -> Files {
         files
             .iter()
             .map(|(path, text)| (path.to_string(), text.as_bytes().to_vec()))
