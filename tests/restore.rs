@@ -29,6 +29,18 @@ fn restore(fake: &FakeCognigy, fixture: &Fixture, now: &str) -> Step {
     support::step("restore", fake, fixture).env("COGNIGY_BACKUP_NOW", now)
 }
 
+/// The run failed before writing, its error saying to set `confirm` to `target`.
+fn assert_refused_asking_for_confirm(run: &StepRun, target: &str) {
+    assert_code(run, 1);
+    assert!(
+        run.annotations
+            .iter()
+            .any(|a| a.level == "error" && a.message.contains(&format!("set `confirm: {target}`"))),
+        "{:?}",
+        run.annotations
+    );
+}
+
 fn apply(step: Step, fake: &FakeCognigy) -> Step {
     step.with("dry-run", "false").with("confirm", fake.project_id())
 }
@@ -239,15 +251,7 @@ fn a_native_restore_round_trip_with_dry_run_undo_point_audit_and_undo() {
         .with("dry-run", "false")
         .with("confirm", "not-the-project")
         .run();
-    assert_code(&refused, 1);
-    assert!(
-        refused
-            .annotations
-            .iter()
-            .any(|a| a.level == "error" && a.message.contains(&format!("set `confirm: {}`", fake.project_id()))),
-        "{:?}",
-        refused.annotations
-    );
+    assert_refused_asking_for_confirm(&refused, fake.project_id());
     assert_eq!(writes(&fake.requests()), Vec::<String>::new());
     assert_eq!(edited_state(&fake, &edits), edited);
     assert_eq!(
@@ -546,13 +550,7 @@ fn a_restore_into_another_project_never_touches_the_source() {
         .with("dry-run", "false")
         .with("confirm", fake.project_id())
         .run();
-    assert_code(&refused, 1);
-    assert!(
-        refused
-            .annotations
-            .iter()
-            .any(|a| a.message.contains(&format!("set `confirm: {staging}`")))
-    );
+    assert_refused_asking_for_confirm(&refused, &staging);
 
     fake.reset_log();
     let run = into_staging("2026-11-22T09:05:00Z")

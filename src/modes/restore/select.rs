@@ -43,8 +43,8 @@ pub fn select(repo: &Repo, refs: &RemoteRefs, tier: Tier, selector: &SnapshotSel
         SnapshotSelector::SnapshotId(id) => all().find(|s| &s.snapshot_id == id).cloned(),
         SnapshotSelector::MonthlyTag(tag) => all().find(|s| s.place == tag_place(tag)).cloned(),
         SnapshotSelector::Commit(prefix) => {
-            let mut matching: Vec<&Selected> = all().filter(|s| s.commit.to_string().starts_with(prefix)).collect();
-            matching.dedup_by_key(|s| s.commit);
+            // One commit may stand in several tiers (promotion copies it): ambiguity is between commits.
+            let matching: Vec<&Selected> = all().filter(|s| s.commit.to_string().starts_with(prefix)).collect();
             let distinct: std::collections::BTreeSet<ObjectId> = matching.iter().map(|s| s.commit).collect();
             if distinct.len() > 1 {
                 return Err(Error::Selection(format!(
