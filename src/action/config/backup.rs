@@ -1,0 +1,27 @@
+//! The backup mode's inputs: Cognigy and what to export, the snapshot repository, the keeps, and
+//! whether the same push promotes (with the GitHub API for monthly releases).
+
+use super::validator::Validator;
+use super::{Mode, ModeConfig};
+
+impl Validator<'_> {
+    pub(super) fn backup(&mut self) -> Option<ModeConfig> {
+        let mode = Mode::Backup;
+        let cognigy = self.cognigy(mode);
+        let export = self.export();
+        let repo = self.repo(mode);
+        let keep = self.keep();
+        let promote = match self.boolean("promote", true) {
+            Some(true) => Some(self.github_api()),
+            Some(false) => Some(None),
+            None => None,
+        };
+        Some(ModeConfig::Backup {
+            cognigy: cognigy?,
+            export: export?,
+            repo: repo?,
+            keep: keep?,
+            promote: promote?,
+        })
+    }
+}

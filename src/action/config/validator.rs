@@ -1,0 +1,119 @@
+//! The validator's primitives: reading a trimmed input, recording a problem (never showing a
+//! secret's value), and the checks every mode shares (required values, choices, booleans, counts,
+//! URLs, Cognigy ids, GitHub names). The groups of inputs and the modes build on these.
+
+use reqwest::Url;
+
+use super::{InputError, Mode, RunnerEnv};
+use crate::action::inputs::{INPUTS, RawInputs};
+
+/// Collects every problem of one validation.
+pub(super) struct Validator<'a> {
+    pub(super) raw: &'a RawInputs,
+    pub(super) env: &'a RunnerEnv,
+    pub(super) errors: Vec<InputError>,
+}
+
+fn is_secret(input: &str) -> bool {
+    INPUTS.iter().any(|spec| spec.name == input && spec.secret)
+}
+
+fn static_name(input: &str) -> &'static str {
+    INPUTS
+        .iter()
+        .find(|spec| spec.name == input)
+        .map(|spec| spec.name)
+        .unwrap_or("unknown")
+}
+
+impl Validator<'_> {
+    pub(super) fn value(&self, input: &str) -> Option<&str> {
+        self.raw.get(input).map(str::trim)
+    }
+
+    pub(super) fn fail<T>(&mut self, input: &str, problem: impl Into<String>) -> Option<T> {
+        let value = if is_secret(input) {
+            None
+        } else {
+            self.value(input).map(str::to_owned)
+        };
+        self.errors.push(InputError {
+            input: static_name(input),
+            value,
+            problem: problem.into(),
+        });
+        None
+    }
+
+    pub(super) fn required(&mut self, input: &str, mode: Mode, what: &str) -> Option<String> {
+        match self.value(input) {
+            Some(value) => Some(value.to_owned()),
+            None => self.fail(input, format!("is required in mode `{mode}`: {what}")),
+        }
+    }
+
+    pub(super) fn choice<T: Copy>(&mut self, input: &str, default: &str, choices: &[(&str, T)]) -> Option<T> {
+        let value = self.value(input).unwrap_or(default);
+        match choices.iter().find(|(name, _)| name.eq_ignore_ascii_case(value)) {
+            Some((_, choice)) => Some(*choice),
+            None => {
+                let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+                self.fail(input, format!("accepted: {}", names.join(", ")))
+            }
+        }
+    }
+
+    pub(super) fn boolean(&mut self, input: &str, default: bool) -> Option<bool> {
+        match self.value(input) {
+            None => Some(default),
+            Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
+            Some(_) => self.fail(input, "accepted: true or false"),
+        }
+    }
+
+    pub(super) fn count(&mut self, input: &str, default: usize, max: usize) -> Option<usize> {
+        let Some(value) = self.value(input) else {
+            return Some(default);
+        };
+        match value.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => Some(n),
+            _ => self.fail(input, format!("accepted: a whole number from 1 to {max}")),
+        }
+    }
+
+    pub(super) fn url(&mut self, input: &str, value: &str) -> Option<Url> {
+        let accepted = "accepted: an absolute http:// or https:// URL such as https://api-app.cognigy.ai";
+        match Url::parse(value) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                if url.query().is_some() || url.fragment().is_some() {
+                    return self.fail(input, format!("a query or fragment is not allowed; {accepted}"));
+                }
+                Some(url)
+            }
+            Ok(_) | Err(_) => self.fail(input, accepted.to_owned()),
+        }
+    }
+
+    pub(super) fn object_id(&mut self, input: &str, id: String) -> Option<String> {
+        if id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Some(id.to_ascii_lowercase())
+        } else {
+            self.fail(
+                input,
+                "accepted: a Cognigy id of 24 hexadecimal digits, as shown in the project's URL",
+            )
+        }
+    }
+}
+
+pub(super) fn is_github_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && !name.starts_with('.')
+}
+
+pub(super) fn is_repository(value: &str) -> bool {
+    matches!(value.split_once('/'), Some((owner, name)) if is_github_name(owner) && is_github_name(name))
+}
