@@ -88,19 +88,21 @@ async fn the_servers_answer_through_their_proxies_with_the_credentials_they_prin
 
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
-    let api = |path: String| {
-        http.get(format!("{base}/new/v2.0{path}"))
-            .header("X-API-Key", env("cognigy-api-key"))
+    // `method` `path` under the API prefix with the printed key, answered with JSON.
+    let api = async |method: reqwest::Method, path: String| -> Value {
+        let mut request = http
+            .request(method.clone(), format!("{base}/new/v2.0{path}"))
+            .header("X-API-Key", env("cognigy-api-key"));
+        if method == reqwest::Method::POST {
+            request = request.json(&serde_json::json!({}));
+        }
+        let response = request.send().await.expect("the proxy answers");
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.expect("a JSON answer")
     };
+    let get = async |path: String| api(reqwest::Method::GET, path).await;
     let project = env("cognigy-project-id");
-    let read: Value = api(format!("/projects/{project}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(read["_id"], project.as_str());
+    assert_eq!(get(format!("/projects/{project}")).await["_id"], project.as_str());
     let refused = http
         .get(format!("{base}/new/v2.0/projects/{project}"))
         .send()
@@ -109,47 +111,19 @@ async fn the_servers_answer_through_their_proxies_with_the_credentials_they_prin
     assert_eq!(refused.status(), 401, "without the key the fake still refuses");
 
     // A keyphrase export: the task, then a download link that must lead back through the proxy.
-    let lexicons: Value = api(format!("/lexicons?projectId={project}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let lexicons = get(format!("/lexicons?projectId={project}")).await;
     let lexicon = lexicons["items"][0]["_id"].as_str().expect("a lexicon").to_owned();
-    let task: Value = api(format!("/lexicons/{lexicon}/export"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let task = get(format!("/lexicons/{lexicon}/export")).await;
     let task = task["_id"].as_str().unwrap().to_owned();
     let mut done = false;
     for _ in 0..10 {
-        let state: Value = api(format!("/tasks/{task}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        done = state["status"] == "done";
+        done = get(format!("/tasks/{task}")).await["status"] == "done";
         if done {
             break;
         }
     }
     assert!(done, "the export task ends");
-    let link: Value = http
-        .post(format!("{base}/new/v2.0/lexicons/{lexicon}/downloadlink"))
-        .header("X-API-Key", env("cognigy-api-key"))
-        .json(&serde_json::json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let link = api(reqwest::Method::POST, format!("/lexicons/{lexicon}/downloadlink")).await;
     let link = link["downloadLink"].as_str().expect("a download link");
     assert!(
         link.starts_with(&format!("{base}/")),
