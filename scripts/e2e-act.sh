@@ -64,7 +64,7 @@ scratch=$(mktemp -d /tmp/cba-e2e-act.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 workspace="$scratch/workspace"
 mkdir "$workspace"
-git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C "$workspace" -xf -
+git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - | tar -C "$workspace" -xf -
 python3 scripts/release-action.py "$by_digest" -o "$workspace/action.yml"
 grep -n '^  image:' "$workspace/action.yml"
 install -D -m 0755 "$servers" "$workspace/.e2e/e2e-servers"
