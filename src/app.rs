@@ -8,6 +8,7 @@ use crate::action::config::{self, Config, InputError, ModeConfig, RunnerEnv};
 use crate::action::environment::Environment;
 use crate::action::inputs::RawInputs;
 use crate::clock::Clock;
+use crate::escape::markdown;
 use crate::{logging, modes};
 
 /// Exit status of a run that succeeded.
@@ -86,7 +87,7 @@ fn refuse(runner: &Runner, errors: &[InputError]) -> u8 {
             &format!("Invalid input {}", error.input),
             &error.to_string(),
         );
-        summary.push_str(&format!("- {error}\n"));
+        summary.push_str(&format!("- {}\n", markdown::text(&error.to_string())));
     }
     report(runner, Outputs::default(), &summary);
     USAGE
@@ -124,7 +125,8 @@ fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
             let message = error.to_string();
             runner.annotate(Level::Error, &format!("cognigy-backup {mode} failed"), &message);
             let summary = format!(
-                "## cognigy-backup {mode} failed\n\n{message}\n\nNothing was committed or pushed: earlier snapshots are untouched.\n"
+                "## cognigy-backup {mode} failed\n\n{}\n\nNothing was committed or pushed: earlier snapshots are untouched.\n",
+                markdown::text(&message)
             );
             let mut outputs = Outputs::default();
             outputs.set("changed", "false");
