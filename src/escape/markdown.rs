@@ -6,14 +6,31 @@
 
 use super::one_line;
 
-/// `text` as literal inline text on one line, every ASCII punctuation character backslash-escaped:
-/// it starts no emphasis, link, image, HTML, entity, autolink or table cell. Fit for table cells.
+/// Characters that start inline markup anywhere in a line: code, emphasis, strike-through, links
+/// and images, raw HTML and comments, entities, table cells, math, references.
+const INLINE_MARKUP: &str = "\\`*_[]<>!&|~$#";
+
+/// Characters that start a block (a list, a quote, a heading underline, a rule) at a line's start.
+const BLOCK_MARKUP: &str = "-+=>";
+
+/// `text` as literal inline text on one line: every character that could start markup is
+/// backslash-escaped (anywhere, and at the start those that start a block), so it opens no
+/// emphasis, link, image, HTML, comment, entity, table cell or list, wherever it stands. Fit for
+/// table cells and for the start of a line.
 pub fn text(text: &str) -> String {
     let line = one_line(text);
     let mut out = String::with_capacity(line.len() + line.len() / 4);
-    for c in line.chars() {
-        if c.is_ascii_punctuation() {
+    let ordinal = line.find(|c: char| !c.is_ascii_digit()).filter(|&at| at > 0);
+    for (at, c) in line.char_indices() {
+        let starts_block = at == 0 && BLOCK_MARKUP.contains(c);
+        let ends_ordinal = Some(at) == ordinal && matches!(c, '.' | ')');
+        if INLINE_MARKUP.contains(c) || starts_block || ends_ordinal {
             out.push('\\');
+        }
+        if at == 0 && c == ' ' {
+            // Leading spaces would make an indented code block of a line.
+            out.push_str("&#32;");
+            continue;
         }
         out.push(c);
     }
@@ -82,10 +99,14 @@ mod tests {
             ("Main flow", "Main flow"),
             ("Old *Web* <chat>", "Old \\*Web\\* \\<chat\\>"),
             ("a|b", "a\\|b"),
-            ("<!-- hidden", "\\<\\!\\-\\- hidden"),
-            ("[x](https://example.com)", "\\[x\\]\\(https\\:\\/\\/example\\.com\\)"),
-            ("&amp; %0A", "\\&amp\\; \\%0A"),
-            ("evil\n::error::x", "evil\\\\n\\:\\:error\\:\\:x"),
+            ("<!-- hidden", "\\<\\!-- hidden"),
+            ("[x](https://example.com)", "\\[x\\](https://example.com)"),
+            ("&amp; %0A", "\\&amp; %0A"),
+            ("evil\n::error::x", "evil\\\\n::error::x"),
+            ("- item", "\\- item"),
+            ("12. item", "12\\. item"),
+            ("    code", "&#32;   code"),
+            ("re-creates it. $x$", "re-creates it. \\$x\\$"),
         ];
         for (input, expected) in cases {
             assert_eq!(text(input), expected, "{input:?}");
