@@ -15,11 +15,12 @@ use gix::protocol::transport::client::{Capabilities, MessageKind, WriteMode};
 use gix::protocol::transport::packetline::{PacketLineRef, blocking_io::StreamingPeekableIter};
 
 use super::RefUpdate;
+use crate::store::advertisement::Symrefless;
 use crate::store::{Error, Remote, RemoteRefs};
 
 /// An open receive-pack conversation, after the handshake.
 pub(super) struct Session {
-    transport: Box<dyn Transport + Send>,
+    transport: Symrefless<Box<dyn Transport + Send>>,
     remote: String,
     /// The refs the server has right now.
     pub advertised: RemoteRefs,
