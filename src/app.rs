@@ -98,7 +98,12 @@ fn refuse(runner: &Runner, errors: &[InputError]) -> u8 {
             &format!("Invalid input {}", error.input),
             &error.to_string(),
         );
-        summary.push_str(&format!("- {}\n", markdown::text(&error.to_string())));
+        let value = error
+            .value
+            .as_ref()
+            .map(|value| format!(" is {}", markdown::code(&format!("{value:?}"))))
+            .unwrap_or_default();
+        summary.push_str(&format!("- input `{}`{value}: {}\n", error.input, error.problem));
     }
     report(runner, Outputs::default(), &summary);
     USAGE
