@@ -82,7 +82,18 @@ fn without_symrefs(capabilities: &Capabilities) -> Capabilities {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn any_capability_line_loses_its_symrefs_without_a_panic(line in proptest::collection::vec(any::<u8>(), 0..200)) {
+            if let Ok((advertised, _)) = Capabilities::from_bytes(&line) {
+                prop_assert!(!without_symrefs(&advertised).contains("symref"));
+            }
+        }
+    }
 
     fn names(capabilities: &Capabilities) -> Vec<String> {
         capabilities.iter().map(|c| c.name().to_string()).collect()
