@@ -34,7 +34,36 @@ pub fn event(formatted: &str, format: LogFormat) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// Whether the runner would read a workflow command from `line`.
+    fn starts_a_command(line: &str) -> bool {
+        line.trim_start().starts_with("::") || line.contains(OLD_COMMAND)
+    }
+
+    proptest! {
+        #[test]
+        fn a_text_event_of_any_name_is_one_line_that_starts_no_command(name in any::<String>()) {
+            let line = event(&format!("2026-11-22T07:37:00Z  INFO restoring flow {name}\n"), LogFormat::Text);
+            let body = line.strip_suffix('\n').unwrap();
+            prop_assert!(!body.contains(['\n', '\r']), "{line:?}");
+            prop_assert!(!starts_a_command(body), "{line:?}");
+            prop_assert!(body.starts_with("2026-11-22T07:37:00Z"));
+        }
+
+        #[test]
+        fn a_json_event_of_any_name_is_one_line_that_reads_back_the_same(name in any::<String>()) {
+            let encoded = serde_json::json!({ "message": name }).to_string();
+            let line = event(&encoded, LogFormat::Json);
+            let body = line.strip_suffix('\n').unwrap();
+            prop_assert!(!body.contains(['\n', '\r']), "{line:?}");
+            prop_assert!(!starts_a_command(body), "{line:?}");
+            let parsed: serde_json::Value = serde_json::from_str(body).unwrap();
+            prop_assert_eq!(parsed["message"].as_str(), Some(name.as_str()));
+        }
+    }
 
     #[test]
     fn an_event_is_one_line_that_starts_no_command() {

@@ -91,7 +91,45 @@ pub fn fenced(body: &str, info: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
     use super::*;
+
+    /// What a GitHub reader sees of `markdown`: its text and code, or the first thing that is
+    /// neither (markup the input started).
+    fn rendered(markdown: &str) -> Result<String, String> {
+        let mut shown = String::new();
+        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+        for event in Parser::new_ext(markdown, options) {
+            match event {
+                Event::Text(text) | Event::Code(text) => shown.push_str(&text),
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+                other => return Err(format!("{other:?}")),
+            }
+        }
+        Ok(shown)
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_shown_as_itself_on_one_line(text in any::<String>()) {
+            let markdown = super::text(&text);
+            prop_assert!(!markdown.contains(['\n', '\r']));
+            let line = one_line(&text);
+            // A paragraph drops white space at its ends, and a reader cannot see it either.
+            let expected = line.trim_matches(|c: char| c.is_ascii_whitespace());
+            prop_assert_eq!(rendered(&markdown).map(|s| s.trim_matches(|c: char| c.is_ascii_whitespace()).to_owned()), Ok(expected.to_owned()), "{:?}", markdown);
+        }
+
+        #[test]
+        fn any_code_span_is_one_span_of_the_text(text in ".{1,30}") {
+            let markdown = code(&text);
+            prop_assert!(!markdown.contains(['\n', '\r']));
+            let shown = rendered(&markdown);
+            prop_assert_eq!(shown, Ok(one_line(&text).into_owned()), "{:?}", markdown);
+        }
+    }
 
     #[test]
     fn text_escapes_every_markup_character_and_stays_on_one_line() {

@@ -51,7 +51,18 @@ fn needs_escape(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn one_line_never_lets_a_line_break_or_reordering_character_through(text in any::<String>()) {
+            let line = one_line(&text);
+            prop_assert!(!line.chars().any(needs_escape), "{line:?}");
+            prop_assert_eq!(line == text, !text.chars().any(needs_escape));
+        }
+    }
 
     #[test]
     fn line_breaks_and_reordering_characters_become_visible_escapes() {

@@ -250,7 +250,10 @@ mod tests {
     fn a_report_is_read_with_and_without_side_band() {
         for side_band in [false, true] {
             let report = report_of(
-                &reply(&["unpack ok\n", "ok refs/heads/a\n", "ng refs/tags/b stale info\n"], side_band),
+                &reply(
+                    &["unpack ok\n", "ok refs/heads/a\n", "ng refs/tags/b stale info\n"],
+                    side_band,
+                ),
                 side_band,
             )
             .unwrap();
