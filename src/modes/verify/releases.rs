@@ -17,7 +17,7 @@ pub fn check(repo: &RepoConfig, api: &GithubApi, tags: &[(String, At)]) -> (Stri
     }
     let target = match releases::target(repo, api) {
         Ok(target) => target,
-        Err(why) => return (format!("Not checked: {}.", markdown::text(&why)), Vec::new()),
+        Err(why) => return (format!("Not checked: {}.", markdown::text(why)), Vec::new()),
     };
     let listed = crate::modes::runtime().map_err(|e| e.to_string()).and_then(|runtime| {
         runtime
