@@ -8,7 +8,8 @@ use crate::action::config::{self, Config, InputError, ModeConfig, RunnerEnv};
 use crate::action::environment::Environment;
 use crate::action::inputs::RawInputs;
 use crate::clock::Clock;
-use crate::{logging, modes};
+use crate::escape::markdown;
+use crate::{crash, logging, modes, store};
 
 /// Exit status of a run that succeeded.
 pub const SUCCESS: u8 = 0;
@@ -17,9 +18,20 @@ pub const FAILURE: u8 = 1;
 /// Exit status of invalid inputs or usage (no request was made).
 pub const USAGE: u8 = 2;
 
-/// Runs the action in `env`; answers the exit status.
+/// Runs the action in `env`; answers the exit status. A panic is a failure like any other.
 pub fn run(env: &Environment) -> u8 {
     let runner = Runner::from_env(env);
+    crash::catch(|| run_in(env, &runner)).unwrap_or_else(|panic| {
+        let message = format!(
+            "an internal error stopped the run: {panic}. This is a bug of cognigy-backup {}: please report it with \
+             this message",
+            env!("CARGO_PKG_VERSION")
+        );
+        fail(&runner, "cognigy-backup", &message)
+    })
+}
+
+fn run_in(env: &Environment, runner: &Runner) -> u8 {
     // Read the inputs first: that registers the secrets, which are masked before anything prints.
     let raw = match RawInputs::from_env(env) {
         Ok(raw) => raw,
@@ -41,14 +53,14 @@ pub fn run(env: &Environment) -> u8 {
     let runner_env = RunnerEnv::from_env(env);
     let config = match config::validate(&raw, &runner_env) {
         Ok(config) => config,
-        Err(errors) => return refuse(&runner, &errors),
+        Err(errors) => return refuse(runner, &errors),
     };
     let commit_url_base = match (&runner_env.github_server_url, repository(&config)) {
         (Some(server), Some(repository)) => Some(format!("{}/{repository}", server.trim_end_matches('/'))),
         _ => None,
     };
     let context = modes::Context {
-        runner: &runner,
+        runner,
         clock,
         commit_url_base,
         temp_dir: env.temp_dir(),
@@ -86,7 +98,12 @@ fn refuse(runner: &Runner, errors: &[InputError]) -> u8 {
             &format!("Invalid input {}", error.input),
             &error.to_string(),
         );
-        summary.push_str(&format!("- {error}\n"));
+        let value = error
+            .value
+            .as_ref()
+            .map(|value| format!(" is {}", markdown::code(&format!("{value:?}"))))
+            .unwrap_or_default();
+        summary.push_str(&format!("- input `{}`{value}: {}\n", error.input, error.problem));
     }
     report(runner, Outputs::default(), &summary);
     USAGE
@@ -120,18 +137,25 @@ fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
                 }
             }
         }
-        Err(error) => {
-            let message = error.to_string();
-            runner.annotate(Level::Error, &format!("cognigy-backup {mode} failed"), &message);
-            let summary = format!(
-                "## cognigy-backup {mode} failed\n\n{message}\n\nNothing was committed or pushed: earlier snapshots are untouched.\n"
-            );
-            let mut outputs = Outputs::default();
-            outputs.set("changed", "false");
-            report(runner, outputs, &summary);
-            FAILURE
-        }
+        Err(error) => fail(runner, &format!("cognigy-backup {mode}"), &error.to_string()),
     }
+}
+
+/// Reports a run that stopped at an error: the annotation, and a summary that says what was pushed.
+fn fail(runner: &Runner, what: &str, message: &str) -> u8 {
+    runner.annotate(Level::Error, &format!("{what} failed"), message);
+    let pushed = match store::pushes_completed() {
+        0 => "Nothing was committed or pushed: earlier snapshots are untouched.",
+        _ => {
+            "Nothing was pushed after the failure, and every push is all or nothing: the snapshot repository holds \
+             no partial change, and earlier snapshots are untouched."
+        }
+    };
+    let summary = format!("## {what} failed\n\n{}\n\n{pushed}\n", markdown::text(message));
+    let mut outputs = Outputs::default();
+    outputs.set("changed", "false");
+    report(runner, outputs, &summary);
+    FAILURE
 }
 
 /// Writes the step summary and the outputs (with `summary` among them).

@@ -14,6 +14,8 @@ pub mod action;
 pub mod app;
 pub mod clock;
 pub mod cognigy;
+pub mod crash;
+pub mod escape;
 pub mod github;
 pub mod logging;
 pub mod modes;

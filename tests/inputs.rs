@@ -41,13 +41,13 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "backup",
         "cognigy-base-url",
         "api-app.cognigy.ai",
-        "an absolute http:// or https:// URL",
+        "an absolute https:// URL",
     ),
     (
         "backup",
         "cognigy-base-url",
         "ftp://api-app.cognigy.ai",
-        "an absolute http:// or https:// URL",
+        "an absolute https:// URL",
     ),
     (
         "backup",
@@ -82,7 +82,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "backup",
         "remote-url",
         "ftp://host/repo.git",
-        "an https:// or http:// URL, or a local path",
+        "an https:// URL (http:// to a loopback host), or a local path",
     ),
     ("backup", "branch-prefix", "my snapshots/", "a git branch name prefix"),
     ("backup", "branch-prefix", "main", "a git branch name prefix"),
@@ -100,6 +100,30 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "hooks.example/T000/B000/XXXX",
         "incoming webhook",
     ),
+    (
+        "backup",
+        "cognigy-base-url",
+        "http://api-app.cognigy.ai",
+        "http:// is accepted only for a loopback host",
+    ),
+    (
+        "backup",
+        "remote-url",
+        "http://git.example.com/acme/bot.git",
+        "http:// is accepted only for a loopback host",
+    ),
+    (
+        "backup",
+        "webhook-url",
+        "http://hooks.example.com/services/T000/B000/XXXX",
+        "http:// is accepted only for a loopback host",
+    ),
+    (
+        "promote",
+        "github-api-url",
+        "http://ghe.example.com/api/v3",
+        "http:// is accepted only for a loopback host",
+    ),
     ("restore", "snapshot", "yesterday", "accepted: latest, a commit SHA"),
     ("restore", "snapshot", "abc12", "accepted: latest, a commit SHA"),
     ("restore", "snapshot", "monthly-2026-13", "monthly-YYYY-MM"),
@@ -113,12 +137,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "needs restore-method native",
     ),
     ("verify", "verify-live", "maybe", "accepted: true or false"),
-    (
-        "status",
-        "github-api-url",
-        "not a url",
-        "an absolute http:// or https:// URL",
-    ),
+    ("status", "github-api-url", "not a url", "an absolute https:// URL"),
 ];
 
 #[test]

@@ -574,7 +574,7 @@ fn every_damage_is_found_and_named_by_tier_snapshot_and_path() {
         "by-hand.git",
         healthy.verify("by-hand.git", &healthy.github),
         &[line("weekly", "snapshot/weekly", None, &by_hand, None)
-            + "not a snapshot commit (its first line is \"Fix things by hand\", not `snapshot <id>`)"],
+            + "not a snapshot commit (its first line is \"Fix things by hand\", where a snapshot's reads \"snapshot\" and its id)"],
         &["hourly", "daily", "monthly"],
     );
 
@@ -613,7 +613,7 @@ fn every_damage_is_found_and_named_by_tier_snapshot_and_path() {
         "grafted.git",
         healthy.verify("grafted.git", &healthy.github),
         &[line("weekly", "snapshot/weekly", None, &initial, None)
-            + "not a snapshot commit (its first line is \"Initial commit\", not `snapshot <id>`)"],
+            + "not a snapshot commit (its first line is \"Initial commit\", where a snapshot's reads \"snapshot\" and its id)"],
         &["hourly", "daily", "monthly"],
     );
 

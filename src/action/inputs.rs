@@ -91,7 +91,7 @@ inputs! {
     repository = "repository", default "$GITHUB_REPOSITORY", secret false,
         "owner/name of the repository that holds the snapshots";
     remote_url = "remote-url", default "", secret false,
-        "git remote override: https://, http:// or a local path";
+        "git remote override: https:// (http:// to a loopback host) or a local path";
     github_api_url = "github-api-url", default "$GITHUB_API_URL, else https://api.github.com", secret false,
         "GitHub REST API base";
     branch_prefix = "branch-prefix", default "snapshot/", secret false,

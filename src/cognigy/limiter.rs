@@ -1,6 +1,7 @@
 //! The run's one rate limiter: a token bucket of one token refilled `requests-per-second` times a
-//! second, shared by every request of every resource kind. A 429 pauses everyone: the server's limit
-//! is per source address, so one request told to wait means all of them should.
+//! second, shared by every request of every resource kind. A 429 pauses everyone, those already
+//! waiting for their slot included: the server's limit is per source address, so one request told
+//! to wait means all of them should.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -48,15 +49,21 @@ impl RateLimiter {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Waits for this request's slot.
+    /// Waits for this request's slot. A 429 that arrives while the request waits holds it back
+    /// too: at its slot it takes a new one if a pause began meanwhile and has not ended.
     pub async fn acquire(&self) {
-        let slot = {
-            let mut state = self.state();
-            let slot = state.next.max(Instant::now());
-            state.next = slot + Duration::from_secs_f64(1.0 / state.rate);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        loop {
+            let slot = {
+                let mut state = self.state();
+                let slot = state.next.max(Instant::now());
+                state.next = slot + Duration::from_secs_f64(1.0 / state.rate);
+                slot
+            };
+            tokio::time::sleep_until(slot).await;
+            if Instant::now() >= self.state().paused_until {
+                return;
+            }
+        }
     }
 
     /// The server answered: win back some of the rate lost to earlier 429s.
@@ -81,7 +88,44 @@ impl RateLimiter {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_already_waiting_for_their_slot_wait_out_a_later_retry_after() {
+        let limiter = Arc::new(RateLimiter::new(4.0));
+        let start = Instant::now();
+        let waiting: Vec<_> = (0..5)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(async move {
+                    limiter.acquire().await;
+                    start.elapsed()
+                })
+            })
+            .collect();
+        // Slots at 0, 250, ..., 1000 ms were handed out; at 100 ms a 429 says to wait 2 s.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        limiter.rate_limited(Duration::from_secs(2));
+        let mut left = Vec::new();
+        for task in waiting {
+            left.push(task.await.unwrap());
+        }
+        left.sort();
+        assert_eq!(left[0], Duration::ZERO, "the first request left before the 429");
+        for (n, at) in left.iter().enumerate().skip(1) {
+            assert!(
+                *at >= Duration::from_millis(2100),
+                "request {n} left at {at:?}, inside the pause"
+            );
+        }
+        assert_eq!(
+            left[4] - left[1],
+            Duration::from_millis(1500),
+            "then spaced at half the rate: 2 a second"
+        );
+    }
 
     #[tokio::test(start_paused = true)]
     async fn requests_are_spaced_by_the_rate_and_a_pause_holds_everyone() {

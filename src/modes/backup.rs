@@ -10,6 +10,7 @@ use crate::action::commands::Outputs;
 use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, Tier};
 use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export};
+use crate::escape::markdown;
 use crate::snapshot::{self, Snapshot, diff};
 use crate::store::chain::Link;
 use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
@@ -138,7 +139,8 @@ fn outcome(
             outputs.set("commit-sha", same_as.to_string());
             outputs.set("files-changed", "0");
             format!(
-                "## Cognigy backup: no change\n\nProject `{project}` is as in snapshot `{snapshot_id}` ({}) on `{hourly}`.\n\n",
+                "## Cognigy backup: no change\n\nProject `{project}` is as in snapshot {} ({}) on `{hourly}`.\n\n",
+                markdown::code(snapshot_id),
                 summary::commit_link(context, &repo.remote, *same_as),
             )
         }

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use crate::action::commands::Outputs;
 use crate::action::config::{CognigyConfig, GithubApi, Keep, RepoConfig, Tier, is_snapshot_id};
 use crate::cognigy::{self, Client, native};
+use crate::escape::markdown;
 use crate::store::{self, ObjectId};
 
 use super::promotion::{self, Promoted, chain_of};
@@ -60,7 +61,7 @@ pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error
         (Some(_), names) => format!(
             "\nDeleted {} Cognigy-side snapshot(s) left behind by interrupted runs: {}.\n",
             names.len(),
-            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            names.iter().map(|n| markdown::code(n)).collect::<Vec<_>>().join(", ")
         ),
     });
     Ok(Outcome {

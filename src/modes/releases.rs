@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::action::commands::Level;
 use crate::action::config::{GithubApi, RemoteLocation, RepoConfig};
+use crate::escape::markdown;
 use crate::github::{self, Releases};
 use crate::snapshot::{self, Files, archive, diff, manifest};
 use crate::store::{self, ObjectId};
@@ -138,9 +139,9 @@ fn notes(name: &str, files: &Files, previous: Option<&Files>) -> String {
     let mut md = format!("Monthly snapshot `{name}` of the Cognigy project.\n\n");
     if let Ok(manifest) = manifest::parse(files.get(manifest::PATH).map_or(&[][..], Vec::as_slice)) {
         md.push_str(&format!(
-            "Snapshot `{}` of project `{}`, captured at {}.\n\n",
-            manifest.meta.snapshot_id,
-            manifest.meta.project_id,
+            "Snapshot {} of project {}, captured at {}.\n\n",
+            markdown::code(&manifest.meta.snapshot_id),
+            markdown::code(&manifest.meta.project_id),
             summary::rfc3339(manifest.meta.captured_at)
         ));
         md.push_str(&summary::counts_table(&manifest.counts));

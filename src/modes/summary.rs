@@ -12,6 +12,7 @@ use super::promotion::Promoted;
 use super::repo::Repo;
 use crate::action::config::Tier;
 use crate::cognigy::client::StatsReport;
+use crate::escape::markdown;
 use crate::store::{ObjectId, PushReport, Remote, RemoteRefs};
 
 /// `abc1234`, linked to the commit on GitHub when the run is on GitHub and the repository is known.
@@ -19,7 +20,7 @@ pub fn commit_link(context: &Context<'_>, remote: &Remote, commit: ObjectId) -> 
     let short = commit.to_hex_with_len(7).to_string();
     match (&context.commit_url_base, context.runner.on_actions) {
         (Some(base), true) => format!("[`{short}`]({base}/commit/{commit})"),
-        _ => format!("`{short}` in {}", remote.display()),
+        _ => format!("`{short}` in {}", markdown::code(&remote.display())),
     }
 }
 
@@ -58,7 +59,7 @@ pub fn tiers_table(repo: &Repo, promoted: &Promoted) -> String {
         let tip = tip.map_or("(empty)".to_owned(), |id| format!("`{}`", id.to_hex_with_len(7)));
         md.push_str(&format!("| `{}` | {tip} |\n", repo.branch_name(tier)));
     }
-    let tags: Vec<&str> = promoted.tags.keys().map(String::as_str).collect();
+    let tags: Vec<String> = promoted.tags.keys().map(|tag| markdown::text(tag)).collect();
     md.push_str(&format!(
         "| monthly tags | {} |\n",
         if tags.is_empty() {
@@ -74,7 +75,7 @@ pub fn tiers_table(repo: &Repo, promoted: &Promoted) -> String {
 pub fn counts_table(counts: &BTreeMap<String, usize>) -> String {
     let mut md = String::from("### Resources\n\n| kind | count |\n|---|---:|\n");
     for (kind, count) in counts {
-        md.push_str(&format!("| {kind} | {count} |\n"));
+        md.push_str(&format!("| {} | {count} |\n", markdown::text(kind)));
     }
     md.push('\n');
     md

@@ -13,6 +13,7 @@ mod report;
 
 use crate::action::commands::Outputs;
 use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, Tier};
+use crate::escape::markdown;
 use crate::retention;
 use crate::store::{self, RefSelection, RemoteRefs};
 
@@ -86,7 +87,7 @@ fn check_branch(repo: &Repo, listed: &RemoteRefs, tier: Tier, keep: usize, repor
     let (full, name) = (repo.branch(tier), repo.branch_name(tier));
     let mut tier_report = TierReport {
         tier,
-        refs: format!("`{name}`"),
+        refs: markdown::code_cell(&name),
         state: State::Absent,
         snapshots: Vec::new(),
     };
@@ -138,8 +139,10 @@ fn monthly(repo: &Repo, listed: &RemoteRefs, verify: &Verify<'_>, report: &mut R
         retention::kept(verify.keep, Tier::Monthly),
     ));
     let refs = match (names.first(), names.last()) {
-        (Some(first), Some(last)) if first != last => format!("`{first}` … `{last}`"),
-        (Some(only), _) => format!("`{only}`"),
+        (Some(first), Some(last)) if first != last => {
+            format!("{} … {}", markdown::code_cell(first), markdown::code_cell(last))
+        }
+        (Some(only), _) => markdown::code_cell(only),
         _ => format!("`{MONTHLY_TAG_PREFIX}*` tags"),
     };
     let state = if names.is_empty() {

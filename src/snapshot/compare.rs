@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::diff::{self, markdown_escaped};
 use super::{Files, PROJECT_DIR};
+use crate::escape::markdown;
 
 /// Field changes shown per file in the markdown (the JSON report has them all).
 const MAX_FIELDS_SHOWN: usize = 40;
@@ -423,12 +424,12 @@ impl ResourceDiff {
         let files = if self.files.len() == 1 { "file" } else { "files" };
         let mut out = format!(
             "<details><summary>{}: {} ({} {files})</summary>\n\n",
-            html_escaped(&self.kind),
-            html_escaped(&diff::plain(&self.name)),
+            markdown::html(&self.kind),
+            markdown::html(&diff::short(&self.name)),
             self.files.len()
         );
         for file in &self.files {
-            let path = code(&file.path);
+            let path = markdown::code(&file.path);
             match (&file.status, &file.detail) {
                 (Status::Added, _) => out.push_str(&format!("- {path}: added\n")),
                 (Status::Removed, _) => out.push_str(&format!("- {path}: removed\n")),
@@ -437,7 +438,7 @@ impl ResourceDiff {
                     for field in fields.iter().take(MAX_FIELDS_SHOWN) {
                         out.push_str(&format!(
                             "  - {}: {} → {}\n",
-                            code(&field.path),
+                            markdown::code(&field.path),
                             shown(field.old.as_ref()),
                             shown(field.new.as_ref())
                         ));
@@ -451,7 +452,7 @@ impl ResourceDiff {
                 }
                 (_, Some(Detail::Text { diff, .. })) => {
                     out.push_str(&format!("- {path}:\n\n"));
-                    out.push_str(&fenced_diff(diff));
+                    out.push_str(&shown_diff(diff));
                 }
                 (_, _) => out.push_str(&format!("- {path}: changed (binary)\n")),
             }
@@ -471,43 +472,25 @@ fn shown(value: Option<&Value>) -> String {
     if text.chars().nth(MAX_VALUE_CHARS).is_some() {
         cut.push('…');
     }
-    code(&cut)
-}
-
-/// `text` as a markdown code span: fenced by more backticks than it holds in a row.
-fn code(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    markdown::code(&cut)
 }
 
 /// A unified diff as a fenced `diff` block, bounded to [`MAX_DIFF_LINES_SHOWN`] lines.
-fn fenced_diff(diff: &str) -> String {
+fn shown_diff(diff: &str) -> String {
     let lines: Vec<&str> = diff.lines().collect();
-    let longest = diff.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat((longest + 1).max(3));
-    let mut out = format!("{fence}diff\n");
-    for line in lines.iter().take(MAX_DIFF_LINES_SHOWN) {
-        out.push_str(line);
-        out.push('\n');
-    }
+    let mut body = lines
+        .iter()
+        .take(MAX_DIFF_LINES_SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
     if lines.len() > MAX_DIFF_LINES_SHOWN {
-        out.push_str(&format!(
-            "… {} more lines (see the JSON report)\n",
+        body.push_str(&format!(
+            "\n… {} more lines (see the JSON report)",
             lines.len() - MAX_DIFF_LINES_SHOWN
         ));
     }
-    out.push_str(&format!("{fence}\n\n"));
-    out
-}
-
-fn html_escaped(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    format!("{}\n", markdown::fenced(&body, "diff"))
 }
 
 #[cfg(test)]

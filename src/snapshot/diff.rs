@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Files, PROJECT_DIR, names};
+use crate::escape;
 
 /// The kind that `project/project.json` and `project/locales.json` are reported under.
 pub const PROJECT_KIND: &str = "project";
@@ -235,28 +236,22 @@ fn names(group: &[Change], show: fn(&str) -> String) -> String {
     text
 }
 
-/// A name as one short line: control characters become spaces, long names are cut.
-pub(super) fn plain(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .take(MAX_NAME_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if name.chars().nth(MAX_NAME_CHARS).is_some() {
-        out.push('…');
-    }
-    out
+/// A name as one short line of plain text (a commit message): line breaks shown as escapes, long
+/// names cut.
+fn plain(name: &str) -> String {
+    escape::one_line(&short(name)).into_owned()
 }
 
-/// [`plain`], with every ASCII punctuation character backslash-escaped, so a name never turns
-/// into markdown or HTML.
+/// A name as one short line of markdown text: [`short`], every markup character escaped.
 pub(super) fn markdown_escaped(name: &str) -> String {
-    let mut out = String::new();
-    for c in plain(name).chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
-        }
-        out.push(c);
+    escape::markdown::text(&short(name))
+}
+
+/// `name` cut to [`MAX_NAME_CHARS`] characters, with `…` where it was cut.
+pub(super) fn short(name: &str) -> String {
+    let mut out: String = name.chars().take(MAX_NAME_CHARS).collect();
+    if name.chars().nth(MAX_NAME_CHARS).is_some() {
+        out.push('…');
     }
     out
 }
@@ -486,7 +481,7 @@ pub(super) mod tests {
         let message = changes.commit_message("X");
         assert!(message.contains("flow 0048, flow 0049 and 950 more\n"), "{message}");
         assert!(!message.contains("flow 0050"));
-        assert!(message.contains(&format!("  lexicons (1): evil name {}…\n", "x".repeat(70))));
+        assert!(message.contains(&format!("  lexicons (1): evil\\nname\\r{}…\n", "x".repeat(70))));
         assert!(message.len() < 5_000, "{} bytes", message.len());
         assert_eq!(message.lines().count(), 7);
         assert!(changes.markdown().len() < 5_000);

@@ -14,6 +14,7 @@ use gix::ObjectId;
 use gix::protocol::transport::client::blocking_io::connect;
 use gix::remote::{Direction, fetch::Tags};
 
+use crate::store::advertisement::Symrefless;
 use crate::store::remote_messages::{Heard, Listening};
 use crate::store::{Error, Remote, Store};
 
@@ -103,7 +104,8 @@ impl Store {
         };
         let transport = connect::connect(url, options).map_err(failed)?;
         let heard = Heard::default();
-        let mut connection = gix_remote.to_connection_with_transport(Listening::new(transport, heard.clone()));
+        let mut connection =
+            gix_remote.to_connection_with_transport(Listening::new(Symrefless(transport), heard.clone()));
         // No credential helpers or prompts: the token is the only credential.
         connection.set_credentials(|_| Ok(None));
         if remote.is_http() {

@@ -19,6 +19,7 @@
 //! # Ok(()) }
 //! ```
 
+mod advertisement;
 pub mod chain;
 mod error;
 mod fetch;
@@ -30,7 +31,7 @@ mod repo;
 
 pub use error::Error;
 pub use fetch::{RefSelection, RemoteRefs};
-pub use push::{PushReport, RefUpdate};
+pub use push::{PushReport, RefUpdate, pushes_completed};
 pub use remote::Remote;
 pub use repo::{Store, Unreadable};
 

@@ -9,6 +9,7 @@ use gix::protocol::transport::{Protocol, client::TransportWithoutIO as _};
 
 use crate::secrets::Secret;
 use crate::store::Error;
+use crate::store::advertisement::Symrefless;
 
 /// The longest a single HTTP request may take, pack upload or download included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
@@ -72,8 +73,9 @@ impl Remote {
         }
     }
 
-    /// A fresh, configured transport (protocol v1: receive-pack has no v2). One per conversation.
-    pub(crate) fn transport(&self, action: &'static str) -> Result<Box<dyn Transport + Send>, Error> {
+    /// A fresh, configured transport (protocol v1: receive-pack has no v2) whose advertisements
+    /// carry no symrefs ([`Symrefless`]). One per conversation.
+    pub(crate) fn transport(&self, action: &'static str) -> Result<Symrefless<Box<dyn Transport + Send>>, Error> {
         let mut transport = connect::connect(
             self.url.as_str(),
             connect::Options {
@@ -87,6 +89,6 @@ impl Remote {
                 .configure(&self.http_options())
                 .map_err(|err| Error::remote(action, &self.display(), &err))?;
         }
-        Ok(transport)
+        Ok(Symrefless(transport))
     }
 }

@@ -1,4 +1,5 @@
-//! A git smart-HTTP server for tests: `git http-backend` behind Basic auth on 127.0.0.1.
+//! A git smart-HTTP server for tests: `git http-backend` behind Basic auth on 127.0.0.1, and the
+//! [`GitHost`] trait it shares with the second server, [`dulwich_server`](crate::dulwich_server).
 //!
 //! It runs on its own thread and runtime, so a test may block on child processes meanwhile. Each
 //! request runs `git http-backend` as a CGI program with the request body streamed into it (chunked
@@ -19,6 +20,43 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::process::{ChildStdin, ChildStdout, Command};
+
+/// What a test needs of a git server: where a repository is, and an empty one made.
+pub trait GitHost {
+    /// The URL of repository `name` (without credentials).
+    fn url(&self, name: &str) -> String;
+
+    /// The folder of repository `name`.
+    fn repo_path(&self, name: &str) -> PathBuf;
+
+    /// Creates the empty bare repository `name`, its HEAD naming `main` (which does not exist
+    /// yet, and never will: backups leave `main` alone); returns its folder.
+    fn create_repo(&self, name: &str) -> PathBuf {
+        let path = self.repo_path(name);
+        let parent = path.parent().expect("a repository folder has a parent").to_path_buf();
+        git(
+            &parent,
+            &[
+                "init",
+                "--quiet",
+                "--bare",
+                "--initial-branch=main",
+                path.to_str().unwrap(),
+            ],
+        );
+        path
+    }
+}
+
+impl GitHost for GitServer {
+    fn url(&self, name: &str) -> String {
+        format!("http://127.0.0.1:{}/{name}", self.port)
+    }
+
+    fn repo_path(&self, name: &str) -> PathBuf {
+        self.state.root.join(name)
+    }
+}
 
 /// A running server; it stops when dropped.
 pub struct GitServer {
@@ -77,28 +115,17 @@ impl GitServer {
 
     /// The URL of repository `name` (without credentials).
     pub fn url(&self, name: &str) -> String {
-        format!("http://127.0.0.1:{}/{name}", self.port)
+        GitHost::url(self, name)
     }
 
     /// The folder of repository `name`.
     pub fn repo_path(&self, name: &str) -> PathBuf {
-        self.state.root.join(name)
+        GitHost::repo_path(self, name)
     }
 
     /// Creates the empty bare repository `name`; returns its folder.
     pub fn create_repo(&self, name: &str) -> PathBuf {
-        let path = self.repo_path(name);
-        git(
-            &self.state.root,
-            &[
-                "init",
-                "--quiet",
-                "--bare",
-                "--initial-branch=main",
-                path.to_str().unwrap(),
-            ],
-        );
-        path
+        GitHost::create_repo(self, name)
     }
 
     /// Creates the empty bare repository `name` that does not offer atomic pushes, like some servers.

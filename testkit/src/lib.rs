@@ -1,8 +1,9 @@
 //! Real parts for the project's tests, benchmarks and demo, kept out of the shipped binary:
-//! a stateful fake of the Cognigy REST API ([`fake_cognigy`]) and a git smart-HTTP server
-//! (`git http-backend` behind Basic auth on 127.0.0.1, [`git_server`]), and the git command line
-//! ([`git`]).
+//! a stateful fake of the Cognigy REST API ([`fake_cognigy`]), two git smart-HTTP servers behind
+//! Basic auth on 127.0.0.1 (`git http-backend`, [`git_server`], and dulwich, [`dulwich_server`]),
+//! and the git command line ([`git`]).
 
+pub mod dulwich_server;
 pub mod fake_cognigy;
 pub mod git;
 pub mod git_server;

@@ -260,3 +260,69 @@ pub fn unescape(s: &str) -> String {
         .replace("%2C", ",")
         .replace("%25", "%")
 }
+
+/// A workflow command as the runner finds it in a line of a step's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkflowCommand {
+    /// Lower-cased: the runner matches names ignoring case.
+    pub name: String,
+    pub properties: String,
+    pub data: String,
+}
+
+/// The command names the runner acts on (its command extensions, and `stop-commands`).
+const RUNNER_COMMANDS: &[&str] = &[
+    "add-mask",
+    "add-matcher",
+    "add-path",
+    "debug",
+    "echo",
+    "endgroup",
+    "error",
+    "group",
+    "internal-set-repo-path",
+    "notice",
+    "remove-matcher",
+    "save-state",
+    "set-env",
+    "set-output",
+    "stop-commands",
+    "warning",
+];
+
+/// Every workflow command the runner would act on in `output` (stdout or stderr) as it reads
+/// them (actions/runner, `ActionCommand`): lines end at CR, LF or CRLF; a line is a command when,
+/// after leading white space, it is `::name properties::data`, or when it holds
+/// `##[name properties]data` anywhere (the older form, still parsed), for a known name.
+pub fn commands(output: &str) -> Vec<WorkflowCommand> {
+    let known = |name: &str| RUNNER_COMMANDS.contains(&name.to_ascii_lowercase().as_str());
+    let split = |info: &str| {
+        let (name, properties) = info.split_once(' ').unwrap_or((info, ""));
+        (name.to_ascii_lowercase(), properties.to_owned())
+    };
+    output
+        .split(['\r', '\n'])
+        .filter_map(|line| {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix("::")
+                && let Some((info, data)) = rest.split_once("::")
+                && known(split(info).0.as_str())
+            {
+                let (name, properties) = split(info);
+                return Some(WorkflowCommand {
+                    name,
+                    properties,
+                    data: data.to_owned(),
+                });
+            }
+            let (_, old) = line.split_once("##[")?;
+            let (info, data) = old.split_once(']')?;
+            let (name, properties) = split(info);
+            known(&name).then(|| WorkflowCommand {
+                name,
+                properties,
+                data: data.to_owned(),
+            })
+        })
+        .collect()
+}

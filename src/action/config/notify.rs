@@ -32,7 +32,8 @@ impl Validator<'_> {
             None => Some(None),
             Some(url) => match Url::parse(url) {
                 Ok(parsed) if matches!(parsed.scheme(), "https" | "http") && parsed.host().is_some() => {
-                    Some(Some(Secret::new(url)))
+                    let url = url.to_owned();
+                    self.encrypted("webhook-url", parsed).map(|_| Some(Secret::new(url)))
                 }
                 _ => self.fail(
                     "webhook-url",

@@ -101,7 +101,7 @@ impl Validator<'_> {
                     .clone()
                     .unwrap_or_else(|| "https://github.com".to_owned());
                 match Url::parse(&format!("{}/{repo}.git", server.trim_end_matches('/'))) {
-                    Ok(url) => Some(RemoteLocation::Http(url)),
+                    Ok(url) => self.encrypted("remote-url", url).map(RemoteLocation::Http),
                     Err(_) => self.fail(
                         "remote-url",
                         format!("GITHUB_SERVER_URL {server:?} gives no valid remote URL; set remote-url"),
@@ -134,11 +134,11 @@ impl Validator<'_> {
     }
 
     fn remote_url(&mut self, value: String) -> Option<RemoteLocation> {
-        let accepted = "accepted: an https:// or http:// URL, or a local path to a git repository";
+        let accepted = "accepted: an https:// URL (http:// to a loopback host), or a local path to a git repository";
         if value.contains("://") {
             match Url::parse(&value) {
                 Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-                    Some(RemoteLocation::Http(url))
+                    self.encrypted("remote-url", url).map(RemoteLocation::Http)
                 }
                 Ok(url) if url.scheme() == "file" => match url.to_file_path() {
                     Ok(path) => Some(RemoteLocation::Path(path)),

@@ -83,16 +83,30 @@ impl Validator<'_> {
     }
 
     pub(super) fn url(&mut self, input: &str, value: &str) -> Option<Url> {
-        let accepted = "accepted: an absolute http:// or https:// URL such as https://api-app.cognigy.ai";
+        let accepted = "accepted: an absolute https:// URL such as https://api-app.cognigy.ai";
         match Url::parse(value) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
                 if url.query().is_some() || url.fragment().is_some() {
                     return self.fail(input, format!("a query or fragment is not allowed; {accepted}"));
                 }
-                Some(url)
+                self.encrypted(input, url)
             }
             Ok(_) | Err(_) => self.fail(input, accepted.to_owned()),
         }
+    }
+
+    /// `url` when it is https, or http to this machine (`localhost`, `127.0.0.0/8`, `[::1]`, for
+    /// tests and local servers): anywhere else plain http would carry keys and tokens readable on
+    /// the way, so it is refused before any request.
+    pub(super) fn encrypted(&mut self, input: &str, url: Url) -> Option<Url> {
+        if url.scheme() != "http" || is_loopback(&url) {
+            return Some(url);
+        }
+        self.fail(
+            input,
+            "http:// is accepted only for a loopback host (localhost, 127.0.0.1, [::1]): elsewhere it would send \
+             credentials unencrypted; use the https:// URL",
+        )
     }
 
     pub(super) fn object_id(&mut self, input: &str, id: String) -> Option<String> {
@@ -105,6 +119,13 @@ impl Validator<'_> {
             )
         }
     }
+}
+
+/// Whether `url`'s host is this machine.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 pub(super) fn is_github_name(name: &str) -> bool {

@@ -22,6 +22,7 @@ use serde_json::Value;
 use crate::action::commands::{Level, Outputs};
 use crate::action::config::{CognigyConfig, Keep, RESOURCE_KINDS, RepoConfig, RestoreMethod, SnapshotSelector, Tier};
 use crate::cognigy::{self, Client, native};
+use crate::escape::markdown;
 use crate::snapshot::compare::{self, Comparison, Words};
 use crate::snapshot::diff::{PROJECT_KIND, snapshot_id_in};
 use crate::snapshot::{self, Files, NATIVE_PATH, manifest};
@@ -169,8 +170,9 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
             return finish(&report, None, context);
         }
         (false, Some(confirm)) => Some(format!(
-            "`confirm` is `{confirm}`, not the target project id `{target}`: nothing was written. To restore into project \
+            "`confirm` is {}, not the target project id `{target}`: nothing was written. To restore into project \
              `{target}`, set `confirm: {target}`.",
+            markdown::code(confirm),
             target = restore.target_project_id
         )),
         (false, None) => Some(format!(
@@ -536,9 +538,9 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
         Some(Err(_)) => "failed",
     };
     let mut md = format!(
-        "## Cognigy restore: {title}\n\nSnapshot `{}` ({}, commit `{}`) into project `{target}`, by the **{}** method.\n\n",
-        selected.snapshot_id,
-        selected.place,
+        "## Cognigy restore: {title}\n\nSnapshot {} ({}, commit `{}`) into project `{target}`, by the **{}** method.\n\n",
+        markdown::code(&selected.snapshot_id),
+        markdown::code(&selected.place),
         &selected.commit.to_string()[..7],
         report.method.name()
     );
@@ -561,7 +563,12 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
     if let Some(plan) = report.plan.filter(|p| !p.cannot.is_empty()) {
         md.push_str("### What a restore by update cannot restore\n\n");
         for item in &plan.cannot {
-            md.push_str(&format!("- {}: {} — {}\n", item.kind, item.name, item.why));
+            md.push_str(&format!(
+                "- {}: {} — {}\n",
+                markdown::text(&item.kind),
+                markdown::text(&item.name),
+                markdown::text(&item.why)
+            ));
         }
         md.push('\n');
     }
@@ -591,7 +598,7 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
                         modified: "Different still",
                     })
                 )),
-                Err(why) => md.push_str(&format!("### The restore failed\n\n{why}\n\n")),
+                Err(why) => md.push_str(&format!("### The restore failed\n\n{}\n\n", markdown::text(why))),
             }
         }
     }
@@ -605,12 +612,12 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
 fn undo_hint(undo_point: Option<&audit::Source>) -> String {
     match undo_point {
         Some(undo) => format!(
-            "Snapshot `{}` on `{}` (commit `{}`) holds the project as it was before this restore. To undo, restore it: \
-             `snapshot: {}` (with `restore-method: auto`).",
-            undo.snapshot_id,
-            undo.place,
-            &undo.commit[..7.min(undo.commit.len())],
-            undo.snapshot_id
+            "Snapshot {} on {} (commit {}) holds the project as it was before this restore. To undo, restore it: \
+             {} (with `restore-method: auto`).",
+            markdown::code(&undo.snapshot_id),
+            markdown::code(&undo.place),
+            markdown::code(&undo.commit[..7.min(undo.commit.len())]),
+            markdown::code(&format!("snapshot: {}", undo.snapshot_id))
         ),
         None => "This restore went into another project than the one backed up here: its earlier state was not kept \
                  as an undo point."

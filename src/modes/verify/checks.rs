@@ -190,7 +190,7 @@ fn snapshot(store: &Store, tier: Tier, git_ref: &str, id: ObjectId, checked: &mu
         add(
             None,
             format!(
-                "not a snapshot commit (its first line is {first_line:?}, not `snapshot <id>`): a tier holds snapshots only"
+                "not a snapshot commit (its first line is {first_line:?}, where a snapshot's reads \"snapshot\" and its id): a tier holds snapshots only"
             ),
         );
         return Some((at, content));

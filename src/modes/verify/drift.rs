@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::action::config::{CognigyConfig, ExportConfig, RESOURCE_KINDS};
 use crate::cognigy::Client;
+use crate::escape::markdown;
 use crate::snapshot::compare::{self, Words};
 use crate::snapshot::diff::PROJECT_KIND;
 
@@ -48,11 +49,12 @@ pub fn report(
     let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || export.kinds.contains(&kind);
     let comparison = compare::compare(&files, &live.built.files, in_scope);
     let project = &cognigy.project_id;
+    let snapshot_id = markdown::code(&snapshot_id);
     Ok(if comparison.is_empty() {
-        format!("The live project `{project}` equals the newest snapshot, `{snapshot_id}` (commit `{short}`).")
+        format!("The live project `{project}` equals the newest snapshot, {snapshot_id} (commit `{short}`).")
     } else {
         format!(
-            "The live project `{project}` has drifted from the newest snapshot, `{snapshot_id}` (commit `{short}`): {}. \
+            "The live project `{project}` has drifted from the newest snapshot, {snapshot_id} (commit `{short}`): {}. \
              The next backup captures it.\n\n{}",
             comparison.headline(),
             comparison.markdown(&WORDS)

@@ -3,6 +3,7 @@
 //! they cannot, the check is reported as not done, which is no failure.
 
 use crate::action::config::{GithubApi, RepoConfig, Tier};
+use crate::escape::markdown;
 use crate::github::Releases;
 use crate::modes::releases;
 
@@ -16,7 +17,7 @@ pub fn check(repo: &RepoConfig, api: &GithubApi, tags: &[(String, At)]) -> (Stri
     }
     let target = match releases::target(repo, api) {
         Ok(target) => target,
-        Err(why) => return (format!("Not checked: {why}."), Vec::new()),
+        Err(why) => return (format!("Not checked: {}.", markdown::text(why)), Vec::new()),
     };
     let listed = crate::modes::runtime().map_err(|e| e.to_string()).and_then(|runtime| {
         runtime
@@ -27,7 +28,7 @@ pub fn check(repo: &RepoConfig, api: &GithubApi, tags: &[(String, At)]) -> (Stri
         Ok(existing) => existing,
         Err(why) => {
             return (
-                format!("Not checked: the GitHub API did not answer ({why})."),
+                format!("Not checked: the GitHub API did not answer ({}).", markdown::text(&why)),
                 Vec::new(),
             );
         }

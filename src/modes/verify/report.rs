@@ -3,6 +3,7 @@
 //! same way with [`Report::add_section`]). It renders the step summary and the failure message.
 
 use crate::action::config::Tier;
+use crate::escape::{markdown, one_line};
 use crate::store::ObjectId;
 
 /// How many problems the failure message (an annotation) names; the summary lists them all.
@@ -93,7 +94,11 @@ impl Report {
     pub fn markdown(&self, remote: &str) -> String {
         let mut md = String::from("## Cognigy backup: verify\n\n");
         let checked: Vec<&str> = self.tiers.iter().map(|t| t.tier.name()).collect();
-        md.push_str(&format!("Checked the {} tier(s) of {remote}: ", checked.join(", ")));
+        md.push_str(&format!(
+            "Checked the {} tier(s) of {}: ",
+            checked.join(", "),
+            markdown::code(remote)
+        ));
         md.push_str(&match self.findings.len() {
             0 => "every check passed.\n\n".to_owned(),
             1 => "**1 problem** found.\n\n".to_owned(),
@@ -151,10 +156,10 @@ impl Report {
     }
 }
 
-/// `` `20261122T073700Z` `` (the snapshot id), else the short commit.
+/// `` `20261122T073700Z` `` (the snapshot id), else the short commit; fit for a table cell.
 fn label(at: &At) -> String {
     match &at.snapshot_id {
-        Some(id) => format!("`{id}`"),
+        Some(id) => markdown::code_cell(id),
         None => format!("commit `{}`", at.commit.to_hex_with_len(7)),
     }
 }
@@ -162,22 +167,40 @@ fn label(at: &At) -> String {
 impl Finding {
     /// For the summary: `**hourly** `snapshot/hourly`, snapshot `…` (commit `…`), `path`: what`.
     fn markdown(&self) -> String {
-        let mut md = format!("**{}** `{}`", self.tier.name(), self.git_ref);
-        if let Some(at) = &self.at {
-            md.push_str(&match &at.snapshot_id {
-                Some(id) => format!(", snapshot `{id}` (commit `{}`)", at.commit.to_hex_with_len(7)),
-                None => format!(", commit `{}`", at.commit.to_hex_with_len(7)),
-            });
-        }
-        if let Some(path) = &self.path {
-            md.push_str(&format!(", `{path}`"));
-        }
-        format!("{md}: {}", self.what)
+        let (git_ref, at, path) = self.place(markdown::code);
+        format!(
+            "**{}** {git_ref}{at}{path}: {}",
+            self.tier.name(),
+            markdown::text(&self.what)
+        )
     }
 
     /// For the annotation: the same without markdown.
     fn text(&self) -> String {
-        self.markdown().replace(['`', '*'], "")
+        let (git_ref, at, path) = self.place(|text| one_line(text).into_owned());
+        format!("{} {git_ref}{at}{path}: {}", self.tier.name(), self.what)
+    }
+
+    /// The ref, `, snapshot … (commit …)` and `, path`, each name shown through `show`.
+    fn place(&self, show: fn(&str) -> String) -> (String, String, String) {
+        let at = match &self.at {
+            Some(At {
+                snapshot_id: Some(id),
+                commit,
+            }) => format!(
+                ", snapshot {} (commit {})",
+                show(id),
+                show(&commit.to_hex_with_len(7).to_string())
+            ),
+            Some(At { commit, .. }) => format!(", commit {}", show(&commit.to_hex_with_len(7).to_string())),
+            None => String::new(),
+        };
+        let path = self
+            .path
+            .as_deref()
+            .map(|path| format!(", {}", show(path)))
+            .unwrap_or_default();
+        (show(&self.git_ref), at, path)
     }
 }
 
@@ -217,7 +240,7 @@ mod tests {
         assert_eq!(
             report.markdown("/srv/backup.git"),
             "## Cognigy backup: verify\n\n\
-             Checked the hourly, daily tier(s) of /srv/backup.git: every check passed.\n\n\
+             Checked the hourly, daily tier(s) of `/srv/backup.git`: every check passed.\n\n\
              | tier | ref | snapshots | oldest | newest | status |\n|---|---|---:|---|---|---|\n\
              | hourly | `snapshot/hourly` | 2 | `20261122T073700Z` | `20261122T083700Z` | ok |\n\
              | daily | `snapshot/daily` | 0 |  |  | absent: no snapshot yet |\n\

@@ -10,6 +10,8 @@ mod objects;
 mod pack;
 mod session;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use gix::ObjectId;
 
 use crate::store::{Error, Remote, RemoteRefs, Store};
@@ -43,6 +45,14 @@ pub struct PushReport {
     pub objects_sent: usize,
     /// Request bytes sent: commands and packs (HTTP framing aside).
     pub bytes_sent: u64,
+}
+
+/// Pushes that reached a remote in this process.
+static COMPLETED: AtomicUsize = AtomicUsize::new(0);
+
+/// How many pushes reached a remote so far in this process (for the report of a run that failed).
+pub fn pushes_completed() -> usize {
+    COMPLETED.load(Ordering::Relaxed)
 }
 
 impl Store {
@@ -128,6 +138,7 @@ impl Store {
             lease_holds(remote, &Session::open(remote)?.advertised, updates)?;
             return Err(rejected(with_messages(refused.join("; "), &report.messages)));
         }
+        COMPLETED.fetch_add(1, Ordering::Relaxed);
         self.set_refs(updates.iter().map(|u| (u.name.as_str(), u.new)))?;
         tracing::info!(remote = %shown, refs = updates.len(), objects = objects_sent, bytes = bytes_sent, "pushed");
         Ok(PushReport {

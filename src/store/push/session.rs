@@ -15,11 +15,12 @@ use gix::protocol::transport::client::{Capabilities, MessageKind, WriteMode};
 use gix::protocol::transport::packetline::{PacketLineRef, blocking_io::StreamingPeekableIter};
 
 use super::RefUpdate;
+use crate::store::advertisement::Symrefless;
 use crate::store::{Error, Remote, RemoteRefs};
 
 /// An open receive-pack conversation, after the handshake.
 pub(super) struct Session {
-    transport: Box<dyn Transport + Send>,
+    transport: Symrefless<Box<dyn Transport + Send>>,
     remote: String,
     /// The refs the server has right now.
     pub advertised: RemoteRefs,
@@ -206,5 +207,82 @@ impl<W: Write> Write for Counting<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gix::protocol::transport::client::blocking_io::HandleProgress;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The report `reply` gives, read as a push reads the server's reply.
+    fn report_of(reply: &[u8], side_band: bool) -> std::io::Result<Report> {
+        let mut packets = StreamingPeekableIter::new(reply, &[PacketLineRef::Flush], false);
+        let mut reader = packets.as_read_without_sidebands::<HandleProgress<'_>>();
+        read_report(&mut reader, side_band)
+    }
+
+    /// `data` as one pkt-line.
+    fn pkt(data: &[u8]) -> Vec<u8> {
+        let mut line = format!("{:04x}", data.len() + 4).into_bytes();
+        line.extend_from_slice(data);
+        line
+    }
+
+    /// A reply of `lines` and a flush; with side-band, inside band 1, with a message in band 2.
+    fn reply(lines: &[&str], side_band: bool) -> Vec<u8> {
+        let mut report: Vec<u8> = lines.iter().flat_map(|l| pkt(l.as_bytes())).collect();
+        report.extend_from_slice(b"0000");
+        if !side_band {
+            return report;
+        }
+        let mut out = pkt(b"\x02remote: checking\n");
+        for chunk in report.chunks(7) {
+            out.extend(pkt(&[&[1u8][..], chunk].concat()));
+        }
+        out.extend_from_slice(b"0000");
+        out
+    }
+
+    #[test]
+    fn a_report_is_read_with_and_without_side_band() {
+        for side_band in [false, true] {
+            let report = report_of(
+                &reply(
+                    &["unpack ok\n", "ok refs/heads/a\n", "ng refs/tags/b stale info\n"],
+                    side_band,
+                ),
+                side_band,
+            )
+            .unwrap();
+            assert_eq!(report.unpack, Ok(()));
+            assert_eq!(
+                report.refs,
+                [
+                    ("refs/heads/a".to_owned(), Ok(())),
+                    ("refs/tags/b".to_owned(), Err("stale info".to_owned()))
+                ]
+            );
+            assert_eq!(report.messages.contains("checking"), side_band);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_reply_is_read_or_refused_without_a_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300), side_band: bool) {
+            let _ = report_of(&bytes, side_band);
+        }
+
+        #[test]
+        fn any_report_lines_in_pkt_lines_are_read_without_a_panic(
+            lines in proptest::collection::vec("(unpack |ok |ng )?[ -~\u{80}-\u{10ffff}]{1,40}\n?", 0..8),
+            side_band: bool,
+        ) {
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let report = report_of(&reply(&lines, side_band), side_band);
+            prop_assert!(report.is_ok(), "{report:?}");
+        }
     }
 }

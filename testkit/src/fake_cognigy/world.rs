@@ -24,6 +24,8 @@ pub struct RequestRecord {
     pub query: String,
     /// The status answered; 0 for a dropped connection.
     pub status: u16,
+    /// When the request arrived.
+    pub arrived: Instant,
 }
 
 /// What a download token gives.

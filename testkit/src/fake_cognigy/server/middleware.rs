@@ -22,6 +22,7 @@ struct Dropped;
 
 /// Numbers the request, renders an [`ApiError`] into its body, and logs the request.
 pub async fn record(State(shared): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
+    let arrived = Instant::now();
     let tick = shared.next_tick();
     request.extensions_mut().insert(tick);
     let method = request.method().to_string();
@@ -41,6 +42,7 @@ pub async fn record(State(shared): State<Arc<Shared>>, mut request: Request, nex
         path,
         query,
         status,
+        arrived,
     });
     response
 }
