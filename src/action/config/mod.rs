@@ -7,6 +7,7 @@
 //! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
 //! validation (`backup.rs`, `restore.rs`, ...), which picks the groups it needs.
 
+pub mod answers;
 mod backup;
 mod cleanup;
 mod cognigy;
@@ -26,7 +27,7 @@ use super::environment::Environment;
 use super::inputs::RawInputs;
 use validator::Validator;
 
-pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS};
+pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS, api_host_for_ui_host};
 pub use notify::{LogFormat, Notify, NotifyOn};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::RestoreMethod;
