@@ -15,6 +15,7 @@ pub mod app;
 pub mod clock;
 pub mod cognigy;
 pub mod github;
+pub mod init;
 pub mod logging;
 pub mod modes;
 pub mod retention;
