@@ -1,8 +1,10 @@
 //! Real parts for the project's tests, benchmarks and demo, kept out of the shipped binary:
-//! a stateful fake of the Cognigy REST API ([`fake_cognigy`]) and a git smart-HTTP server
+//! a stateful fake of the Cognigy REST API ([`fake_cognigy`]), one of the GitHub REST API
+//! ([`fake_github`]) and a git smart-HTTP server
 //! (`git http-backend` behind Basic auth on 127.0.0.1, [`git_server`]), and the git command line
 //! ([`git`]).
 
 pub mod fake_cognigy;
+pub mod fake_github;
 pub mod git;
 pub mod git_server;
