@@ -30,7 +30,7 @@ mod repo;
 
 pub use error::Error;
 pub use fetch::{RefSelection, RemoteRefs};
-pub use push::{PushReport, RefUpdate};
+pub use push::{PushOffer, PushReport, RefUpdate};
 pub use remote::Remote;
 pub use repo::{Store, Unreadable};
 
