@@ -32,6 +32,7 @@ pub use notify::{LogFormat, Notify, NotifyOn};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::RestoreMethod;
 pub use selector::{SnapshotSelector, is_snapshot_id, parse_snapshot_selector};
+pub use setup::COGNIGY_INPUTS;
 
 /// What the run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,8 +138,13 @@ pub enum ModeConfig {
         repo_prefix: String,
     },
     Setup {
-        cognigy: CognigyConfig,
+        /// `None` when a Cognigy input is missing (see `missing`).
+        cognigy: Option<CognigyConfig>,
+        /// The Cognigy inputs that are not set, each a failed check.
+        missing: Vec<&'static str>,
         repo: RepoConfig,
+        /// Where the releases, the issue and the restore environment are checked.
+        github: GithubApi,
     },
 }
 
