@@ -255,12 +255,7 @@ fn api_segments(shared: &Shared, path: &str) -> Option<Vec<String>> {
     let rest = [&shared.api_prefix, &shared.uploads_prefix]
         .iter()
         .find_map(|prefix| path.strip_prefix(prefix.as_str()).filter(|r| r.starts_with('/')))?;
-    Some(
-        rest.split('/')
-            .filter(|s| !s.is_empty())
-            .map(percent_decode)
-            .collect(),
-    )
+    Some(rest.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect())
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
