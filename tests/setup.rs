@@ -277,3 +277,18 @@ impl WebPage {
         format!("http://{}", self.address)
     }
 }
+
+#[test]
+fn a_token_that_cannot_push_fails_the_push_check_and_nothing_else() {
+    let scene = Scene::new();
+    // GitHub's API takes this token; the git server does not (as with `contents: read`).
+    scene.github.add_token("ghs_read_only_7c2d", Grant::workflow(REPO));
+    let run = scene.setup().context("github.token", "ghs_read_only_7c2d").run();
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let body = &scene.issues()[0].body;
+    let push = line(body, "The token can push the snapshot branches");
+    assert!(push.starts_with("- [ ] ❌ **The token can push the snapshot branches**: `authentication failed"), "{push}");
+    assert!(body.contains("**To fix:** give the job `permissions: contents: write`"), "{body}");
+    assert!(body.starts_with("## Cognigy backup setup: 1 required check to fix"), "{body}");
+    scene.assert_no_secret(&run, &["ghs_read_only_7c2d"]);
+}
