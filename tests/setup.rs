@@ -125,9 +125,9 @@ fn a_ready_project_gets_one_issue_ticked_and_closed_and_a_second_run_updates_the
         "{body}"
     );
     // The fake does not serve the audit trail: not available, which is no failure.
-    let audit = line(body, "The audit trail is readable");
+    let audit = line(body, "Audit trail (who changed what)");
     assert!(
-        audit.starts_with("- [x] ⚠️ **The audit trail is readable** (optional): not available"),
+        audit.starts_with("- [x] ⚠️ **Audit trail (who changed what)** (optional): not available"),
         "{audit}"
     );
     assert!(run.summary.contains("This checklist is issue [#1]("), "{}", run.summary);
@@ -141,11 +141,23 @@ fn a_ready_project_gets_one_issue_ticked_and_closed_and_a_second_run_updates_the
             .all(|r| r.token.as_deref() == Some(TOKEN))
     );
 
-    let again = scene.setup().run();
+    let before = scene.github.requests().len();
+    let again = scene.setup().env("COGNIGY_BACKUP_NOW", "2026-03-02T10:30:00Z").run();
     assert_eq!(again.code, Some(0), "{}", again.stdout);
     assert_eq!(again.outputs["issue-url"], run.outputs["issue-url"]);
-    assert_eq!(scene.issues().len(), 1, "never a second issue");
-    assert_ne!(scene.issues()[0].updated_at, "", "updated in place");
+    let issues = scene.issues();
+    assert_eq!(issues.len(), 1, "never a second issue");
+    assert!(
+        issues[0].body.contains("Checked at 2026-03-02T10:30:00Z"),
+        "the body is the second run's: {}",
+        issues[0].body
+    );
+    let writes: Vec<String> = scene.github.requests()[before..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(writes, [format!("PATCH /repos/{REPO}/issues/1")], "updated in place");
     scene.assert_nothing_written();
 }
 
@@ -287,8 +299,17 @@ fn a_token_that_cannot_push_fails_the_push_check_and_nothing_else() {
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     let body = &scene.issues()[0].body;
     let push = line(body, "The token can push the snapshot branches");
-    assert!(push.starts_with("- [ ] ❌ **The token can push the snapshot branches**: `authentication failed"), "{push}");
-    assert!(body.contains("**To fix:** give the job `permissions: contents: write`"), "{body}");
-    assert!(body.starts_with("## Cognigy backup setup: 1 required check to fix"), "{body}");
+    assert!(
+        push.starts_with("- [ ] ❌ **The token can push the snapshot branches**: `authentication failed"),
+        "{push}"
+    );
+    assert!(
+        body.contains("**To fix:** give the job `permissions: contents: write`"),
+        "{body}"
+    );
+    assert!(
+        body.starts_with("## Cognigy backup setup: 1 required check to fix"),
+        "{body}"
+    );
     scene.assert_no_secret(&run, &["ghs_read_only_7c2d"]);
 }

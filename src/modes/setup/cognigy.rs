@@ -18,7 +18,7 @@ pub const API_HOST: &str = "cognigy-base-url is the API host";
 pub const KEY: &str = "The API key is accepted";
 pub const PROJECT: &str = "The project is readable";
 pub const KINDS: &str = "Resource kinds";
-pub const AUDIT: &str = "The audit trail is readable";
+pub const AUDIT: &str = "Audit trail (who changed what)";
 pub const SNAPSHOTS: &str = "Native snapshots can be listed";
 
 /// A setup waits for a dead host or a rate limit much less than a backup.

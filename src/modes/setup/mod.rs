@@ -199,7 +199,7 @@ mod tests {
         assert!(
             optional
                 .markdown()
-                .starts_with("- [x] ⚠️ **The audit trail is readable** (optional)")
+                .starts_with("- [x] ⚠️ **Audit trail (who changed what)** (optional)")
         );
         assert!(Check::skipped(cognigy::PROJECT, true, "no key").blocks());
         assert_eq!(inputs(&["cognigy-api-key"]).state, State::Fail);
