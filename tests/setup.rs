@@ -174,7 +174,7 @@ fn a_wrong_key_fails_naming_the_key_check_and_the_fixed_key_closes_the_same_issu
         .find(|a| a.level == "error")
         .expect("an error annotation");
     assert!(
-        error.message.contains("required checks failed: The API key is accepted; The project is readable; Resource kinds; Native snapshots can be listed"),
+        error.message.contains("required checks failed: The API key is accepted (not checked until then: The project is readable; Resource kinds; Native snapshots can be listed)"),
         "{error:?}"
     );
     let issue = &scene.issues()[0];
@@ -192,7 +192,7 @@ fn a_wrong_key_fails_naming_the_key_check_and_the_fixed_key_closes_the_same_issu
     assert!(
         issue
             .body
-            .starts_with("## Cognigy backup setup: 4 required checks to fix"),
+            .starts_with("## Cognigy backup setup: 1 required check to fix\n\nA backup cannot run until every required check passes; 3 more could not be checked until then."),
         "{}",
         issue.body
     );

@@ -21,6 +21,25 @@ pub const KINDS: &str = "Resource kinds";
 pub const AUDIT: &str = "Audit trail (who changed what)";
 pub const SNAPSHOTS: &str = "Native snapshots can be listed";
 
+/// Every Cognigy check's title and whether it is required, in the order they are made.
+const CHECKS: [(&str, bool); 6] = [
+    (API_HOST, true),
+    (KEY, true),
+    (PROJECT, true),
+    (KINDS, true),
+    (AUDIT, false),
+    (SNAPSHOTS, true),
+];
+
+/// The checks from `first` on, not checked because of `why`.
+pub fn skipped_from(first: &str, why: &str) -> Vec<Check> {
+    CHECKS
+        .iter()
+        .skip_while(|(title, _)| *title != first)
+        .map(|&(title, required)| Check::skipped(title, required, why))
+        .collect()
+}
+
 /// A setup waits for a dead host or a rate limit much less than a backup.
 const POLICY: RetryPolicy = RetryPolicy {
     max_attempts: 3,
@@ -34,12 +53,14 @@ pub async fn checks(config: &CognigyConfig) -> Vec<Check> {
     let client = match Client::new(config) {
         Ok(client) => client.with_retry_policy(POLICY),
         Err(e) => {
-            return vec![Check::fail(
+            let mut checks = vec![Check::fail(
                 API_HOST,
                 true,
                 quoted(&e.to_string()),
                 "run the setup again",
             )];
+            checks.extend(skipped_from(KEY, "no HTTP client"));
+            return checks;
         }
     };
     let base = config.base_url.as_str().trim_end_matches('/');
@@ -47,9 +68,7 @@ pub async fn checks(config: &CognigyConfig) -> Vec<Check> {
     let readable = project.state == super::check::State::Pass;
     let mut checks = vec![host, key, project];
     if !readable {
-        for (title, required) in [(KINDS, true), (AUDIT, false), (SNAPSHOTS, true)] {
-            checks.push(Check::skipped(title, required, "the project could not be read"));
-        }
+        checks.extend(skipped_from(KINDS, "the project could not be read"));
         return checks;
     }
     checks.push(kinds(&client).await);

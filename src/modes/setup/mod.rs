@@ -11,7 +11,7 @@ mod cognigy;
 mod github;
 mod issue;
 
-use check::Check;
+use check::{Check, State};
 
 use super::{Context, Error, Outcome};
 use crate::action::commands::Outputs;
@@ -43,37 +43,27 @@ pub fn run(setup: Setup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let mut checks = vec![inputs(setup.missing)];
     match setup.cognigy {
         Some(config) => checks.extend(runtime.block_on(cognigy::checks(config))),
-        None => {
-            for (title, required) in [
-                (cognigy::API_HOST, true),
-                (cognigy::KEY, true),
-                (cognigy::PROJECT, true),
-                (cognigy::KINDS, true),
-                (cognigy::AUDIT, false),
-                (cognigy::SNAPSHOTS, true),
-            ] {
-                checks.push(Check::skipped(
-                    title,
-                    required,
-                    "the secret and variables are not all set",
-                ));
-            }
-        }
+        None => checks.extend(cognigy::skipped_from(
+            cognigy::API_HOST,
+            "the secret and variables are not all set",
+        )),
     }
     checks.push(github::push(setup.repo));
     checks.extend(runtime.block_on(github::api_checks(setup.repo, setup.github)));
 
-    let blocking: Vec<&str> = checks.iter().filter(|c| c.blocks()).map(|c| c.title).collect();
-    let ok = blocking.is_empty();
-    let body = body(&setup, &checks, ok, context);
+    let (failed, unchecked) = blocking(&checks);
+    let ok = failed.is_empty() && unchecked.is_empty();
+    let body = body(&setup, &checks, (&failed, &unchecked), context);
     let mut outputs = Outputs::default();
     outputs.set("ok", ok.to_string());
     let mut summary = body.clone();
     let mut failure = (!ok).then(|| {
-        format!(
-            "required checks failed: {}. The checklist says how to fix each; then run the setup again",
-            blocking.join("; ")
-        )
+        let mut why = format!("required checks failed: {}", failed.join("; "));
+        if !unchecked.is_empty() {
+            why.push_str(&format!(" (not checked until then: {})", unchecked.join("; ")));
+        }
+        why.push_str(". The checklist says how to fix each; then run the setup again");
+        why
     });
     match setup.repo.repository.as_deref() {
         Some(repository) => match runtime.block_on(issue::publish(setup.github, repository, &body, ok)) {
@@ -104,6 +94,18 @@ pub fn run(setup: Setup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     })
 }
 
+/// The titles of the required checks that failed, and of those not checked because of them.
+fn blocking(checks: &[Check]) -> (Vec<&'static str>, Vec<&'static str>) {
+    let titles = |state: State| {
+        checks
+            .iter()
+            .filter(|c| c.blocks() && c.state == state)
+            .map(|c| c.title)
+            .collect::<Vec<_>>()
+    };
+    (titles(State::Fail), titles(State::Skipped))
+}
+
 /// The Cognigy inputs: all set, or which to set.
 fn inputs(missing: &[&'static str]) -> Check {
     if missing.is_empty() {
@@ -127,15 +129,20 @@ fn inputs(missing: &[&'static str]) -> Check {
 }
 
 /// The issue's body, which is also the step summary.
-fn body(setup: &Setup<'_>, checks: &[Check], ok: bool, context: &Context<'_>) -> String {
-    let failing = checks.iter().filter(|c| c.blocks()).count();
-    let mut md = if ok {
-        "## Cognigy backup setup: ready\n\nEvery required check passes: the scheduled backups can run.\n\n".to_owned()
-    } else {
-        format!(
+fn body(setup: &Setup<'_>, checks: &[Check], (failed, unchecked): (&[&str], &[&str]), context: &Context<'_>) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut md = match (failed.len(), unchecked.len()) {
+        (0, 0) => "## Cognigy backup setup: ready\n\nEvery required check passes: the scheduled backups can run.\n\n"
+            .to_owned(),
+        (failing, 0) => format!(
             "## Cognigy backup setup: {failing} required check{} to fix\n\nA backup cannot run until every required check passes.\n\n",
-            if failing == 1 { "" } else { "s" }
-        )
+            plural(failing)
+        ),
+        (failing, waiting) => format!(
+            "## Cognigy backup setup: {failing} required check{} to fix\n\nA backup cannot run until every required check passes; \
+             {waiting} more could not be checked until then.\n\n",
+            plural(failing)
+        ),
     };
     let when = super::summary::rfc3339(context.clock.now());
     let by = match &context.run.url {
@@ -184,7 +191,6 @@ fn body(setup: &Setup<'_>, checks: &[Check], ok: bool, context: &Context<'_>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use check::State;
 
     #[test]
     fn a_failed_required_check_blocks_and_says_how_to_fix_it() {
