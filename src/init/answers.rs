@@ -80,8 +80,7 @@ fn answer<T>(
             Some(default) => check(default).map_err(|problem| refuse(default, problem)),
             None => Err(Failure::Usage(format!(
                 "{} is required: {}. Without a terminal, or with --yes, give every answer that has no default as a flag.",
-                question.flag,
-                question.prompt.to_lowercase()
+                question.flag, question.prompt
             ))),
         };
     }
