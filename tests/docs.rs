@@ -1,6 +1,7 @@
-//! The documentation quotes the tool's messages as it prints them: every message block of
+//! The documentation quotes the tool as it prints: every message block of
 //! `docs/TROUBLESHOOTING.md` (a fenced block marked `message`, `{...}` standing for what differs
-//! between runs) must still be found in the code, piece by piece between its placeholders.
+//! between runs) must still be found in the code, piece by piece between its placeholders; and the
+//! `cognigy-backup init` run that `docs/SETUP-GUIDE.md` shows must print what the guide says.
 
 use std::path::{Path, PathBuf};
 
@@ -127,5 +128,69 @@ fn a_changed_message_is_noticed() {
             "input `{input}` is \"{value}\": is the host of Cognigy's web interface, not of its API; use https://{host}"
         ),
         ["is the host of Cognigy's web interface, not of its API; use https://"]
+    );
+}
+
+/// The fenced `console` blocks of a markdown file whose first line is `$ <command>`: the command's
+/// words (double quotes group words) and the output below it.
+fn console_runs(markdown: &str, command: &str) -> Vec<(Vec<String>, String)> {
+    let mut runs = Vec::new();
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        if line.trim_end() != "```console" {
+            continue;
+        }
+        let block: Vec<&str> = lines.by_ref().take_while(|l| l.trim_end() != "```").collect();
+        let Some(words) = block.first().and_then(|l| l.strip_prefix("$ ")) else {
+            continue;
+        };
+        let mut args: Vec<String> = words.split('"').enumerate().fold(Vec::new(), |mut args, (i, part)| {
+            match i % 2 {
+                1 => args.push(part.to_owned()),
+                _ => args.extend(part.split_whitespace().map(str::to_owned)),
+            }
+            args
+        });
+        if args.first().map(String::as_str) == Some(command) {
+            args.remove(0);
+            runs.push((args, block[1..].join("\n")));
+        }
+    }
+    runs
+}
+
+#[test]
+fn the_setup_guide_shows_what_init_prints() {
+    let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/SETUP-GUIDE.md")).unwrap();
+    let runs = console_runs(&guide, "cognigy-backup");
+    assert_eq!(runs.len(), 1, "the guide shows one run of init");
+    let (args, shown) = &runs[0];
+    assert_eq!(args[0], "init");
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cognigy-backup"))
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        printed.trim_matches('\n'),
+        shown.trim_matches('\n'),
+        "docs/SETUP-GUIDE.md shows another output of init"
+    );
+    assert!(dir.path().join(".github/workflows/setup.yml").is_file());
+}
+
+#[test]
+fn console_runs_are_split_into_words_and_output() {
+    let markdown =
+        "```console\n$ cognigy-backup init --name \"Support bot\" --yes\nWrote 6 files.\n```\n```sh\n$ git push\n```\n";
+    assert_eq!(
+        console_runs(markdown, "cognigy-backup"),
+        [(
+            ["init", "--name", "Support bot", "--yes"].map(String::from).to_vec(),
+            "Wrote 6 files.".to_owned()
+        )]
     );
 }
