@@ -6,12 +6,13 @@
 # sticky, world-writable /tmp. This script assembles the same image with buildah from a binary built
 # on this machine:
 #   1. installs Debian's buildah if it is missing (needs root, as on the project's machines);
-#   2. builds the release binary statically linked (glibc, `-C target-feature=+crt-static`, explicit
-#      `--target` so build scripts and proc-macros stay dynamic) and checks it has no ELF interpreter;
+#   2. builds the binary in the `dist` profile (Cargo.toml: size-optimised, fat LTO, one codegen
+#      unit, stripped), statically linked (glibc, `-C target-feature=+crt-static`, explicit `--target`
+#      so build scripts and proc-macros stay dynamic) and checks it has no ELF interpreter;
 #   3. `buildah from scratch`, copies the binary to /cognigy-backup, the host's CA bundle to
 #      /etc/ssl/certs/ca-certificates.crt, creates /tmp with mode 1777, sets the exec-form
 #      ENTRYPOINT ["/cognigy-backup"] (no USER, no WORKDIR) and commits $IMAGE;
-#   4. prints the image size and fails at 20 MB (20,000,000 bytes) or more;
+#   4. prints the image size and fails above 10 MiB (10,485,760 bytes);
 #   5. runs `/cognigy-backup --help` in the image and fails unless every input of action.yml is
 #      listed;
 #   6. proves name resolution inside the image: with an /etc/hosts entry `cognigy.test -> 127.0.0.1`
@@ -40,7 +41,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 IMAGE="${IMAGE:-localhost/cognigy-backup-action:dev}"
 TARGET="x86_64-unknown-linux-gnu"
-MAX_BYTES=20000000
+MAX_BYTES=$((10 * 1024 * 1024))
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 export BUILDAH_ISOLATION=chroot
 
@@ -69,8 +70,8 @@ if [[ -n ${BINARY:-} ]]; then
     bin="$BINARY"
 else
     RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-feature=+crt-static" \
-        cargo build --release --locked --target "$TARGET" --bin cognigy-backup
-    bin="${CARGO_TARGET_DIR:-target}/$TARGET/release/cognigy-backup"
+        cargo build --profile dist --locked --target "$TARGET" --bin cognigy-backup
+    bin="${CARGO_TARGET_DIR:-target}/$TARGET/dist/cognigy-backup"
 fi
 [[ -x $bin ]] || die "no binary at $bin"
 if readelf --program-headers "$bin" | grep -q 'INTERP'; then
@@ -92,8 +93,13 @@ mnt=$(buildah mount "$ctr")
 install -d -m 1777 "$mnt/tmp"
 buildah umount "$ctr" >/dev/null
 buildah config --entrypoint '["/cognigy-backup"]' --cmd '' "$ctr"
+previous=$(buildah inspect --type image --format '{{.FromImageID}}' "$IMAGE" 2>/dev/null || true)
 buildah commit --quiet --rm --format docker "$ctr" "$IMAGE" >/dev/null
 containers=()
+# The image this build replaced is left untagged: remove it (harmless when something still uses it).
+if [[ -n $previous && $previous != $(buildah inspect --type image --format '{{.FromImageID}}' "$IMAGE") ]]; then
+    buildah rmi "$previous" >/dev/null 2>&1 || true
+fi
 
 step "image configuration and size"
 # One look at the committed image: its exec-form entrypoint, USER, WORKDIR and the sum of its
@@ -110,8 +116,8 @@ echo "ENTRYPOINT $entrypoint, USER $user, WORKDIR $workdir"
 [[ $entrypoint == '["/cognigy-backup"]' ]] || die "entrypoint is $entrypoint"
 [[ $user == '""' && $workdir == '""' ]] || die "the image must set no USER and no WORKDIR"
 awk -v i="$IMAGE" -v s="$size" -v m="$MAX_BYTES" \
-    'BEGIN { printf "%s: %d bytes (%.1f MB) of uncompressed layers; the limit is %d bytes\n", i, s, s / 1e6, m }'
-((size < MAX_BYTES)) || die "image is $size bytes, 20 MB or more"
+    'BEGIN { printf "%s: %d bytes (%.2f MiB) of uncompressed layers; the limit is %d bytes (10 MiB)\n", i, s, s / 1048576, m }'
+((size <= MAX_BYTES)) || die "image is $size bytes, more than 10 MiB ($MAX_BYTES bytes)"
 
 # A fresh working container from the committed image, with the hosts entry for step 6.
 run=$(buildah from --quiet --add-host cognigy.test:127.0.0.1 "$IMAGE")

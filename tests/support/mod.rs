@@ -7,6 +7,7 @@ pub mod action_yml;
 pub mod cognigy;
 pub mod git;
 pub mod runner;
+pub mod scripts;
 
 use cognigy_backup_testkit::fake_cognigy::FakeCognigy;
 
