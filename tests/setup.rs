@@ -7,7 +7,7 @@
 mod support;
 
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
-use cognigy_backup_testkit::fake_github::{FakeGithub, Grant, Issue};
+use cognigy_backup_testkit::fake_github::{Access, FakeGithub, Grant, Issue};
 use support::git::{Fixture, TOKEN, git};
 use support::runner::{Step, StepRun};
 
@@ -177,6 +177,13 @@ fn a_wrong_key_fails_naming_the_key_check_and_the_fixed_key_closes_the_same_issu
         error.message.contains("required checks failed: The API key is accepted (not checked until then: The project is readable; Resource kinds; Native snapshots can be listed)"),
         "{error:?}"
     );
+    assert!(
+        error.message.contains(&format!(
+            "The checklist in issue #1 ({}) says how to fix each",
+            run.outputs["issue-url"]
+        )),
+        "{error:?}"
+    );
     let issue = &scene.issues()[0];
     assert_eq!(issue.state, "open");
     let key = line(&issue.body, "The API key is accepted");
@@ -312,4 +319,43 @@ fn a_token_that_cannot_push_fails_the_push_check_and_nothing_else() {
         "{body}"
     );
     scene.assert_no_secret(&run, &["ghs_read_only_7c2d"]);
+}
+
+#[test]
+fn a_token_that_may_not_write_issues_fails_saying_so_and_still_shows_the_checklist() {
+    let scene = Scene::new();
+    // As a workflow without `permissions: issues: write`: the same token, which the git server takes.
+    scene.github.add_token(
+        TOKEN,
+        Grant {
+            issues: Access::Read,
+            ..Grant::workflow(REPO)
+        },
+    );
+    let run = scene.setup().run();
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(scene.issues().is_empty());
+    assert!(!run.outputs.contains_key("issue-url"), "{:?}", run.outputs);
+    assert_eq!(
+        run.outputs["ok"], "true",
+        "every check passed; only the issue is missing"
+    );
+    let error = run
+        .annotations
+        .iter()
+        .find(|a| a.level == "error")
+        .expect("an error annotation");
+    assert!(
+        error.message.starts_with("the setup issue could not be written: ")
+            && error
+                .message
+                .ends_with("The setup workflow needs `permissions: issues: write`"),
+        "{error:?}"
+    );
+    assert!(
+        run.summary.starts_with("## Cognigy backup setup: ready"),
+        "{}",
+        run.summary
+    );
+    scene.assert_no_secret(&run, &[]);
 }

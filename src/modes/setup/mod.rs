@@ -57,14 +57,9 @@ pub fn run(setup: Setup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let mut outputs = Outputs::default();
     outputs.set("ok", ok.to_string());
     let mut summary = body.clone();
-    let mut failure = (!ok).then(|| {
-        let mut why = format!("required checks failed: {}", failed.join("; "));
-        if !unchecked.is_empty() {
-            why.push_str(&format!(" (not checked until then: {})", unchecked.join("; ")));
-        }
-        why.push_str(". The checklist says how to fix each; then run the setup again");
-        why
-    });
+    // Where the person finds the checklist: the issue, once written; else the step summary.
+    let mut checklist = "The checklist in the step summary".to_owned();
+    let mut unwritten = None;
     match setup.repo.repository.as_deref() {
         Some(repository) => match runtime.block_on(issue::publish(setup.github, repository, &body, ok)) {
             Ok(issue) => {
@@ -73,20 +68,30 @@ pub fn run(setup: Setup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
                     "\nThis checklist is issue [#{}]({}).\n",
                     issue.number, issue.html_url
                 ));
+                checklist = format!("The checklist in issue #{} ({})", issue.number, issue.html_url);
             }
             Err(e) => {
                 let why = format!(
                     "the setup issue could not be written: {e} The setup workflow needs `permissions: issues: write`"
                 );
                 summary.push_str(&format!("\n{}\n", check::quoted(&why)));
-                failure = Some(match failure {
-                    Some(checks) => format!("{checks}; and {why}"),
-                    None => why,
-                });
+                unwritten = Some(why);
             }
         },
         None => summary.push_str("\nNo repository is known (outside GitHub), so no issue was written.\n"),
     }
+    let checks_failed = (!ok).then(|| {
+        let mut why = format!("required checks failed: {}", failed.join("; "));
+        if !unchecked.is_empty() {
+            why.push_str(&format!(" (not checked until then: {})", unchecked.join("; ")));
+        }
+        why.push_str(&format!(". {checklist} says how to fix each; then run the setup again"));
+        why
+    });
+    let failure = match (checks_failed, unwritten) {
+        (Some(checks), Some(why)) => Some(format!("{checks}; and {why}")),
+        (checks, why) => checks.or(why),
+    };
     Ok(Outcome {
         outputs,
         summary,
