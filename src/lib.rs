@@ -17,6 +17,7 @@ pub mod cognigy;
 pub mod crash;
 pub mod escape;
 pub mod github;
+pub mod init;
 pub mod logging;
 pub mod modes;
 pub mod retention;

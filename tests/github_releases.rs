@@ -1,17 +1,30 @@
-//! The GitHub Releases client against a mock GitHub API: the exact requests for creating a release on
-//! the tag's commit, uploading assets, listing every page, deleting a release with its tag, a GitHub
-//! Enterprise base URL, and errors that say what to check without showing the token.
+//! The GitHub Releases client against the fake GitHub API: creating a release on the tag's commit,
+//! uploading assets to the upload URL the release names, listing every page through the `Link`
+//! header, deleting a release with its tag, a GitHub Enterprise base URL, and errors that say what
+//! to check without showing the token.
 
 use cognigy_backup_action::action::config::GithubApi;
-use cognigy_backup_action::github::{Asset, Error, Release, Releases};
+use cognigy_backup_action::github::{Asset, Error, Releases};
 use cognigy_backup_action::secrets::Secret;
+use cognigy_backup_testkit::fake_github::{FakeGithub, Fault, Grant};
 use reqwest::Url;
-use serde_json::{Value, json};
-use wiremock::matchers::{body_bytes, body_json, header, method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 const REPO: &str = "acme/cognigy-backup-bot";
 const SHA: &str = "4f84fe4c1b2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f";
+
+/// A fake GitHub (`enterprise`: under `/api/v3`) holding [`REPO`], accepting `token` for it.
+fn github(enterprise: bool, token: &str) -> FakeGithub {
+    let github = if enterprise {
+        FakeGithub::start_enterprise()
+    } else {
+        FakeGithub::start()
+    };
+    github.add_repo(REPO, true);
+    github.add_token(token, Grant::workflow(REPO));
+    github
+}
 
 fn api(url: &str, token: &str) -> GithubApi {
     GithubApi {
@@ -20,94 +33,43 @@ fn api(url: &str, token: &str) -> GithubApi {
     }
 }
 
-/// A release as GitHub answers it (more fields than the client reads), uploading under `uploads`.
-fn release_json(uploads: &str, id: u64, tag: &str, assets: Value) -> Value {
-    json!({
-        "url": format!("https://api.github.com/repos/{REPO}/releases/{id}"),
-        "html_url": format!("https://github.com/{REPO}/releases/tag/{tag}"),
-        "upload_url": format!("{uploads}/repos/{REPO}/releases/{id}/assets{{?name,label}}"),
-        "id": id,
-        "tag_name": tag,
-        "target_commitish": SHA,
-        "name": tag,
-        "body": "notes",
-        "draft": false,
-        "prerelease": false,
-        "created_at": "2026-02-01T00:10:00Z",
-        "published_at": "2026-02-01T00:10:00Z",
-        "author": { "login": "github-actions[bot]", "id": 41898282 },
-        "assets": assets,
-    })
-}
-
-fn release(uploads: &str, id: u64, tag: &str) -> Release {
-    serde_json::from_value(release_json(uploads, id, tag, json!([]))).unwrap()
-}
-
 #[tokio::test]
 async fn create_posts_the_tag_its_commit_the_name_and_the_notes_with_the_token() {
-    let server = MockServer::start().await;
+    let github = github(false, "ghs_create_token_1");
     let notes = "## Snapshot 2026-01\n\n| kind | count |\n|---|---|\n| flows | 12 |\n";
-    Mock::given(method("POST"))
-        .and(path(format!("/repos/{REPO}/releases")))
-        .and(header("authorization", "Bearer ghs_create_token_1"))
-        .and(header("content-type", "application/json"))
-        .and(header("accept", "application/vnd.github+json"))
-        .and(body_json(json!({
-            "tag_name": "monthly-2026-01",
-            "target_commitish": SHA,
-            "name": "monthly-2026-01",
-            "body": notes,
-        })))
-        .respond_with(ResponseTemplate::new(201).set_body_json(release_json(
-            &server.uri(),
-            7,
-            "monthly-2026-01",
-            json!([]),
-        )))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let releases = Releases::new(&api(&server.uri(), "ghs_create_token_1"), REPO).unwrap();
+    let releases = Releases::new(&api(&github.api_url(), "ghs_create_token_1"), REPO).unwrap();
     let created = releases
         .create("monthly-2026-01", SHA, "monthly-2026-01", notes)
         .await
         .unwrap();
-    assert_eq!(created.id, 7);
     assert_eq!(created.tag, "monthly-2026-01");
     assert_eq!(created.name.as_deref(), Some("monthly-2026-01"));
     assert_eq!(created.target_commitish, SHA);
     assert!(created.assets.is_empty());
+
+    let stored = github.repo(REPO).releases;
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].id, stored[0].body.as_str()), (created.id, notes));
+    let request = &github.requests()[0];
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str(), request.status),
+        ("POST", "/repos/acme/cognigy-backup-bot/releases", 201)
+    );
+    assert_eq!(request.token.as_deref(), Some("ghs_create_token_1"));
+    assert_eq!(request.content_type.as_deref(), Some("application/json"));
+    assert_eq!(request.accept.as_deref(), Some("application/vnd.github+json"));
 }
 
 #[tokio::test]
 async fn assets_go_to_the_upload_url_with_their_name_content_type_and_bytes() {
-    let server = MockServer::start().await;
-    // On github.com the upload URL is on uploads.github.com; here it is a path of the mock.
-    let uploads = format!("{}/uploads", server.uri());
-    let target = release(&uploads, 7, "monthly-2026-01");
+    let github = github(false, "ghs_upload_token_2");
+    let releases = Releases::new(&api(&github.api_url(), "ghs_upload_token_2"), REPO).unwrap();
+    let target = releases
+        .create("monthly-2026-01", SHA, "monthly-2026-01", "notes")
+        .await
+        .unwrap();
     let tarball: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let csnap = b"PK\x03\x04 native snapshot".to_vec();
-    for (name, content_type, bytes, id) in [
-        ("monthly-2026-01.tar.gz", "application/gzip", &tarball, 31),
-        ("monthly-2026-01.csnap", "application/octet-stream", &csnap, 32),
-    ] {
-        Mock::given(method("POST"))
-            .and(path(format!("/uploads/repos/{REPO}/releases/7/assets")))
-            .and(query_param("name", name))
-            .and(header("authorization", "Bearer ghs_upload_token_2"))
-            .and(header("content-type", content_type))
-            .and(body_bytes(bytes.clone()))
-            .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-                "id": id, "name": name, "size": bytes.len(), "state": "uploaded", "content_type": content_type,
-            })))
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
-
-    let releases = Releases::new(&api(&server.uri(), "ghs_upload_token_2"), REPO).unwrap();
     let first = releases
         .upload_asset(&target, "monthly-2026-01.tar.gz", "application/gzip", tarball.clone())
         .await
@@ -122,124 +84,105 @@ async fn assets_go_to_the_upload_url_with_their_name_content_type_and_bytes() {
         .await
         .unwrap();
     assert_eq!(
-        first,
-        Asset {
-            id: 31,
-            name: "monthly-2026-01.tar.gz".into(),
-            size: 70_000
-        }
+        (first.name.as_str(), first.size, second.size),
+        ("monthly-2026-01.tar.gz", 70_000, csnap.len() as u64)
     );
-    assert_eq!((second.id, second.size), (32, csnap.len() as u64));
+    let stored = &github.repo(REPO).releases[0].assets;
+    assert_eq!(stored.len(), 2);
+    assert_eq!(
+        (stored[0].content_type.as_str(), &stored[0].bytes),
+        ("application/gzip", &tarball)
+    );
+    assert_eq!(
+        (stored[1].content_type.as_str(), &stored[1].bytes),
+        ("application/octet-stream", &csnap)
+    );
+    let uploads: Vec<_> = github
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/assets"))
+        .collect();
+    assert_eq!(uploads.len(), 2);
+    assert_eq!(uploads[0].query, "name=monthly-2026-01.tar.gz");
+    assert!(uploads.iter().all(|r| r.token.as_deref() == Some("ghs_upload_token_2")));
 }
 
 #[tokio::test]
 async fn list_follows_the_link_header_through_every_page() {
-    let server = MockServer::start().await;
-    let uri = server.uri();
-    // GitHub's `Link` points at /repositories/{id}/..., not at the path of the first request.
-    let page2 = format!("{uri}/repositories/123/releases?per_page=100&page=2");
-    let page1_body: Vec<Value> = (1..=100)
-        .map(|i| release_json(&uri, i, &format!("monthly-{:04}-01", 1900 + i), json!([])))
-        .collect();
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{REPO}/releases")))
-        .and(query_param("per_page", "100"))
-        .and(query_param_is_missing("page"))
-        .and(header("authorization", "Bearer ghs_list_token_3"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("link", format!(r#"<{page2}>; rel="next", <{page2}>; rel="last""#))
-                .set_body_json(page1_body),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let asset = json!([{ "id": 5, "name": "monthly-2026-01.tar.gz", "size": 1234, "state": "uploaded" }]);
-    Mock::given(method("GET"))
-        .and(path("/repositories/123/releases"))
-        .and(query_param("per_page", "100"))
-        .and(query_param("page", "2"))
-        .and(header("authorization", "Bearer ghs_list_token_3"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header(
-                    "link",
-                    format!(r#"<{uri}/repositories/123/releases?per_page=100&page=1>; rel="prev""#),
-                )
-                .set_body_json(json!([release_json(&uri, 101, "monthly-2026-01", asset)])),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let releases = Releases::new(&api(&uri, "ghs_list_token_3"), REPO).unwrap();
+    let github = github(false, "ghs_list_token_3");
+    for year in 1901..=2001 {
+        let asset: &[(&str, &[u8])] = if year == 1901 {
+            &[("monthly-1901-01.tar.gz", b"tgz")]
+        } else {
+            &[]
+        };
+        github.add_release(REPO, &format!("monthly-{year}-01"), asset);
+    }
+    let releases = Releases::new(&api(&github.api_url(), "ghs_list_token_3"), REPO).unwrap();
     let all = releases.list().await.unwrap();
     assert_eq!(all.len(), 101);
-    assert_eq!(all[0].tag, "monthly-1901-01");
-    assert_eq!(all[99].id, 100);
+    // Newest first, as GitHub lists them: the oldest, with its asset, comes on the second page.
+    assert_eq!(all[0].tag, "monthly-2001-01");
     let last = &all[100];
-    assert_eq!((last.id, last.tag.as_str()), (101, "monthly-2026-01"));
+    assert_eq!(last.tag, "monthly-1901-01");
     assert_eq!(
         last.assets,
         vec![Asset {
-            id: 5,
-            name: "monthly-2026-01.tar.gz".into(),
-            size: 1234
+            id: last.assets[0].id,
+            name: "monthly-1901-01.tar.gz".into(),
+            size: 3
         }]
+    );
+    let id = github.repo(REPO).id;
+    let requests: Vec<String> = github
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}?{}", r.method, r.path, r.query))
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            format!("GET /repos/{REPO}/releases?per_page=100"),
+            format!("GET /repositories/{id}/releases?per_page=100&page=2"),
+        ]
     );
 }
 
 #[tokio::test]
 async fn delete_removes_the_release_then_its_tag_and_a_tag_already_gone_is_fine() {
-    let server = MockServer::start().await;
-    let uri = server.uri();
-    for id in [7, 8, 9] {
-        Mock::given(method("DELETE"))
-            .and(path(format!("/repos/{REPO}/releases/{id}")))
-            .and(header("authorization", "Bearer ghs_delete_token_4"))
-            .respond_with(ResponseTemplate::new(204))
-            .expect(1)
-            .mount(&server)
-            .await;
+    let github = github(false, "ghs_delete_token_4");
+    for tag in ["monthly-2025-01", "monthly-2025-02", "monthly-2025-03"] {
+        github.add_release(REPO, tag, &[]);
     }
-    let tag_answers = [
-        ("monthly-2025-01", ResponseTemplate::new(204)),
-        (
-            "monthly-2025-02",
-            ResponseTemplate::new(404).set_body_json(json!({ "message": "Not Found" })),
-        ),
-        (
-            "monthly-2025-03",
-            ResponseTemplate::new(422).set_body_json(json!({ "message": "Reference does not exist" })),
-        ),
-    ];
-    for (tag, answer) in tag_answers {
-        Mock::given(method("DELETE"))
-            .and(path(format!("/repos/{REPO}/git/refs/tags/{tag}")))
-            .and(header("authorization", "Bearer ghs_delete_token_4"))
-            .respond_with(answer)
-            .expect(1)
-            .mount(&server)
-            .await;
+    // The second tag was deleted by hand (GitHub: 422 "Reference does not exist"); the third's
+    // delete meets a 404 (a tag protected from this token looks missing).
+    github.edit_repo(REPO, |repo| repo.tags.remove("monthly-2025-02"));
+    github.add_fault(Fault {
+        method: "DELETE".into(),
+        path_contains: "git/refs/tags/monthly-2025-03".into(),
+        status: 404,
+        message: "Not Found".into(),
+    });
+    let releases = Releases::new(&api(&github.api_url(), "ghs_delete_token_4"), REPO).unwrap();
+    let listed = releases.list().await.unwrap();
+    github.reset_log();
+    for release in listed.iter().rev() {
+        releases.delete(release).await.unwrap();
     }
-
-    let releases = Releases::new(&api(&uri, "ghs_delete_token_4"), REPO).unwrap();
-    for (id, tag) in [(7, "monthly-2025-01"), (8, "monthly-2025-02"), (9, "monthly-2025-03")] {
-        releases.delete(&release(&uri, id, tag)).await.unwrap();
-    }
-    let calls: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap()
+    assert!(github.repo(REPO).releases.is_empty());
+    let calls: Vec<String> = github
+        .requests()
         .iter()
-        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .map(|r| format!("{} {} {}", r.method, r.path, r.status))
         .collect();
-    let expected: Vec<String> = [(7, "monthly-2025-01"), (8, "monthly-2025-02"), (9, "monthly-2025-03")]
+    let expected: Vec<String> = listed
         .iter()
-        .flat_map(|(id, tag)| {
+        .rev()
+        .zip([204, 422, 404])
+        .flat_map(|(release, tag_status)| {
             [
-                format!("DELETE /repos/{REPO}/releases/{id}"),
-                format!("DELETE /repos/{REPO}/git/refs/tags/{tag}"),
+                format!("DELETE /repos/{REPO}/releases/{} 204", release.id),
+                format!("DELETE /repos/{REPO}/git/refs/tags/{} {tag_status}", release.tag),
             ]
         })
         .collect();
@@ -248,99 +191,58 @@ async fn delete_removes_the_release_then_its_tag_and_a_tag_already_gone_is_fine(
 
 #[tokio::test]
 async fn github_enterprise_api_under_api_v3_and_uploads_under_api_uploads() {
-    let server = MockServer::start().await;
-    let uri = server.uri();
-    let ghes_uploads = format!("{uri}/api/uploads");
-    let auth = || header("authorization", "Bearer ghes_token_5");
-    Mock::given(method("POST"))
-        .and(path(format!("/api/v3/repos/{REPO}/releases")))
-        .and(auth())
-        .respond_with(ResponseTemplate::new(201).set_body_json(release_json(
-            &ghes_uploads,
-            9,
-            "monthly-2026-02",
-            json!([]),
-        )))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(format!("/api/uploads/repos/{REPO}/releases/9/assets")))
-        .and(query_param("name", "monthly-2026-02.tar.gz"))
-        .and(auth())
-        .respond_with(
-            ResponseTemplate::new(201).set_body_json(json!({ "id": 40, "name": "monthly-2026-02.tar.gz", "size": 3 })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    let page2 = format!("{uri}/api/v3/repositories/77/releases?per_page=100&page=2");
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v3/repos/{REPO}/releases")))
-        .and(query_param_is_missing("page"))
-        .and(auth())
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("link", format!(r#"<{page2}>; rel="next""#))
-                .set_body_json(json!([release_json(&ghes_uploads, 9, "monthly-2026-02", json!([]))])),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/api/v3/repositories/77/releases"))
-        .and(query_param("page", "2"))
-        .and(auth())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([release_json(
-            &ghes_uploads,
-            3,
-            "monthly-2025-12",
-            json!([])
-        )])))
-        .expect(1)
-        .mount(&server)
-        .await;
-    for route in ["releases/3", "git/refs/tags/monthly-2025-12"] {
-        Mock::given(method("DELETE"))
-            .and(path(format!("/api/v3/repos/{REPO}/{route}")))
-            .and(auth())
-            .respond_with(ResponseTemplate::new(204))
-            .expect(1)
-            .mount(&server)
-            .await;
+    let github = github(true, "ghes_token_5");
+    for n in 0..100 {
+        github.add_release(REPO, &format!("monthly-{:04}-01", 1900 + n), &[]);
     }
-
     // With a trailing slash, as users paste it.
-    let releases = Releases::new(&api(&format!("{uri}/api/v3/"), "ghes_token_5"), REPO).unwrap();
+    let url = format!("{}/", github.api_url());
+    assert!(url.ends_with("/api/v3/"), "{url}");
+    let releases = Releases::new(&api(&url, "ghes_token_5"), REPO).unwrap();
     let created = releases
         .create("monthly-2026-02", SHA, "monthly-2026-02", "notes")
         .await
         .unwrap();
-    let asset = releases
+    releases
         .upload_asset(&created, "monthly-2026-02.tar.gz", "application/gzip", b"tgz".to_vec())
         .await
         .unwrap();
-    assert_eq!(asset.id, 40);
     let all = releases.list().await.unwrap();
-    let tags: Vec<&str> = all.iter().map(|r| r.tag.as_str()).collect();
-    assert_eq!(tags, ["monthly-2026-02", "monthly-2025-12"]);
-    releases.delete(&all[1]).await.unwrap();
+    assert_eq!(all.len(), 101, "both pages");
+    assert_eq!(all[0].tag, "monthly-2026-02");
+    releases.delete(&all[100]).await.unwrap();
+    let paths: Vec<String> = github
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let id = github.repo(REPO).id;
+    assert_eq!(
+        paths,
+        [
+            format!("POST /api/v3/repos/{REPO}/releases"),
+            format!("POST /api/uploads/repos/{REPO}/releases/{}/assets", created.id),
+            format!("GET /api/v3/repos/{REPO}/releases"),
+            format!("GET /api/v3/repositories/{id}/releases"),
+            format!("DELETE /api/v3/repos/{REPO}/releases/{}", all[100].id),
+            format!("DELETE /api/v3/repos/{REPO}/git/refs/tags/monthly-1900-01"),
+        ]
+    );
+    assert!(github.requests().iter().all(|r| (200..300).contains(&r.status)));
 }
 
 #[tokio::test]
 async fn refusals_say_what_to_check_and_never_show_the_token() {
-    let server = MockServer::start().await;
     let token = "ghp_refused_token_6_abcdef";
+    let github = github(false, token);
     // A proxy that echoes the credentials back: the message still must not show them.
-    Mock::given(method("POST"))
-        .and(path(format!("/repos/{REPO}/releases")))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
-            "message": format!("Bad credentials (Bearer {token})"),
-            "documentation_url": "https://docs.github.com/rest",
-        })))
-        .mount(&server)
-        .await;
-    let releases = Releases::new(&api(&server.uri(), token), REPO).unwrap();
+    github.add_fault(Fault {
+        method: "POST".into(),
+        path_contains: "releases".into(),
+        status: 401,
+        message: format!("Bad credentials (Bearer {token})"),
+    });
+    let releases = Releases::new(&api(&github.api_url(), token), REPO).unwrap();
     let err = releases
         .create("monthly-2026-01", SHA, "monthly-2026-01", "notes")
         .await
@@ -355,30 +257,47 @@ async fn refusals_say_what_to_check_and_never_show_the_token() {
     assert!(text.contains("Bad credentials"), "{text}");
     assert!(!text.contains(token) && !format!("{err:?}").contains(token), "{text}");
 
+    // A token the server does not know.
+    let unknown = Releases::new(&api(&github.api_url(), "ghp_unknown"), REPO).unwrap();
+    let err = unknown.list().await.unwrap_err();
+    assert!(matches!(err, Error::Denied { status: 401, .. }), "{err:?}");
+
+    // A token without `contents: write` may list but not create.
+    github.add_token(
+        "ghs_read_only",
+        Grant {
+            contents: cognigy_backup_testkit::fake_github::Access::Read,
+            ..Grant::workflow(REPO)
+        },
+    );
+    let read_only = Releases::new(&api(&github.api_url(), "ghs_read_only"), REPO).unwrap();
+    read_only.list().await.unwrap();
+    let err = read_only.create("monthly-2026-01", SHA, "x", "y").await.unwrap_err();
+    assert!(matches!(err, Error::Denied { status: 403, .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("Resource not accessible by integration"),
+        "{err}"
+    );
+
     // 404: the repository does not exist here, or the token cannot see it.
-    let missing = Releases::new(&api(&server.uri(), token), "acme/nothing-here").unwrap();
+    let missing = Releases::new(&api(&github.api_url(), token), "acme/nothing-here").unwrap();
     let err = missing.list().await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert!(err.to_string().contains("Check repository: acme/nothing-here"), "{err}");
 
-    // A 403 that is the rate limit says so, and when it resets.
-    let limited = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", "1780000000")
-                .set_body_json(json!({ "message": "API rate limit exceeded for installation ID 1." })),
-        )
-        .mount(&limited)
-        .await;
-    let err = Releases::new(&api(&limited.uri(), token), REPO)
-        .unwrap()
-        .list()
-        .await
-        .unwrap_err();
+    // A spent budget is GitHub's 403 rate limit: it says so, and when it resets.
+    github.set_remaining(token, 0);
+    let err = releases.list().await.unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
-    assert!(err.to_string().contains("It resets at 2026-05-28T20:26:40Z"), "{err}");
+    let text = err.to_string();
+    let at = text
+        .split("It resets at ")
+        .nth(1)
+        .and_then(|rest| rest.split(". ").next())
+        .unwrap();
+    let at = OffsetDateTime::parse(at, &Rfc3339).unwrap();
+    let ahead = at - OffsetDateTime::now_utc();
+    assert!(ahead.whole_minutes() > 50 && ahead.whole_minutes() <= 60, "{text}");
 
     // Nothing listening: the API URL is the thing to check.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
@@ -394,6 +313,8 @@ async fn refusals_say_what_to_check_and_never_show_the_token() {
     assert!(err.to_string().contains("Check github-api-url"), "{err}");
 
     // Not owner/name: refused before any request.
-    let err = Releases::new(&api(&server.uri(), token), "just-a-name").err().unwrap();
+    let err = Releases::new(&api(&github.api_url(), token), "just-a-name")
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("Check repository"), "{err}");
 }

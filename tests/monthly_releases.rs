@@ -1,6 +1,6 @@
 //! The monthly tier's releases end to end: the binary, run as the runner runs it through a month's
-//! end against the fake Cognigy server, a real `git http-backend` and a mock GitHub API on the same
-//! host, tags the month and makes its release on the tag's commit with the snapshot attached.
+//! end against the fake Cognigy server, a real `git http-backend` and the fake GitHub API on the
+//! same host, tags the month and makes its release on the tag's commit with the snapshot attached.
 
 mod support;
 
@@ -8,11 +8,9 @@ use std::io::Read as _;
 
 use cognigy_backup_action::snapshot::Files;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
-use serde_json::{Value, json};
+use cognigy_backup_testkit::fake_github::{FakeGithub, Grant};
 use support::git::{Fixture, TOKEN, git};
 use support::runner::Step;
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const REPO: &str = "acme/cognigy-backup-demo";
 
@@ -43,43 +41,15 @@ fn untar(bytes: &[u8], top: &str) -> Files {
     files
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_first_run_of_a_month_tags_the_last_one_and_releases_it_with_its_snapshot() {
-    let github = MockServer::start().await;
-    let uploads = format!("{}/uploads", github.uri());
-    Mock::given(method("GET"))
-        .and(path(format!("/repos/{REPO}/releases")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
-        .mount(&github)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(format!("/repos/{REPO}/releases")))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "id": 7, "tag_name": "monthly-2026-11", "name": "monthly-2026-11", "target_commitish": "x",
-            "upload_url": format!("{uploads}/repos/{REPO}/releases/7/assets{{?name,label}}"), "assets": []
-        })))
-        .expect(1)
-        .mount(&github)
-        .await;
-    Mock::given(method("POST"))
-        .and(path_regex(r"^/uploads/repos/.+/releases/7/assets$"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 70, "name": "asset", "size": 1})))
-        .expect(2)
-        .mount(&github)
-        .await;
-
-    let api = github.uri();
-    // The steps block on the binary; the mock GitHub keeps serving on this test's runtime meanwhile.
-    let (fixture, runs) = tokio::task::spawn_blocking(move || {
-        let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
-        let fixture = Fixture::new();
-        let november = backup(&fake, &fixture, &api, "2026-11-30T23:37:00Z").run();
-        let december = backup(&fake, &fixture, &api, "2026-12-01T00:07:00Z").run();
-        (fixture, (november, december))
-    })
-    .await
-    .unwrap();
-    let (november, december) = runs;
+#[test]
+fn the_first_run_of_a_month_tags_the_last_one_and_releases_it_with_its_snapshot() {
+    let github = FakeGithub::start();
+    github.add_repo(REPO, true);
+    github.add_token(TOKEN, Grant::workflow(REPO));
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    let november = backup(&fake, &fixture, &github.api_url(), "2026-11-30T23:37:00Z").run();
+    let december = backup(&fake, &fixture, &github.api_url(), "2026-12-01T00:07:00Z").run();
     assert_eq!(november.code, Some(0), "{}", november.stdout);
     assert_eq!(december.code, Some(0), "{}", december.stdout);
     assert!(
@@ -107,31 +77,29 @@ async fn the_first_run_of_a_month_tags_the_last_one_and_releases_it_with_its_sna
         git(&fixture.repo, &["rev-parse", "snapshot/daily^{tree}"])
     );
 
-    let requests = github.received_requests().await.unwrap();
-    let create = requests
-        .iter()
-        .find(|r| r.method.as_str() == "POST" && r.url.path().ends_with("/releases"))
-        .unwrap();
-    let body: Value = serde_json::from_slice(&create.body).unwrap();
-    assert_eq!(body["tag_name"], "monthly-2026-11");
-    assert_eq!(body["target_commitish"], tag.as_str());
+    let releases = github.repo(REPO).releases;
+    assert_eq!(releases.len(), 1, "one release");
+    let release = &releases[0];
+    assert_eq!(release.tag, "monthly-2026-11");
+    assert_eq!(release.target_commitish, tag);
     assert!(
-        body["body"].as_str().unwrap().contains("| flows | 3 |"),
+        release.body.contains("| flows | 3 |"),
         "notes list the counts: {}",
-        body["body"]
+        release.body
     );
-    assert_eq!(
-        create.headers["authorization"].to_str().unwrap(),
-        format!("Bearer {TOKEN}")
+    assert!(
+        github.requests().iter().all(|r| r.token.as_deref() == Some(TOKEN)),
+        "every request carries the token"
     );
 
-    let upload = |name: &str| {
-        requests
+    let asset = |name: &str| {
+        release
+            .assets
             .iter()
-            .find(|r| r.url.path().contains("/assets") && r.url.query().is_some_and(|q| q.contains(name)))
-            .unwrap_or_else(|| panic!("no upload of {name}"))
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("no asset {name}"))
     };
-    let archive = untar(&upload("monthly-2026-11.tar.gz").body, "monthly-2026-11");
+    let archive = untar(&asset("monthly-2026-11.tar.gz").bytes, "monthly-2026-11");
     let listing = git(&fixture.repo, &["ls-tree", "-r", "--name-only", &tag]);
     assert_eq!(
         archive.keys().cloned().collect::<Vec<_>>(),
@@ -140,7 +108,8 @@ async fn the_first_run_of_a_month_tags_the_last_one_and_releases_it_with_its_sna
     );
     assert_eq!(
         archive["native/project.csnap"],
-        upload("monthly-2026-11.csnap").body,
+        asset("monthly-2026-11.csnap").bytes,
         "the .csnap as its own asset"
     );
+    assert_eq!(release.assets.len(), 2);
 }

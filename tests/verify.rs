@@ -13,11 +13,10 @@ use std::process::{Command, Stdio};
 
 use cognigy_backup_action::snapshot::manifest;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
+use cognigy_backup_testkit::fake_github::{FakeGithub, Grant};
 use serde_json::{Value, json};
 use support::git::{Fixture, TOKEN, git};
 use support::runner::{Step, StepRun};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const REPO: &str = "acme/cognigy-backup-demo";
 
@@ -37,43 +36,23 @@ fn id(now: &str) -> String {
     now.replace(['-', ':'], "")
 }
 
-/// A mock GitHub API on 127.0.0.1 (the git server's host, so that releases apply) listing a
-/// release for each of `tags`. It serves from its own runtime while the test blocks on the binary.
-struct Github {
-    server: MockServer,
-    _runtime: tokio::runtime::Runtime,
-}
+/// The fake GitHub API on 127.0.0.1 (the git server's host, so that releases apply) holding
+/// [`REPO`] with a release for each of `tags`, and taking the git server's token.
+struct Github(FakeGithub);
 
 impl Github {
     fn listing(tags: &[&str]) -> Github {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let releases: Vec<Value> = tags
-            .iter()
-            .enumerate()
-            .map(|(n, tag)| {
-                json!({
-                    "id": n + 1, "tag_name": tag, "name": tag, "target_commitish": "x",
-                    "upload_url": "http://127.0.0.1:9/uploads{?name,label}", "assets": []
-                })
-            })
-            .collect();
-        let server = runtime.block_on(async {
-            let server = MockServer::start().await;
-            Mock::given(method("GET"))
-                .and(path(format!("/repos/{REPO}/releases")))
-                .respond_with(ResponseTemplate::new(200).set_body_json(releases))
-                .mount(&server)
-                .await;
-            server
-        });
-        Github {
-            server,
-            _runtime: runtime,
+        let github = FakeGithub::start();
+        github.add_repo(REPO, true);
+        github.add_token(TOKEN, Grant::workflow(REPO));
+        for tag in tags {
+            github.add_release(REPO, tag, &[]);
         }
+        Github(github)
     }
 
     fn url(&self) -> String {
-        self.server.uri()
+        self.0.api_url()
     }
 }
 

@@ -35,7 +35,7 @@ impl Level {
 }
 
 /// Every output the action declares, in `action.yml` order.
-pub const OUTPUT_NAMES: [&str; 10] = [
+pub const OUTPUT_NAMES: [&str; 11] = [
     "changed",
     "snapshot-id",
     "commit-sha",
@@ -46,6 +46,7 @@ pub const OUTPUT_NAMES: [&str; 10] = [
     "changes",
     "ok",
     "report-file",
+    "issue-url",
 ];
 
 /// Named output values of a run, in the order they were set.

@@ -1,4 +1,5 @@
-//! `cognigy-backup --help`: every input, the variable it is read from and its default.
+//! The action's part of `cognigy-backup --help` (after the command line's own usage): how a run
+//! is configured, every input with the variable it is read from and its default.
 
 use super::inputs::INPUTS;
 use crate::clock::NOW_VAR;
@@ -6,11 +7,8 @@ use crate::clock::NOW_VAR;
 /// The help text.
 pub fn text() -> String {
     let mut out = format!(
-        "cognigy-backup {version}: versioned, restorable backups of a Cognigy.AI project in git.
-
-Usage: cognigy-backup [--help | --version]
-
-Run as a GitHub Action (uses: org/cognigy-backup-action@v1) or locally with the same variables.
+        "Without a command, cognigy-backup {version} runs the action: as a GitHub Action
+(uses: org/cognigy-backup-action@v1) or locally with the same variables.
 Each input is read from INPUT_ + its name upper-cased, hyphens kept, as the runner sets them
 (cognigy-api-key -> INPUT_COGNIGY-API-KEY); an empty value means the default. Shells cannot set
 names with hyphens: use env, e.g.

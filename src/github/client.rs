@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, USER_AGENT};
 use http::{Method, Request, Response, Uri};
-use octocrab::{FromResponse, OctoBody, Octocrab};
+use octocrab::{FromResponse, OctoBody, Octocrab, Page};
 use reqwest::Url;
 
 use super::Error;
@@ -30,6 +30,8 @@ pub(super) struct Client {
     /// `owner/name` and the API URL, for messages.
     repository: String,
     api: String,
+    /// The workflow permission this client's requests need (`contents: write`), for messages.
+    permission: &'static str,
 }
 
 /// A successful answer, read whole.
@@ -41,8 +43,10 @@ pub(super) struct Answer {
 }
 
 impl Client {
-    /// Must be called inside a tokio runtime (octocrab starts its request buffer on it).
-    pub(super) fn new(api: &GithubApi, repository: &str) -> Result<Client, Error> {
+    /// A client for `repository` whose requests need the workflow permission `permission`
+    /// (`contents: write`, `issues: write`, ...). Must be called inside a tokio runtime (octocrab
+    /// starts its request buffer on it).
+    pub(super) fn new(api: &GithubApi, repository: &str, permission: &'static str) -> Result<Client, Error> {
         let valid = |part: &str| {
             !part.is_empty()
                 && part
@@ -80,6 +84,7 @@ impl Client {
             repo_route: format!("{}/repos/{repository}", api.url.path().trim_end_matches('/')),
             repository: repository.to_owned(),
             api: api.url.to_string(),
+            permission,
         })
     }
 
@@ -134,6 +139,7 @@ impl Client {
                 &described,
                 &self.repository,
                 &self.api,
+                self.permission,
             ));
         }
         Ok(Answer {
@@ -141,6 +147,20 @@ impl Client {
             headers,
             body,
         })
+    }
+}
+
+impl Client {
+    /// Every item of the list at `first` (a route with `per_page=100`), following the `Link`
+    /// header through all pages.
+    pub(super) async fn all<T: serde::de::DeserializeOwned>(&self, first: &str) -> Result<Vec<T>, Error> {
+        let mut page: Page<T> = self.send(Method::GET, first, None).await?.decode().await?;
+        let mut items = page.take_items();
+        while let Some(next) = page.next.take() {
+            page = self.send(Method::GET, &next.to_string(), None).await?.decode().await?;
+            items.append(&mut page.take_items());
+        }
+        Ok(items)
     }
 }
 
@@ -154,6 +174,16 @@ impl Answer {
             what: redact(&e.to_string()).into_owned(),
         })
     }
+}
+
+/// `text` percent-encoded for a path segment or a query value.
+pub(super) fn encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// `scheme://host[:port]/` of `url`.

@@ -19,15 +19,17 @@ pub enum Error {
     #[error("cannot set up the GitHub client for {url}: {reason}. Check github-api-url.")]
     Setup { url: String, reason: String },
 
-    /// 401 or 403: the token is missing, invalid, or may not write releases.
+    /// 401 or 403: the token is missing, invalid, or lacks the permission the request needs.
     #[error(
-        "GitHub refused {request} with {status}{message}. Check github-token: it needs `contents: write` on {repository} (in a workflow: `permissions: contents: write`)."
+        "GitHub refused {request} with {status}{message}. Check github-token: it needs `{permission}` on {repository} (in a workflow: `permissions: {permission}`)."
     )]
     Denied {
         status: u16,
         request: String,
         message: String,
         repository: String,
+        /// The workflow permission, e.g. `contents: write`.
+        permission: &'static str,
     },
 
     /// 404: no such repository under this API, or the token cannot see it.
@@ -83,6 +85,7 @@ impl Error {
         request: &str,
         repository: &str,
         api: &str,
+        permission: &'static str,
     ) -> Error {
         let request = request.to_owned();
         let message = problem(body);
@@ -99,6 +102,7 @@ impl Error {
                 request,
                 message,
                 repository: repository.to_owned(),
+                permission,
             },
             404 => Error::NotFound {
                 request,

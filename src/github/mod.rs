@@ -1,13 +1,19 @@
-//! GitHub Releases for the monthly tier: each `monthly-YYYY-MM` tag gets a release with the snapshot
-//! attached. This knows nothing of Cognigy or git: it takes tag names, commit SHAs, markdown and bytes.
+//! The GitHub REST API of one repository: releases for the monthly tier (each `monthly-YYYY-MM` tag
+//! gets a release with the snapshot attached), issues (the setup checklist) and environments (the
+//! restore's reviewers). This knows nothing of Cognigy or git: it takes names, commit SHAs,
+//! markdown and bytes.
 //!
 //! Built on octocrab (hyper with rustls on ring, the binary's one TLS stack), with `github-api-url` as
 //! the API, so GitHub Enterprise Server (`https://HOST/api/v3`) works (`client.rs` says how). Errors say
 //! which input to check and never carry the token.
 
 mod client;
+mod environments;
 mod error;
+mod issues;
 mod releases;
 
+pub use environments::{Environment, Environments};
 pub use error::Error;
+pub use issues::{Issue, Issues};
 pub use releases::{Asset, Release, Releases};

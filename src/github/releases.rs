@@ -1,7 +1,6 @@
 //! The releases of one repository: list, create, upload assets, delete (with the tag).
 
 use http::Method;
-use octocrab::Page;
 use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
@@ -44,25 +43,13 @@ impl Releases {
     /// Sends nothing yet; must be called inside a tokio runtime.
     pub fn new(api: &GithubApi, repository: &str) -> Result<Releases, Error> {
         Ok(Releases {
-            client: Client::new(api, repository)?,
+            client: Client::new(api, repository, "contents: write")?,
         })
     }
 
     /// Every release of the repository, following the `Link` header through all pages.
     pub async fn list(&self) -> Result<Vec<Release>, Error> {
-        let first = self.client.route("releases?per_page=100");
-        let mut page: Page<Release> = self.client.send(Method::GET, &first, None).await?.decode().await?;
-        let mut releases = page.take_items();
-        while let Some(next) = page.next.take() {
-            page = self
-                .client
-                .send(Method::GET, &next.to_string(), None)
-                .await?
-                .decode()
-                .await?;
-            releases.append(&mut page.take_items());
-        }
-        Ok(releases)
+        self.client.all(&self.client.route("releases?per_page=100")).await
     }
 
     /// Creates the release of `tag` (already pushed) on `target_commit` (its commit's full SHA),

@@ -11,6 +11,7 @@ pub mod promotion;
 pub mod releases;
 pub mod repo;
 pub mod restore;
+pub mod setup;
 pub mod summary;
 pub mod verify;
 
@@ -34,7 +35,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify, setup",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
@@ -158,6 +159,20 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 keep,
                 github,
                 live: live.as_ref().map(|(cognigy, export)| (cognigy, export)),
+            },
+            context,
+        ),
+        ModeConfig::Setup {
+            cognigy,
+            missing,
+            repo,
+            github,
+        } => setup::run(
+            setup::Setup {
+                cognigy: cognigy.as_ref(),
+                missing,
+                repo,
+                github,
             },
             context,
         ),

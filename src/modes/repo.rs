@@ -13,6 +13,15 @@ pub const MONTHLY_TAG_PREFIX: &str = "monthly-";
 /// How many times a run fetches again and re-applies after losing a push race.
 pub const MAX_PUSH_ATTEMPTS: u32 = 5;
 
+/// The git remote of `config`, with its token.
+pub fn remote(config: &RepoConfig) -> Remote {
+    let url = match &config.remote {
+        RemoteLocation::Http(url) => url.to_string(),
+        RemoteLocation::Path(path) => path.display().to_string(),
+    };
+    Remote::new(url, config.token.clone())
+}
+
 /// What an [`Repo::update`] pushed: the refs it was leased on, what the work answered, the push.
 pub struct Pushed<T> {
     pub refs: RemoteRefs,
@@ -30,13 +39,9 @@ pub struct Repo {
 impl Repo {
     /// Opens a scratch store in a new folder under `temp_dir`.
     pub fn open(config: &RepoConfig, temp_dir: &Path) -> Result<Repo, store::Error> {
-        let url = match &config.remote {
-            RemoteLocation::Http(url) => url.to_string(),
-            RemoteLocation::Path(path) => path.display().to_string(),
-        };
         Ok(Repo {
             store: Store::create(temp_dir)?,
-            remote: Remote::new(url, config.token.clone()),
+            remote: remote(config),
             prefix: config.branch_prefix.clone(),
         })
     }

@@ -51,7 +51,7 @@ impl Validator<'_> {
                 mode,
                 "the Cognigy API base URL, e.g. https://api-app.cognigy.ai",
             )
-            .and_then(|value| self.url("cognigy-base-url", &value));
+            .and_then(|value| self.base_url(&value));
         let api_key = self
             .required("cognigy-api-key", mode, "pass the Cognigy API key from a secret")
             .map(Secret::new);
@@ -69,6 +69,18 @@ impl Validator<'_> {
             requests_per_second: requests_per_second?,
             concurrency: concurrency?,
         })
+    }
+
+    /// `cognigy-base-url`: a URL, and the API host of an environment rather than its UI host.
+    pub(super) fn base_url(&mut self, value: &str) -> Option<Url> {
+        let url = self.url("cognigy-base-url", value)?;
+        match url.host_str().and_then(api_host_for_ui_host) {
+            Some(api_host) => self.fail(
+                "cognigy-base-url",
+                format!("is the host of Cognigy's web interface, not of its API; use the API host https://{api_host}"),
+            ),
+            None => Some(url),
+        }
     }
 
     fn api_prefix(&mut self) -> Option<String> {
@@ -133,5 +145,41 @@ impl Validator<'_> {
                 .filter(|k| asked.iter().any(|a| a.eq_ignore_ascii_case(k)))
                 .collect(),
         )
+    }
+}
+
+/// The API host for `host` when `host` is the UI (or endpoint) host of a Cognigy SaaS or dedicated
+/// environment: `trial.cognigy.ai` -> `api-trial.cognigy.ai`, `endpoint-app.cognigy.ai` ->
+/// `api-app.cognigy.ai`, `acme.cognigy.cloud` -> `api-acme.cognigy.cloud`. `None` for an API host
+/// and for every other (on-premise) host, which only a request can tell apart.
+pub fn api_host_for_ui_host(host: &str) -> Option<String> {
+    let host = host.to_ascii_lowercase();
+    let (label, domain) = host.split_once('.')?;
+    if !matches!(domain, "cognigy.ai" | "cognigy.cloud") || label.starts_with("api") {
+        return None;
+    }
+    let environment = label.strip_prefix("endpoint-").unwrap_or(label);
+    Some(format!("api-{environment}.{domain}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_host_for_ui_host;
+
+    #[test]
+    fn ui_and_endpoint_hosts_of_cognigy_environments_name_their_api_host() {
+        for (host, api) in [
+            ("trial.cognigy.ai", Some("api-trial.cognigy.ai")),
+            ("app.cognigy.ai", Some("api-app.cognigy.ai")),
+            ("App-US.Cognigy.ai", Some("api-app-us.cognigy.ai")),
+            ("endpoint-trial.cognigy.ai", Some("api-trial.cognigy.ai")),
+            ("acme.cognigy.cloud", Some("api-acme.cognigy.cloud")),
+            ("api-trial.cognigy.ai", None),
+            ("api-acme.cognigy.cloud", None),
+            ("cognigy.acme.example", None),
+            ("127.0.0.1", None),
+        ] {
+            assert_eq!(api_host_for_ui_host(host).as_deref(), api, "{host}");
+        }
     }
 }

@@ -7,6 +7,7 @@
 //! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
 //! validation (`backup.rs`, `restore.rs`, ...), which picks the groups it needs.
 
+pub mod answers;
 mod backup;
 mod cleanup;
 mod cognigy;
@@ -26,11 +27,12 @@ use super::environment::Environment;
 use super::inputs::RawInputs;
 use validator::Validator;
 
-pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS};
+pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS, api_host_for_ui_host};
 pub use notify::{LogFormat, Notify, NotifyOn};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::RestoreMethod;
 pub use selector::{SnapshotSelector, is_snapshot_id, parse_snapshot_selector};
+pub use setup::COGNIGY_INPUTS;
 
 /// What the run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,8 +138,13 @@ pub enum ModeConfig {
         repo_prefix: String,
     },
     Setup {
-        cognigy: CognigyConfig,
+        /// `None` when a Cognigy input is missing (see `missing`).
+        cognigy: Option<CognigyConfig>,
+        /// The Cognigy inputs that are not set, each a failed check.
+        missing: Vec<&'static str>,
         repo: RepoConfig,
+        /// Where the releases, the issue and the restore environment are checked.
+        github: GithubApi,
     },
 }
 

@@ -55,6 +55,27 @@ pub fn pushes_completed() -> usize {
     COMPLETED.load(Ordering::Relaxed)
 }
 
+/// What a remote offers a push, read from its receive-pack advertisement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushOffer {
+    /// The refs the remote advertised.
+    pub refs: usize,
+    /// Whether it takes all ref changes of a push at once.
+    pub atomic: bool,
+}
+
+impl Remote {
+    /// Asks `git-receive-pack` for its advertisement with the token, and sends nothing after it:
+    /// answers only when the remote would take a push from these credentials.
+    pub fn push_offer(&self) -> Result<PushOffer, Error> {
+        let session = Session::open(self)?;
+        Ok(PushOffer {
+            refs: session.advertised.0.len(),
+            atomic: session.offers("atomic"),
+        })
+    }
+}
+
 impl Store {
     /// Applies `updates` on `remote`, each only if the ref is still at its `old` value.
     ///
