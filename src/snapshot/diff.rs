@@ -236,7 +236,7 @@ fn names(group: &[Change], show: fn(&str) -> String) -> String {
 }
 
 /// A name as one short line: control characters become spaces, long names are cut.
-pub(super) fn plain(name: &str) -> String {
+pub fn plain(name: &str) -> String {
     let mut out: String = name
         .chars()
         .take(MAX_NAME_CHARS)
@@ -250,7 +250,7 @@ pub(super) fn plain(name: &str) -> String {
 
 /// [`plain`], with every ASCII punctuation character backslash-escaped, so a name never turns
 /// into markdown or HTML.
-pub(super) fn markdown_escaped(name: &str) -> String {
+pub fn markdown_escaped(name: &str) -> String {
     let mut out = String::new();
     for c in plain(name).chars() {
         if c.is_ascii_punctuation() {

@@ -111,6 +111,9 @@ pub struct Export {
     pub resources: Vec<Resource>,
     /// The native Cognigy snapshot (`.csnap`), when one was captured.
     pub native: Option<Vec<u8>>,
+    /// The credentials the export took out of its files (each stands as
+    /// [`REDACTED`](crate::secrets::REDACTED) in them), in memory only: [`build`] never writes them.
+    pub secrets: crate::secrets::Plaintexts,
 }
 
 /// A snapshot ready to commit: `files` holds the manifest too.
@@ -142,6 +145,7 @@ pub fn build(mut meta: Meta, export: Export) -> Snapshot {
         project,
         mut resources,
         native,
+        secrets: _,
     } = export;
     meta.base_url = manifest::public_url(&meta.base_url);
     // A stable order, so that the rare numbered folder (ids that collide once safe) is stable too.
@@ -274,6 +278,7 @@ mod tests {
                 ),
             ],
             native: Some(b"csnap".to_vec()),
+            ..Export::default()
         }
     }
 
