@@ -93,6 +93,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             export,
             repo,
             keep,
+            secrets,
             promote,
         } => backup::run(
             backup::Backup {
@@ -100,6 +101,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 export,
                 repo,
                 keep: *keep,
+                secrets,
                 releases: promote.as_ref(),
             },
             context,
@@ -130,6 +132,8 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             target_project_id,
             kinds,
             keep,
+            secrets,
+            identity,
         } => restore::run(
             restore::Restore {
                 cognigy,
@@ -137,11 +141,13 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 tier: *tier,
                 snapshot,
                 dry_run: *dry_run,
-                confirm: confirm.as_deref(),
+                confirm: confirm.as_ref(),
                 method: *method,
                 target_project_id,
                 kinds,
                 keep: *keep,
+                secrets,
+                identity: identity.as_ref(),
             },
             context,
         ),
