@@ -131,6 +131,17 @@ fn no_credential_reaches_the_repository_summaries_outputs_or_logs_under_redact_o
         assert_no_canary(&repository, case);
         assert_no_canary(&everything(&first), case);
         assert_no_canary(&everything(&second), case);
+        let verify = support::step("verify", &fake, &fixture)
+            .with("verify-live", "true")
+            .env("COGNIGY_BACKUP_NOW", THIRD)
+            .run();
+        assert_code(&verify, 0);
+        assert!(
+            verify.summary.contains("equals the newest snapshot"),
+            "{case}: stored credentials are no drift\n{}",
+            verify.summary
+        );
+        assert_no_canary(&everything(&verify), case);
         let endpoint = git(&fixture.repo, &["grep", "-h", "facebookPageToken", "snapshot/hourly"]);
         let marker = if secrets.is_empty() {
             "<redacted by cognigy-backup>"
