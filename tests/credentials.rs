@@ -249,7 +249,11 @@ fn an_update_restore_puts_an_encrypted_token_back_with_the_identity_and_keeps_th
         .env("COGNIGY_BACKUP_NOW", THIRD)
         .with("restore-method", "update")
         .with("snapshot", &backed_up)
-        .with("encryption-identity", &identity)
+        // As `age-keygen` writes the key file: comment lines, then the key.
+        .with(
+            "encryption-identity",
+            format!("# created: 2026-11-22T07:00:00Z\n# public key: {recipient}\n{identity}\n"),
+        )
         .run();
     assert_code(&dry, 0);
     assert_eq!(

@@ -78,11 +78,17 @@ impl Identity {
     }
 
     /// The value `stored` holds; `None` when it is not an encrypted value or not for this identity.
+    /// A value opened is registered for masking: no log line shows it either.
     pub fn open(&self, stored: &str) -> Option<Value> {
         let sealed = Sealed::parse(stored)?;
         let ciphertext = STANDARD.decode(sealed.ciphertext).ok()?;
         let plaintext = age::decrypt(&self.0, &ciphertext).ok()?;
-        serde_json::from_slice(&plaintext).ok()
+        let value: Value = serde_json::from_slice(&plaintext).ok()?;
+        match &value {
+            Value::String(text) => super::mask::register(text),
+            other => super::mask::register(&other.to_string()),
+        }
+        Some(value)
     }
 }
 

@@ -691,12 +691,17 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
         md.push_str("### Credentials\n\n");
         if plan.put_back > 0 {
             md.push_str(&format!(
-                "{} encrypted {} put back, decrypted with `encryption-identity`.\n\n",
+                "{} encrypted {} {} put back, decrypted with `encryption-identity`.\n\n",
                 plan.put_back,
                 if plan.put_back == 1 {
-                    "credential is"
+                    "credential"
                 } else {
-                    "credentials are"
+                    "credentials"
+                },
+                match (applied.is_some(), plan.put_back == 1) {
+                    (true, true) => "was",
+                    (true, false) => "were",
+                    (false, _) => "would be",
                 }
             ));
         }

@@ -39,7 +39,7 @@ pub struct Plan {
 pub struct KeptSecret {
     pub kind: String,
     pub name: String,
-    /// The file inside the resource's folder, and the field in it.
+    /// The field, and the file of the resource it is in (`settings.apiKey in endpoint.json`).
     pub field: String,
     pub why: Why,
 }
@@ -230,7 +230,7 @@ impl Pair<'_> {
         unsealed.0.extend(done.kept.into_iter().map(|kept| KeptSecret {
             kind: self.resource.kind.clone(),
             name: self.resource.name.clone(),
-            field: format!("{inner}: {}", kept.field),
+            field: format!("{} in {inner}", kept.field),
             why: kept.why,
         }));
         Ok(doc)
@@ -496,6 +496,44 @@ mod tests {
 
     fn whys(plan: &Plan) -> Vec<(String, String)> {
         plan.cannot.iter().map(|c| (c.kind.clone(), c.why.clone())).collect()
+    }
+
+    #[test]
+    fn a_stored_credential_is_written_as_the_live_value_and_listed_as_kept() {
+        let mut snapshot = base();
+        let mut live = base();
+        let endpoint = |token: &str, secret: Option<&str>| {
+            let mut doc = json!({"_id": "E1", "name": "Web", "settings": {"facebookPageToken": token}});
+            if let Some(secret) = secret {
+                doc["settings"]["appSecret"] = json!(secret);
+            }
+            doc.to_string().into_bytes()
+        };
+        snapshot.insert(
+            format!("{EP}/endpoint.json"),
+            endpoint(crate::secrets::REDACTED, Some(crate::secrets::REDACTED)),
+        );
+        live.insert(format!("{EP}/endpoint.json"), endpoint("live-token", None));
+        live.insert(format!("{EP}/transformer.ts"), b"export const x = 1;\n".to_vec());
+        let comparison = compare(&live, &snapshot, |_| true);
+        let plan = plan(&comparison, &snapshot, &live_of(&live));
+        let Action::Endpoint { endpoint, .. } = &plan.writes[0].action else {
+            panic!("{:?}", plan.writes);
+        };
+        assert_eq!(
+            endpoint,
+            &json!({"_id": "E1", "name": "Web", "settings": {"facebookPageToken": "live-token"}}),
+            "the live token is written, and a field the target has no value for is left out"
+        );
+        let kept: Vec<(&str, Why)> = plan.kept.iter().map(|k| (k.field.as_str(), k.why)).collect();
+        assert_eq!(
+            kept,
+            [
+                ("settings.appSecret in endpoint.json", Why::Redacted),
+                ("settings.facebookPageToken in endpoint.json", Why::Redacted),
+            ]
+        );
+        assert_eq!(plan.put_back, 0);
     }
 
     #[test]
