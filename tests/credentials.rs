@@ -282,7 +282,9 @@ fn a_bad_recipient_or_identity_is_refused_before_any_request() {
     let fake = FakeCognigy::start(ProjectSpec::empty(), Options::default());
     let fixture = Fixture::new();
     let (_, identity) = age_keys();
-    let cases: [(&str, Vec<(&str, &str)>, &str); 3] = [
+    // (mode, inputs, the input the error names)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: [Case; 3] = [
         ("backup", vec![("secrets", "encrypt")], "encryption-recipient"),
         (
             "backup",

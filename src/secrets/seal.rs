@@ -23,7 +23,19 @@ struct Place {
     pointer: String,
 }
 
+/// Which document a place is in: kind, id, locale, file.
+type DocKey = (String, String, Option<String>, String);
+
 impl Place {
+    fn doc(&self) -> DocKey {
+        (
+            self.kind.clone(),
+            self.id.clone(),
+            self.locale.clone(),
+            self.file.clone(),
+        )
+    }
+
     /// The place as the fingerprint covers it.
     fn key(&self) -> String {
         let locale = self.locale.as_deref().unwrap_or_default();
@@ -138,24 +150,13 @@ pub fn reveal(export: &Export) -> Export {
 
 /// Sets every place of `export.secrets` to what `value` answers for it (`None`: left as it is).
 fn put(export: &mut Export, mut value: impl FnMut(&Place, &Value) -> Option<Value>) {
-    let mut by_doc: HashMap<(String, String, Option<String>, String), Vec<(&Place, &Value)>> = HashMap::new();
+    let mut by_doc: HashMap<DocKey, Vec<(&Place, &Value)>> = HashMap::new();
     let secrets = std::mem::take(&mut export.secrets);
     for (place, plain) in &secrets.0 {
-        let key = (
-            place.kind.clone(),
-            place.id.clone(),
-            place.locale.clone(),
-            place.file.clone(),
-        );
-        by_doc.entry(key).or_default().push((place, plain));
+        by_doc.entry(place.doc()).or_default().push((place, plain));
     }
     for doc in docs(&mut export.project, &mut export.resources) {
-        let key = (
-            doc.kind.to_owned(),
-            doc.id.to_owned(),
-            doc.locale.map(str::to_owned),
-            doc.file.to_owned(),
-        );
+        let key = doc.place("").doc();
         for (place, plain) in by_doc.get(&key).into_iter().flatten() {
             if let (Some(slot), Some(new)) = (doc.value.pointer_mut(&place.pointer), value(place, plain)) {
                 *slot = new;
