@@ -400,6 +400,33 @@ fn a_restore_confirmed_for_one_commit_writes_nothing_when_another_is_selected() 
 
 #[test]
 fn a_snapshot_that_does_not_match_its_manifest_is_refused_naming_the_file() {
+    // A resource's JSON, and the native snapshot a native restore would upload as it is.
+    let json_file = |clone: &std::path::Path| {
+        let file = git(clone, &["ls-files", "project/endpoints"])
+            .lines()
+            .find(|l| l.ends_with("endpoint.json"))
+            .unwrap()
+            .to_owned();
+        let path = clone.join(&file);
+        let mut doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        doc["name"] = json!("Changed behind the manifest's back");
+        std::fs::write(&path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+        file
+    };
+    let csnap = |clone: &std::path::Path| {
+        let path = clone.join("native/project.csnap");
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"appended after the backup");
+        std::fs::write(&path, bytes).unwrap();
+        "native/project.csnap".to_owned()
+    };
+    let tampers: [&dyn Fn(&std::path::Path) -> String; 2] = [&json_file, &csnap];
+    for tamper in tampers {
+        refused_when_tampered(tamper);
+    }
+}
+
+fn refused_when_tampered(tamper: &dyn Fn(&std::path::Path) -> String) {
     let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
     let fixture = Fixture::new();
     backup(&fake, &fixture, FIRST, &[]);
@@ -416,15 +443,7 @@ fn a_snapshot_that_does_not_match_its_manifest_is_refused_naming_the_file() {
             clone.to_str().unwrap(),
         ],
     );
-    let file = git(&clone, &["ls-files", "project/endpoints"])
-        .lines()
-        .find(|l| l.ends_with("endpoint.json"))
-        .unwrap()
-        .to_owned();
-    let path = clone.join(&file);
-    let mut doc: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    doc["name"] = json!("Changed behind the manifest's back");
-    std::fs::write(&path, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let file = tamper(&clone);
     git(
         &clone,
         &[
