@@ -479,3 +479,28 @@ fn refused_when_tampered(tamper: &dyn Fn(&std::path::Path) -> String) {
     assert!(writes(&fake).is_empty());
     assert!(fixture.server_ref("snapshot/audit").is_none());
 }
+
+#[test]
+fn a_native_restore_lists_the_endpoint_credentials_it_keeps() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let endpoint = plant_canaries(&fake);
+    let fixture = Fixture::new();
+    backup(&fake, &fixture, FIRST, &[]);
+    fake.edit(|p| {
+        p.item_mut(Kind::Endpoint, &endpoint).unwrap()["transformer"]["transformer"] = json!("// edited\n");
+    });
+    let dry = support::step("restore", &fake, &fixture)
+        .env("COGNIGY_BACKUP_NOW", SECOND)
+        .run();
+    assert_code(&dry, 0);
+    assert!(dry.summary.contains("by the **native** method"), "{}", dry.summary);
+    assert!(
+        dry.summary.contains("Kept as the target has them")
+            && dry
+                .summary
+                .contains(r"settings\.facebookPageToken in endpoint\.json: redacted in the snapshot"),
+        "{}",
+        dry.summary
+    );
+    assert_no_canary(&everything(&dry), "native dry run");
+}

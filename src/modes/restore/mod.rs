@@ -149,13 +149,24 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
         &live.built.files,
         &unseal::compare_view(&snapshot_files, &live_plain, restore.identity),
     );
-    let plan = (method == Method::Update).then(|| {
-        update::plan(
-            &comparison,
-            &snapshot_files,
-            &live_view(&live, &live_plain, restore.identity),
-        )
-    });
+    // A native restore lacks endpoints (native snapshots hold none): it puts back those the live
+    // project still has by update, so its plan is that of the endpoints.
+    let planned = match method {
+        Method::Update => comparison.clone(),
+        Method::Native => Comparison {
+            resources: comparison
+                .resources
+                .iter()
+                .filter(|r| r.kind == "endpoints")
+                .cloned()
+                .collect(),
+        },
+    };
+    let plan = update::plan(
+        &planned,
+        &snapshot_files,
+        &live_view(&live, &live_plain, restore.identity),
+    );
 
     let mut report = Report {
         selected: &selected,
@@ -165,7 +176,8 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
         target: restore.target_project_id,
         method,
         comparison: &comparison,
-        plan: plan.as_ref(),
+        plan: (method == Method::Update).then_some(&plan),
+        writes: &plan,
         applied: None,
     };
     if comparison.is_empty() {
@@ -191,7 +203,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
                     live,
                     method,
                     comparison: &comparison,
-                    plan: plan.as_ref(),
+                    plan: &plan,
                     differences: &differences,
                 },
                 context,
@@ -330,7 +342,8 @@ struct Apply<'a> {
     live: LiveExport,
     method: Method,
     comparison: &'a Comparison,
-    plan: Option<&'a update::Plan>,
+    /// The writes by update: every write of a restore by update, the endpoints of a native one.
+    plan: &'a update::Plan,
     /// What differs from the live project to the snapshot.
     differences: &'a dyn Fn(&Files, &Files) -> Comparison,
 }
@@ -468,9 +481,9 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
 
 /// Writes the snapshot into the target project by the chosen method.
 async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
-    match (apply.method, apply.plan) {
-        (Method::Update, Some(plan)) => update::apply(apply.client, plan).await,
-        _ => {
+    match apply.method {
+        Method::Update => update::apply(apply.client, apply.plan).await,
+        Method::Native => {
             let package = apply.snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
             let uploaded = native::upload(apply.client, package).await?;
             let restored = native::restore(apply.client, &uploaded).await;
@@ -480,22 +493,7 @@ async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
             }
             restored?;
             // Native snapshots lack endpoints: put back those the live project still has.
-            let endpoints = Comparison {
-                resources: apply
-                    .comparison
-                    .resources
-                    .iter()
-                    .filter(|r| r.kind == "endpoints")
-                    .cloned()
-                    .collect(),
-            };
-            let plain = plain_files(&apply.live);
-            let plan = update::plan(
-                &endpoints,
-                apply.snapshot,
-                &live_view(&apply.live, &plain, apply.restore.identity),
-            );
-            update::apply(apply.client, &plan).await
+            update::apply(apply.client, apply.plan).await
         }
     }
 }
@@ -511,7 +509,11 @@ struct Report<'a> {
     target: &'a str,
     method: Method,
     comparison: &'a Comparison,
+    /// The plan of a restore by update (what it cannot restore is listed).
     plan: Option<&'a update::Plan>,
+    /// The writes by update either method makes (a native one: the endpoints), whose credentials
+    /// are kept or put back.
+    writes: &'a update::Plan,
     applied: Option<Applied>,
 }
 
@@ -555,7 +557,7 @@ fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -
         csnap_sha256: report.csnap_sha256.as_deref(),
         comparison: report.comparison,
         cannot_restore: report.plan.map(|p| p.cannot.as_slice()),
-        secrets_kept: report.plan.map(|p| p.kept.as_slice()),
+        secrets_kept: Some(report.writes.kept.as_slice()).filter(|kept| !kept.is_empty()),
         undo_point: applied.and_then(|a| a.undo_point.as_ref()),
         differs_still: left,
         error: failed.map(String::as_str),
@@ -687,7 +689,7 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
         }
         md.push('\n');
     }
-    if let Some(plan) = report.plan.filter(|p| !p.kept.is_empty() || p.put_back > 0) {
+    if let Some(plan) = Some(report.writes).filter(|p| !p.kept.is_empty() || p.put_back > 0) {
         md.push_str("### Credentials\n\n");
         if plan.put_back > 0 {
             md.push_str(&format!(
