@@ -563,7 +563,7 @@ fn export(edited: bool) -> Export {
             ("locales.json", Content::Json(Value::Array(locales_json))),
         ],
         resources,
-        native: None,
+        ..Export::default()
     }
 }
 

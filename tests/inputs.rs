@@ -138,6 +138,26 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ),
     ("verify", "verify-live", "maybe", "accepted: true or false"),
     ("status", "github-api-url", "not a url", "an absolute https:// URL"),
+    ("backup", "secrets", "hide", "accepted: redact, encrypt"),
+    ("restore", "secrets", "plain", "accepted: redact, encrypt"),
+    (
+        "restore",
+        "confirm",
+        "64b7f0c2a1e4d3b2c1a09f8e@HEAD",
+        "`<project id>@<commit>` with the snapshot's commit SHA",
+    ),
+    (
+        "restore",
+        "encryption-identity",
+        "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq",
+        "an age X25519 secret key",
+    ),
+    (
+        "status",
+        "github-api-url",
+        "not a url",
+        "accepted: an absolute https:// URL",
+    ),
 ];
 
 #[test]
@@ -169,7 +189,7 @@ fn every_bad_input_is_refused_with_an_annotation_naming_it_and_no_request() {
             "{case}: {:?} lacks {expected:?}",
             annotation.message
         );
-        let secret = input == "cognigy-api-key" || input == "webhook-url";
+        let secret = ["cognigy-api-key", "webhook-url", "encryption-identity"].contains(&input);
         if !value.is_empty() {
             assert_eq!(
                 annotation.message.contains(value),

@@ -35,7 +35,7 @@ fn assert_refused_asking_for_confirm(run: &StepRun, target: &str) {
     assert!(
         run.annotations
             .iter()
-            .any(|a| a.level == "error" && a.message.contains(&format!("set `confirm: {target}`"))),
+            .any(|a| a.level == "error" && a.message.contains(&format!("set `confirm: {target}@"))),
         "{:?}",
         run.annotations
     );
@@ -242,7 +242,7 @@ fn a_native_restore_round_trip_with_dry_run_undo_point_audit_and_undo() {
     }
     assert!(
         dry.summary
-            .contains(&format!("`dry-run: false` and `confirm: {}`", fake.project_id()))
+            .contains(&format!("`dry-run: false` and `confirm: {}@", fake.project_id()))
     );
 
     // dry-run false without the right confirm: refused, saying what to set; nothing written.

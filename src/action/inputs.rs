@@ -115,7 +115,7 @@ inputs! {
     verify_live = "verify-live", default "false", secret false,
         "verify: also compare with the live project";
     confirm = "confirm", default "", secret false,
-        "restore: must equal the target project id to write anything";
+        "restore: the target project id, or <project id>@<commit>, to write anything";
     restore_method = "restore-method", default "auto", secret false,
         "native, update or auto";
     target_project_id = "target-project-id", default "", secret false,
@@ -130,6 +130,12 @@ inputs! {
         "status mode: the owner of the fleet's repositories";
     repo_prefix = "repo-prefix", default "cognigy-backup-", secret false,
         "status mode: name prefix of the fleet's repositories";
+    secrets = "secrets", default "redact", secret false,
+        "redact or encrypt: how credentials inside resources are stored";
+    encryption_recipient = "encryption-recipient", default "", secret false,
+        "an age X25519 public key (age1...), for secrets: encrypt";
+    encryption_identity = "encryption-identity", default "", secret true,
+        "the matching age secret key, for a restore to put encrypted credentials back";
 }
 
 /// Why the inputs could not be read at all (an individual bad value is a validation error).

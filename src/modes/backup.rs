@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::action::commands::Outputs;
-use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, Tier};
+use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, SecretsMode, Tier};
 use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export};
 use crate::escape::markdown;
@@ -32,6 +32,7 @@ pub struct Backup<'a> {
     pub export: &'a ExportConfig,
     pub repo: &'a RepoConfig,
     pub keep: Keep,
+    pub secrets: &'a SecretsMode,
     /// `Some` to promote in the same push, with the GitHub API for the monthly releases.
     pub releases: Option<&'a GithubApi>,
 }
@@ -53,7 +54,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         runtime: &runtime,
         client: &client,
     });
-    let mut capture = Capture::new(meta, exported, native);
+    let mut capture = Capture::new(meta, exported, native, capture::sealer(backup.secrets, backup.cognigy));
 
     let git_started = Instant::now();
     let repo = Repo::open(backup.repo, &context.temp_dir)?;
@@ -144,7 +145,7 @@ fn outcome(
                 summary::commit_link(context, &repo.remote, *same_as),
             )
         }
-        Captured::New { changes, tip } => {
+        Captured::New { changes, secrets, tip } => {
             let snapshot_id = &report.built.meta.snapshot_id;
             let ours = tip.map(|tip| capture.find_on(repo, tip)).transpose()?.flatten();
             outputs.set("changed", "true");
@@ -161,9 +162,10 @@ fn outcome(
                 ""
             };
             format!(
-                "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n",
+                "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n{}",
                 summary::rfc3339(report.built.meta.captured_at),
                 changes.markdown(),
+                secrets_section(secrets),
             )
         }
     };
@@ -181,4 +183,12 @@ fn outcome(
         summary: md,
         failure: None,
     })
+}
+
+/// The credentials that changed, without their values (under `secrets: encrypt`).
+fn secrets_section(secrets: &crate::secrets::seal::SecretChanges) -> String {
+    if secrets.is_empty() {
+        return String::new();
+    }
+    format!("### Secrets\n\n{}\n", secrets.markdown())
 }

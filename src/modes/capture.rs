@@ -1,11 +1,14 @@
 //! A capture of the live project into the hourly tier, as the backup makes it and as a restore
 //! makes its undo point: the snapshot built from an export, placed in capture order on the hourly
 //! chain (unless a neighbour already holds the same project), with a native `.csnap` taken at most
-//! once however often a lost push race re-applies it.
+//! once however often a lost push race re-applies it. Under `secrets: encrypt` the credentials are
+//! encrypted against the snapshot below it on the chain, so unchanged ones keep their ciphertext.
 
 use crate::action::commands::Level;
-use crate::action::config::CognigyConfig;
+use crate::action::config::{CognigyConfig, SecretsMode};
 use crate::cognigy::{Client, export, native};
+use crate::secrets::cipher::Sealer;
+use crate::secrets::seal::{self, SecretChanges};
 use crate::snapshot::{self, Files, Meta, Snapshot, diff};
 use crate::store::chain::{self, Change, Link};
 use crate::store::{self, ObjectId};
@@ -20,6 +23,8 @@ pub enum Captured {
     /// A new snapshot; the tier now ends at `tip`.
     New {
         changes: diff::Changes,
+        /// Which credentials changed (said without their values), under `secrets: encrypt`.
+        secrets: SecretChanges,
         tip: Option<ObjectId>,
     },
 }
@@ -42,11 +47,15 @@ pub struct NativeSource<'a> {
 
 /// A capture on its way into the hourly tier.
 pub struct Capture<'a> {
+    /// The export as it will be committed (credentials redacted, or encrypted once placed).
     exported: snapshot::Export,
     /// The snapshot as it will be committed (with the native snapshot, once taken).
     pub built: Snapshot,
     native: Option<NativeSource<'a>>,
     native_tried: bool,
+    /// `Some` under `secrets: encrypt`.
+    sealer: Option<Sealer>,
+    secrets: SecretChanges,
 }
 
 /// The live project, exported and built as a snapshot (for a restore's comparison and undo point,
@@ -72,6 +81,15 @@ pub fn export_live(
     Ok(LiveExport { export, built })
 }
 
+/// What encrypts the credentials of a capture of `cognigy`'s project under `secrets`: `None` when
+/// they stay redacted.
+pub fn sealer(secrets: &SecretsMode, cognigy: &CognigyConfig) -> Option<Sealer> {
+    match secrets {
+        SecretsMode::Redact => None,
+        SecretsMode::Encrypt(recipient) => Some(Sealer::new(recipient, &cognigy.api_key)),
+    }
+}
+
 /// What a snapshot of `cognigy`'s project captured now records.
 pub fn meta_now(cognigy: &CognigyConfig, context: &Context<'_>) -> Meta {
     let captured_at = context.clock.now();
@@ -85,13 +103,21 @@ pub fn meta_now(cognigy: &CognigyConfig, context: &Context<'_>) -> Meta {
 }
 
 impl<'a> Capture<'a> {
-    /// A capture of `exported`; `native` takes a `.csnap` when the capture turns out to be new.
-    pub fn new(meta: Meta, exported: snapshot::Export, native: Option<NativeSource<'a>>) -> Self {
+    /// A capture of `exported`; `native` takes a `.csnap` when the capture turns out to be new;
+    /// `sealer` encrypts the credentials (else they stay redacted).
+    pub fn new(
+        meta: Meta,
+        exported: snapshot::Export,
+        native: Option<NativeSource<'a>>,
+        sealer: Option<Sealer>,
+    ) -> Self {
         Capture {
             built: snapshot::build(meta, exported.clone()),
             exported,
             native,
             native_tried: false,
+            sealer,
+            secrets: SecretChanges::default(),
         }
     }
 
@@ -106,8 +132,21 @@ impl<'a> Capture<'a> {
         note: Option<&str>,
         context: &Context<'_>,
     ) -> Result<Captured, Error> {
-        let project_tree = project_tree(repo, &self.built.files)?;
         let captured_at = self.built.meta.captured_at.unix_timestamp();
+        if let Some(sealer) = &self.sealer {
+            let at = position(chain, captured_at);
+            let previous = match at.checked_sub(1).or((at < chain.len()).then_some(at)) {
+                Some(neighbour) => repo
+                    .store
+                    .read_files(repo.store.read_commit(chain[neighbour].id)?.tree)?,
+                None => Files::new(),
+            };
+            let encrypted = seal::encrypt(&self.exported, sealer, &previous);
+            self.exported = encrypted.export;
+            self.secrets = encrypted.changes;
+            self.built = snapshot::build(self.built.meta.clone(), self.exported.clone());
+        }
+        let project_tree = project_tree(repo, &self.built.files)?;
         let at = match place(repo, chain, project_tree, captured_at)? {
             Err(same_as) => return Ok(Captured::Unchanged { same_as }),
             Ok(at) => at,
@@ -115,14 +154,23 @@ impl<'a> Capture<'a> {
         if let Some(source) = self.native.as_ref().filter(|_| !self.native_tried) {
             self.native_tried = true;
             if let Some(csnap) = capture_native(source, &self.built.meta, context)? {
-                let with_native = snapshot::Export {
-                    native: Some(csnap),
-                    ..self.exported.clone()
-                };
-                self.built = snapshot::build(self.built.meta.clone(), with_native);
+                self.exported.native = Some(csnap);
+                self.built = snapshot::build(self.built.meta.clone(), self.exported.clone());
             }
         }
-        Ok(commit_snapshot(repo, chain, at, &self.built, keep, note)?)
+        let secret_lines = self.secrets.commit_lines();
+        let note = match (note, secret_lines.is_empty()) {
+            (Some(note), false) => Some(format!("{secret_lines}\n{note}")),
+            (Some(note), true) => Some(note.to_owned()),
+            (None, false) => Some(secret_lines.trim_end().to_owned()),
+            (None, true) => None,
+        };
+        let (changes, tip) = commit_snapshot(repo, chain, at, &self.built, keep, note.as_deref())?;
+        Ok(Captured::New {
+            changes,
+            secrets: self.secrets.clone(),
+            tip,
+        })
     }
 
     /// The commit of this capture on the chain ending at `tip` (gone if retention dropped it).
@@ -156,10 +204,7 @@ fn place(
     project_tree: ObjectId,
     captured_at: i64,
 ) -> Result<Result<usize, ObjectId>, store::Error> {
-    let at = chain
-        .iter()
-        .take_while(|link| link.commit.committed.seconds <= captured_at)
-        .count();
+    let at = position(chain, captured_at);
     for neighbour in [at.checked_sub(1), (at < chain.len()).then_some(at)]
         .into_iter()
         .flatten()
@@ -171,8 +216,16 @@ fn place(
     Ok(Ok(at))
 }
 
+/// The position on `chain` of a capture at `captured_at` (Unix seconds): below any newer capture.
+fn position(chain: &[Link], captured_at: i64) -> usize {
+    chain
+        .iter()
+        .take_while(|link| link.commit.committed.seconds <= captured_at)
+        .count()
+}
+
 /// Writes the snapshot as a commit at position `at` of the hourly chain, pruned to `keep`, its
-/// message ending with `note`.
+/// message ending with `note`: what changed, and the new tip.
 fn commit_snapshot(
     repo: &Repo,
     chain: &[Link],
@@ -180,7 +233,7 @@ fn commit_snapshot(
     built: &Snapshot,
     keep: usize,
     note: Option<&str>,
-) -> Result<Captured, store::Error> {
+) -> Result<(diff::Changes, Option<ObjectId>), store::Error> {
     let previous = match at.checked_sub(1) {
         Some(below) => repo.store.read_files(repo.store.read_commit(chain[below].id)?.tree)?,
         None => Files::new(),
@@ -195,7 +248,7 @@ fn commit_snapshot(
     let tip = repo
         .store
         .write_chain(&chain::plan(chain, Change::Insert { at, commit }, keep))?;
-    Ok(Captured::New { changes, tip })
+    Ok((changes, tip))
 }
 
 /// Captures the native snapshot; `None` (with a warning) when the project is at Cognigy's cap.

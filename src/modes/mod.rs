@@ -94,6 +94,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             export,
             repo,
             keep,
+            secrets,
             promote,
         } => backup::run(
             backup::Backup {
@@ -101,6 +102,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 export,
                 repo,
                 keep: *keep,
+                secrets,
                 releases: promote.as_ref(),
             },
             context,
@@ -131,6 +133,8 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             target_project_id,
             kinds,
             keep,
+            secrets,
+            identity,
         } => restore::run(
             restore::Restore {
                 cognigy,
@@ -138,11 +142,13 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 tier: *tier,
                 snapshot,
                 dry_run: *dry_run,
-                confirm: confirm.as_deref(),
+                confirm: confirm.as_ref(),
                 method: *method,
                 target_project_id,
                 kinds,
                 keep: *keep,
+                secrets,
+                identity: identity.as_ref(),
             },
             context,
         ),

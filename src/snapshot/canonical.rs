@@ -122,4 +122,36 @@ mod tests {
         assert_eq!(read, forward);
         assert_eq!(to_bytes(&read), to_bytes(&forward));
     }
+
+    /// Any JSON value: scalars (floats among them), strings of any Unicode, nested lists and objects.
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("JSON has no NaN or infinity", |f| f.is_finite())
+                .prop_map(Value::from),
+            any::<String>().prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                proptest::collection::btree_map(any::<String>(), inner, 0..8)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_json_reads_back_equal_and_writes_again_the_same(value in any_json()) {
+            let bytes = to_bytes(&value);
+            let read: Value = serde_json::from_slice(&bytes).unwrap();
+            proptest::prop_assert_eq!(&read, &value);
+            proptest::prop_assert_eq!(to_bytes(&read), bytes);
+        }
+    }
 }

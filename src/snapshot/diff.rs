@@ -238,12 +238,12 @@ fn names(group: &[Change], show: fn(&str) -> String) -> String {
 
 /// A name as one short line of plain text (a commit message): line breaks shown as escapes, long
 /// names cut.
-fn plain(name: &str) -> String {
+pub fn plain(name: &str) -> String {
     escape::one_line(&short(name)).into_owned()
 }
 
 /// A name as one short line of markdown text: [`short`], every markup character escaped.
-pub(super) fn markdown_escaped(name: &str) -> String {
+pub fn markdown_escaped(name: &str) -> String {
     escape::markdown::text(&short(name))
 }
 

@@ -196,6 +196,7 @@ mod tests {
             ],
             resources,
             native: Some(b"csnap".to_vec()),
+            ..Export::default()
         };
         build(meta, export).files
     }

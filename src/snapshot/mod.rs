@@ -111,6 +111,9 @@ pub struct Export {
     pub resources: Vec<Resource>,
     /// The native Cognigy snapshot (`.csnap`), when one was captured.
     pub native: Option<Vec<u8>>,
+    /// The credentials the export took out of its files (each stands as
+    /// [`REDACTED`](crate::secrets::REDACTED) in them), in memory only: [`build`] never writes them.
+    pub secrets: crate::secrets::Plaintexts,
 }
 
 /// A snapshot ready to commit: `files` holds the manifest too.
@@ -142,6 +145,7 @@ pub fn build(mut meta: Meta, export: Export) -> Snapshot {
         project,
         mut resources,
         native,
+        secrets: _,
     } = export;
     meta.base_url = manifest::public_url(&meta.base_url);
     // A stable order, so that the rare numbered folder (ids that collide once safe) is stable too.
@@ -274,6 +278,7 @@ mod tests {
                 ),
             ],
             native: Some(b"csnap".to_vec()),
+            ..Export::default()
         }
     }
 
@@ -363,58 +368,86 @@ mod tests {
         }
     }
 
+    /// Builds a tree of flows and lexicons with the `locales` names and the `(id, name)` of each
+    /// resource (ids made distinct, every third name reused), and checks what every tree must be.
+    fn assert_tree_stays_safe(locales: &[String], resources: &[(String, String)]) {
+        let kinds = ["flows", "lexicons"];
+        let locales: Vec<Option<Locale>> = locales
+            .iter()
+            .enumerate()
+            .map(|(i, name)| locale(&format!("l{i}"), name))
+            .collect();
+        let resources: Vec<Resource> = resources
+            .iter()
+            .enumerate()
+            .map(|(i, (id, name))| {
+                let id = format!("{id}{i}");
+                let name = if i % 3 == 0 { "same" } else { name.as_str() };
+                let mut files = vec![file(None, "flow.json", Content::Text(id.clone()))];
+                files.extend(
+                    locales
+                        .iter()
+                        .map(|l| file(l.clone(), "chart.json", Content::Text(id.clone()))),
+                );
+                resource(kinds[i % 2], &id, name, files)
+            })
+            .collect();
+        let expected_files = 1 + resources.iter().map(|r| r.files.len()).sum::<usize>();
+        let snapshot = build(
+            meta(),
+            Export {
+                resources,
+                ..Export::default()
+            },
+        );
+        assert_eq!(snapshot.files.len(), expected_files, "files overwrote each other");
+        let mut folders = HashSet::new();
+        let mut paths = HashSet::new();
+        for path in snapshot.files.keys().filter(|p| *p != manifest::PATH) {
+            let segments: Vec<&str> = path.split('/').collect();
+            assert_eq!(segments[0], "project", "{path:?}");
+            assert!(kinds.contains(&segments[1]), "{path:?}");
+            assert!(matches!(segments.len(), 4 | 5), "{path:?}");
+            names::tests::assert_safe_segment(segments[2], 2 * names::MAX_BYTES + 8, path);
+            if segments.len() == 5 {
+                names::tests::assert_safe_segment(segments[3], 2 * names::MAX_BYTES + 8, path);
+            }
+            assert!(
+                path.len() <= 2 * (2 * names::MAX_BYTES + 8) + 40,
+                "{path:?} is too long"
+            );
+            folders.insert(format!("{}/{}", segments[1], names::fold_key(segments[2])));
+            assert!(paths.insert(names::fold_key(path)), "{path:?} merges with another path");
+        }
+        assert_eq!(
+            folders.len(),
+            snapshot.counts.values().sum::<usize>(),
+            "resource folders collide"
+        );
+    }
+
     #[test]
     fn hostile_names_never_leave_the_tree_nor_collide() {
         let mut rng = fastrand::Rng::with_seed(3);
-        let kinds = ["flows", "lexicons"];
         for _ in 0..200 {
-            let locales: Vec<Option<Locale>> = (0..rng.usize(1..5))
-                .map(|i| locale(&format!("l{i}"), &names::tests::hostile(&mut rng)))
-                .collect();
-            let resources: Vec<Resource> = (0..rng.usize(0..30))
-                .map(|i| {
-                    // Distinct ids, mostly hostile; every third resource reuses a name.
-                    let id = format!("{}{i}", names::tests::hostile(&mut rng));
-                    let name = if i % 3 == 0 {
-                        "same".to_owned()
-                    } else {
-                        names::tests::hostile(&mut rng)
-                    };
-                    let mut files = vec![file(None, "flow.json", Content::Text(id.clone()))];
-                    files.extend(
-                        locales
-                            .iter()
-                            .map(|l| file(l.clone(), "chart.json", Content::Text(id.clone()))),
-                    );
-                    resource(kinds[i % 2], &id, &name, files)
-                })
-                .collect();
-            let expected_files = 1 + resources.iter().map(|r| r.files.len()).sum::<usize>();
-            let snapshot = build(
-                meta(),
-                Export {
-                    resources,
-                    ..Export::default()
-                },
-            );
-            assert_eq!(snapshot.files.len(), expected_files, "files overwrote each other");
-            let mut folders = HashSet::new();
-            for path in snapshot.files.keys().filter(|p| *p != manifest::PATH) {
-                let segments: Vec<&str> = path.split('/').collect();
-                assert_eq!(segments[0], "project", "{path:?}");
-                assert!(kinds.contains(&segments[1]), "{path:?}");
-                assert!(matches!(segments.len(), 4 | 5), "{path:?}");
-                names::tests::assert_safe_segment(segments[2], 2 * names::MAX_BYTES + 8, path);
-                if segments.len() == 5 {
-                    names::tests::assert_safe_segment(segments[3], 2 * names::MAX_BYTES + 8, path);
-                }
-                folders.insert(format!("{}/{}", segments[1], segments[2].to_lowercase()));
-            }
-            assert_eq!(
-                folders.len(),
-                snapshot.counts.values().sum::<usize>(),
-                "resource folders collide"
-            );
+            let (locale_count, resource_count) = (rng.usize(1..5), rng.usize(0..30));
+            let mut hostile = || names::tests::hostile(&mut rng);
+            let locales: Vec<String> = (0..locale_count).map(|_| hostile()).collect();
+            let resources: Vec<(String, String)> = (0..resource_count).map(|_| (hostile(), hostile())).collect();
+            assert_tree_stays_safe(&locales, &resources);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_names_give_safe_unique_bounded_paths(
+            locales in proptest::collection::vec(proptest::prelude::any::<String>(), 1..5),
+            resources in proptest::collection::vec(
+                (proptest::prelude::any::<String>(), proptest::prelude::any::<String>()),
+                0..20,
+            ),
+        ) {
+            assert_tree_stays_safe(&locales, &resources);
         }
     }
 }

@@ -2,21 +2,29 @@
 //! file system accepts and that can never lead outside the snapshot tree.
 //!
 //! [`safe`] applies the contract's rule, plus decisions where the contract is silent:
+//! - Unicode default-ignorable characters (zero-width spaces and joiners, bidi controls, variation
+//!   selectors, the BOM, ...) are removed: they are invisible, so two folders that look the same
+//!   could differ only by them, and some file systems drop them;
+//! - the name is put in Unicode NFC (macOS stores names decomposed and compares them
+//!   normalisation-insensitively; git on macOS precomposes);
 //! - `/`, `\`, control characters and `:*?"<>|` each become `_`;
 //! - a leading `.` becomes `_` (so no `.`, `..`, hidden file or `.git`);
-//! - Windows device names (`CON`, `PRN`, `AUX`, `NUL`, `COM0`-`COM9`, `LPT0`-`LPT9`, also `COM¹`..,
-//!   in any case, alone or before an extension as in `nul.txt`) and `git~1` (the NTFS short name
-//!   of `.git`, which git refuses) get a leading `_`: Windows cannot create such a file at all;
 //! - the result is cut to at most [`MAX_BYTES`] bytes of UTF-8 on a character boundary, then
 //!   trailing dots and spaces are removed (Windows drops them silently);
+//! - only then, on what is left, Windows device names (`CON`, `PRN`, `AUX`, `NUL`, `COM0`-`COM9`,
+//!   `LPT0`-`LPT9`, also `COM¹`.., in any case, alone or before an extension as in `nul.txt`) and
+//!   `git~1` (the NTFS short name of `.git`, which git refuses) get a leading `_` (Windows cannot
+//!   create such a file at all), cut again to [`MAX_BYTES`] if that made it longer;
 //! - an empty result becomes `_`.
 //!
 //! A resource folder is `<safe name>--<safe id>`; a locale folder is the safe locale name, with
-//! `--<safe locale id>` only where names would collide. Names that differ only in case collide too
-//! (macOS and Windows fold case). Unicode normalisation is left alone: `é` precomposed and
-//! decomposed stay different names.
+//! `--<safe locale id>` only where names would collide. Names collide when their [`fold_key`]s are
+//! equal: NFC and full Unicode case folding (`Straße` and `STRASSE`, `Å` as one code point or as
+//! `A` and a ring), so two names that one file system would merge never share a folder.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
 
 /// The longest safe name, in bytes of UTF-8 (the `--<id>` suffix comes on top).
 pub const MAX_BYTES: usize = 64;
@@ -32,8 +40,9 @@ const FORBIDDEN: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
 /// `name` made safe as a single path segment (see the module documentation for the rule).
 pub fn safe(name: &str) -> String {
-    let mut out: String = name
-        .chars()
+    let visible: String = name.chars().filter(|&c| !is_default_ignorable(c)).collect();
+    let mut out: String = visible
+        .nfc()
         .map(|c| {
             if c.is_control() || FORBIDDEN.contains(&c) {
                 REPLACEMENT
@@ -45,29 +54,72 @@ pub fn safe(name: &str) -> String {
     if out.starts_with('.') {
         out.replace_range(..1, "_");
     }
+    cut(&mut out);
     if is_reserved(&out) {
         out.insert(0, REPLACEMENT);
+        cut(&mut out);
     }
-    if out.len() > MAX_BYTES {
-        let end = (0..=MAX_BYTES).rev().find(|&i| out.is_char_boundary(i)).unwrap_or(0);
-        out.truncate(end);
-    }
-    out.truncate(out.trim_end_matches(['.', ' ']).len());
     if out.is_empty() {
         out.push(REPLACEMENT);
     }
     out
 }
 
-/// Whether `segment` keeps the rule [`safe`] applies: something, without control characters,
-/// separators or `:*?"<>|`, no leading dot, no trailing dot or space, no device name, and at most
+/// Cuts `name` to at most [`MAX_BYTES`] on a character boundary, then takes off trailing dots and spaces.
+fn cut(name: &mut String) {
+    if name.len() > MAX_BYTES {
+        let end = (0..=MAX_BYTES).rev().find(|&i| name.is_char_boundary(i)).unwrap_or(0);
+        name.truncate(end);
+    }
+    name.truncate(name.trim_end_matches(['.', ' ']).len());
+}
+
+/// What two names that one file system would merge have in common: NFC, then full Unicode case
+/// folding. Folders are unique by this key.
+pub fn fold_key(name: &str) -> String {
+    let composed: String = name.nfc().collect();
+    caseless::default_case_fold_str(&composed).nfc().collect()
+}
+
+/// Whether `c` is a Unicode default-ignorable code point (`Default_Ignorable_Code_Point` of
+/// DerivedCoreProperties.txt, Unicode 15.1): shown as nothing, so never part of a safe name.
+fn is_default_ignorable(c: char) -> bool {
+    const RANGES: &[(u32, u32)] = &[
+        (0x00AD, 0x00AD),
+        (0x034F, 0x034F),
+        (0x061C, 0x061C),
+        (0x115F, 0x1160),
+        (0x17B4, 0x17B5),
+        (0x180B, 0x180F),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x206F),
+        (0x3164, 0x3164),
+        (0xFE00, 0xFE0F),
+        (0xFEFF, 0xFEFF),
+        (0xFFA0, 0xFFA0),
+        (0xFFF0, 0xFFF8),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0000, 0xE0FFF),
+    ];
+    let c = u32::from(c);
+    RANGES.iter().any(|&(low, high)| (low..=high).contains(&c))
+}
+
+/// Whether `segment` keeps the rule [`safe`] applies: something in NFC, without control
+/// characters, default-ignorable characters, separators or `:*?"<>|`, no leading dot, no trailing
+/// dot or space, no device name, and at most
 /// [`MAX_SEGMENT_BYTES`] (a folder may join a safe name and a safe id, and a number).
 pub fn is_safe_segment(segment: &str) -> bool {
     !segment.is_empty()
         && segment.len() <= MAX_SEGMENT_BYTES
         && !segment.starts_with('.')
         && !segment.ends_with(['.', ' '])
-        && !segment.chars().any(|c| c.is_control() || FORBIDDEN.contains(&c))
+        && !segment
+            .chars()
+            .any(|c| c.is_control() || FORBIDDEN.contains(&c) || is_default_ignorable(c))
+        && unicode_normalization::is_nfc(segment)
         && !is_reserved(segment)
 }
 
@@ -99,7 +151,7 @@ pub fn split_resource_folder(folder: &str) -> (&str, &str) {
 }
 
 /// The folder of each locale (by locale id), for `locales` given as `(id, name)` pairs, repeats
-/// allowed. A locale's folder is its safe name unless that name (ignoring case) is shared by
+/// allowed. A locale's folder is its safe name unless that name (its [`fold_key`]) is shared by
 /// another locale or by one of `siblings`, the files that sit next to locale folders: then it is
 /// `<safe name>--<safe id>`. Folders never collide, even where safe ids do.
 pub fn locale_folders<'a>(
@@ -115,7 +167,7 @@ pub fn locale_folders<'a>(
         .map(|(_, base)| base.as_str())
         .chain(siblings.iter().copied())
     {
-        *uses.entry(name.to_lowercase()).or_default() += 1;
+        *uses.entry(fold_key(name)).or_default() += 1;
     }
     let mut unique = Unique::default();
     for sibling in siblings {
@@ -124,7 +176,7 @@ pub fn locale_folders<'a>(
     bases
         .into_iter()
         .map(|(id, base)| {
-            let wanted = if uses[&base.to_lowercase()] > 1 {
+            let wanted = if uses[&fold_key(&base)] > 1 {
                 format!("{base}--{}", safe(id))
             } else {
                 base
@@ -134,7 +186,7 @@ pub fn locale_folders<'a>(
         .collect()
 }
 
-/// Hands out names that differ, ignoring case, from every name it handed out before. A name
+/// Hands out names whose [`fold_key`]s differ from those of every name it handed out before. A name
 /// already taken gets `-2`, `-3`, ... appended: that only happens when ids themselves collide once
 /// made safe, which Cognigy's ids (UUIDs, object ids) never do.
 #[derive(Debug, Default)]
@@ -143,12 +195,12 @@ pub struct Unique(HashSet<String>);
 impl Unique {
     /// `wanted`, or `wanted-<n>` with the smallest `n` from 2 that is still free.
     pub fn claim(&mut self, wanted: String) -> String {
-        if self.0.insert(wanted.to_lowercase()) {
+        if self.0.insert(fold_key(&wanted)) {
             return wanted;
         }
         (2..)
             .map(|n| format!("{wanted}-{n}"))
-            .find(|candidate| self.0.insert(candidate.to_lowercase()))
+            .find(|candidate| self.0.insert(fold_key(candidate)))
             .expect("some number is free")
     }
 }
@@ -178,9 +230,12 @@ pub(crate) mod tests {
         assert!(!segment.starts_with('.'), "{why}");
         assert!(!segment.ends_with(['.', ' ']), "{why}");
         assert!(
-            !segment.chars().any(|c| c.is_control() || FORBIDDEN.contains(&c)),
+            !segment
+                .chars()
+                .any(|c| c.is_control() || FORBIDDEN.contains(&c) || is_default_ignorable(c)),
             "{why}"
         );
+        assert!(unicode_normalization::is_nfc(segment), "{why} is not NFC");
         assert!(!is_reserved(segment), "{why}");
     }
 
@@ -191,6 +246,9 @@ pub(crate) mod tests {
         let emoji = format!("a{}", "😀".repeat(20)); // 81 bytes: cut inside the 16th emoji
         let emoji_cut = format!("a{}", "😀".repeat(15)); // 61 bytes
         let long_dots = format!("{}...x", "a".repeat(62)); // cut to 62 a's and 2 dots
+        let nul_then_spaces = format!("NUL{}z", " ".repeat(70)); // cut to NUL and spaces, trimmed
+        let con_then_dots = format!("CON{}x", ". ".repeat(40)); // cut inside the dots and spaces
+        let long_reserved = format!("COM1.{}", "x".repeat(70)); // `_` in front, then cut again
         let cases: &[(&str, &str)] = &[
             ("Main Flow", "Main Flow"),
             ("fr/CA Québec", "fr_CA Québec"),
@@ -231,6 +289,18 @@ pub(crate) mod tests {
             (&multi, &cut),
             (&emoji, &emoji_cut),
             (&long_dots, &"a".repeat(62)),
+            // Invisible characters go; names are composed (NFC).
+            ("a\u{200b}b\u{200d}c\u{feff}", "abc"),
+            ("\u{202e}evil\u{2066}", "evil"),
+            ("\u{200b}", "_"),
+            ("\u{200b}.git", "_git"),
+            ("e\u{301}te\u{301}", "été"),
+            ("CO\u{200b}N", "_CON"),
+            ("\u{feff}nul.txt", "_nul.txt"),
+            // Device names are looked for in what is left after cutting and trimming.
+            (&nul_then_spaces, "_NUL"),
+            (&con_then_dots, "_CON"),
+            (&long_reserved, &format!("_COM1.{}", "x".repeat(58))),
         ];
         for (input, expected) in cases {
             assert_eq!(safe(input), *expected, "safe({input:?})");
@@ -333,12 +403,46 @@ pub(crate) mod tests {
             let folders = locale_folders(locales.iter().map(|(id, name)| (id.as_str(), name.as_str())), siblings);
             let distinct_ids: BTreeSet<&str> = locales.iter().map(|(id, _)| id.as_str()).collect();
             assert_eq!(folders.len(), distinct_ids.len());
-            let mut seen: HashSet<String> = siblings.iter().map(|s| s.to_lowercase()).collect();
+            let mut seen: HashSet<String> = siblings.iter().map(|s| fold_key(s)).collect();
             for (id, folder) in &folders {
                 assert_safe_segment(folder, 2 * MAX_BYTES + 8, id);
-                assert!(seen.insert(folder.to_lowercase()), "{folder:?} collides");
+                assert!(seen.insert(fold_key(folder)), "{folder:?} collides");
             }
         }
+    }
+
+    #[test]
+    fn names_a_file_system_would_merge_share_a_key() {
+        let same: &[(&str, &str)] = &[
+            ("Main", "MAIN"),
+            ("Straße", "STRASSE"),
+            ("é", "e\u{301}"),
+            ("Å", "A\u{30a}"),
+            ("ǅ", "ǆ"),
+            ("ﬁ", "FI"),
+        ];
+        for (a, b) in same {
+            assert_eq!(fold_key(a), fold_key(b), "{a:?} and {b:?}");
+        }
+        assert_ne!(fold_key("a"), fold_key("b"));
+        assert_ne!(fold_key("e"), fold_key("é"));
+    }
+
+    #[test]
+    fn folders_never_merge_on_a_folding_file_system() {
+        let mut unique = Unique::default();
+        let got: Vec<String> = ["Straße", "STRASSE", "strasse", "é", "e\u{301}", "E\u{301}"]
+            .iter()
+            .map(|name| unique.claim(name.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            ["Straße", "STRASSE-2", "strasse-3", "é", "e\u{301}-2", "E\u{301}-3"]
+        );
+        let folders = locale_folders([("l1", "Straße"), ("l2", "STRASSE"), ("l3", "de")], []);
+        assert_eq!(folders["l1"], "Straße--l1");
+        assert_eq!(folders["l2"], "STRASSE--l2");
+        assert_eq!(folders["l3"], "de");
     }
 
     #[test]
@@ -349,5 +453,42 @@ pub(crate) mod tests {
             .map(|name| unique.claim(name.to_string()))
             .collect();
         assert_eq!(got, ["a", "A-2", "a-3", "a-2-2", "b"]);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Names of any Unicode, and names built from the hostile pieces.
+        fn name() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                proptest::collection::vec(proptest::sample::select(HOSTILE), 0..40).prop_map(|p| p.concat()),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn every_name_gives_a_safe_bounded_idempotent_segment(input in name()) {
+                let name = safe(&input);
+                assert_safe_segment(&name, MAX_BYTES, &input);
+                prop_assert!(is_safe_segment(&name));
+                prop_assert_eq!(safe(&name), name.clone());
+                prop_assert_eq!(fold_key(&name), fold_key(&safe(&name)));
+            }
+
+            #[test]
+            fn claimed_folders_are_unique_on_every_file_system(
+                resources in proptest::collection::vec((name(), name()), 0..24),
+            ) {
+                let mut unique = Unique::default();
+                let mut keys = HashSet::new();
+                for (name, id) in &resources {
+                    let folder = unique.claim(resource_folder(name, id));
+                    prop_assert!(is_safe_segment(&folder), "{:?}", folder);
+                    prop_assert!(keys.insert(fold_key(&folder)), "{:?} merges with an earlier folder", folder);
+                }
+            }
+        }
     }
 }

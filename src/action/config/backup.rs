@@ -11,6 +11,7 @@ impl Validator<'_> {
         let export = self.export();
         let repo = self.repo(mode);
         let keep = self.keep();
+        let secrets = self.secrets_mode();
         let promote = match self.boolean("promote", true) {
             Some(true) => Some(self.github_api()),
             Some(false) => Some(None),
@@ -21,6 +22,7 @@ impl Validator<'_> {
             export: export?,
             repo: repo?,
             keep: keep?,
+            secrets: secrets?,
             promote: promote?,
         })
     }

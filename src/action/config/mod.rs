@@ -5,7 +5,7 @@
 //!
 //! [`validator`] holds the primitives; the groups of inputs that several modes share have a file
 //! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
-//! validation (`backup.rs`, `restore.rs`, ...), which picks the groups it needs.
+//! validation (`backup.rs`, `restore.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
 
 pub mod answers;
 mod backup;
@@ -15,6 +15,7 @@ mod notify;
 mod promote;
 mod repo;
 mod restore;
+mod secrets;
 mod selector;
 mod setup;
 mod status;
@@ -30,7 +31,8 @@ use validator::Validator;
 pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS, api_host_for_ui_host};
 pub use notify::{LogFormat, Notify, NotifyOn};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
-pub use restore::RestoreMethod;
+pub use restore::{Confirm, RestoreMethod};
+pub use secrets::SecretsMode;
 pub use selector::{SnapshotSelector, is_snapshot_id, parse_snapshot_selector};
 pub use setup::COGNIGY_INPUTS;
 
@@ -92,6 +94,8 @@ pub enum ModeConfig {
         export: ExportConfig,
         repo: RepoConfig,
         keep: Keep,
+        /// How credentials inside the project are stored.
+        secrets: SecretsMode,
         /// `Some` when the backup also promotes (in the same push).
         promote: Option<GithubApi>,
     },
@@ -113,13 +117,17 @@ pub enum ModeConfig {
         tier: Tier,
         snapshot: SnapshotSelector,
         dry_run: bool,
-        confirm: Option<String>,
+        confirm: Option<Confirm>,
         method: RestoreMethod,
         target_project_id: String,
         /// The kinds `resources` names: what is compared and restored.
         kinds: Vec<&'static str>,
         /// `keep-hourly` applies to the undo point, which goes into the hourly tier.
         keep: Keep,
+        /// How the undo point stores credentials.
+        secrets: SecretsMode,
+        /// Opens the credentials a snapshot holds encrypted, to put them back.
+        identity: Option<crate::secrets::Identity>,
     },
     Verify {
         repo: RepoConfig,

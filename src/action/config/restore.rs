@@ -4,6 +4,15 @@
 use super::validator::Validator;
 use super::{Mode, ModeConfig, RESOURCE_KINDS, Tier};
 
+/// What `confirm` names: the project an applied restore may write to and, in the form
+/// `<project id>@<commit>`, the snapshot commit it was reviewed for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub project_id: String,
+    /// 7 to 40 hex digits, lower-case.
+    pub commit: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RestoreMethod {
     Native,
@@ -32,9 +41,11 @@ impl Validator<'_> {
             Some(id) => self.object_id("target-project-id", id).map(Some),
             None => Some(None),
         };
-        let confirm = self.value("confirm").map(str::to_owned);
+        let confirm = self.confirm();
         let kinds = self.resources();
         let keep = self.keep();
+        let secrets = self.secrets_mode();
+        let identity = self.identity();
         let (cognigy, target) = (cognigy?, target?);
         let method = method?;
         let target_project_id = match target {
@@ -60,11 +71,36 @@ impl Validator<'_> {
             tier: tier?,
             snapshot: snapshot?,
             dry_run: dry_run?,
-            confirm,
+            confirm: confirm?,
             method,
             target_project_id,
             kinds,
             keep: keep?,
+            secrets: secrets?,
+            identity: identity?,
         })
+    }
+}
+
+impl Validator<'_> {
+    /// `confirm`: a project id, or `<project id>@<commit>`; `Some(None)` when empty.
+    fn confirm(&mut self) -> Option<Option<Confirm>> {
+        let Some(value) = self.value("confirm").map(str::to_owned) else {
+            return Some(None);
+        };
+        let (project_id, commit) = match value.split_once('@') {
+            None => (value, None),
+            Some((project_id, commit)) => {
+                let commit = commit.trim();
+                if !(7..=40).contains(&commit.len()) || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return self.fail(
+                        "confirm",
+                        "accepted: the target project id, or `<project id>@<commit>` with the snapshot's commit SHA (7 to 40 hex digits) as the dry run shows it",
+                    );
+                }
+                (project_id.trim().to_owned(), Some(commit.to_ascii_lowercase()))
+            }
+        };
+        Some(Some(Confirm { project_id, commit }))
     }
 }

@@ -45,6 +45,20 @@ impl Validator<'_> {
         None
     }
 
+    /// [`Self::fail`] without the value, for a value that turns out to be a secret put into an
+    /// input that is not (a secret key pasted as a public key): it is masked from then on.
+    pub(super) fn fail_hiding_value<T>(&mut self, input: &str, problem: impl Into<String>) -> Option<T> {
+        if let Some(value) = self.value(input) {
+            crate::secrets::register(value);
+        }
+        self.errors.push(InputError {
+            input: static_name(input),
+            value: None,
+            problem: problem.into(),
+        });
+        None
+    }
+
     pub(super) fn required(&mut self, input: &str, mode: Mode, what: &str) -> Option<String> {
         match self.value(input) {
             Some(value) => Some(value.to_owned()),

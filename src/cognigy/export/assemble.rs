@@ -1,12 +1,13 @@
 //! Turns what was read ([`Reads`]) into the neutral resources of a snapshot ([`Export`]): volatile
-//! fields out, secrets redacted, transformer source split off, each chart's index nodes replaced
+//! fields out, credentials redacted (by [`secrets::seal::redact`], kept aside in memory), transformer source split off, each chart's index nodes replaced
 //! by the full nodes, and lists in a stable order so an unchanged project gives the same bytes.
 
 use serde_json::Value;
 
 use super::kinds;
-use super::normalize::{redact_connection, split_transformer, strip_volatile};
+use super::normalize::{split_transformer, strip_volatile};
 use super::{Reads, text};
+use crate::secrets;
 use crate::snapshot::{Content, Export, Locale, Resource, ResourceFile};
 
 /// The export of `reads`, for the `kinds` that were asked for.
@@ -37,15 +38,17 @@ pub fn assemble(mut reads: Reads, kinds: &[&'static str]) -> Export {
             });
         }
     }
-    Export {
+    let mut export = Export {
         kinds: kinds.to_vec(),
         project: vec![
             ("project.json", Content::Json(project)),
             ("locales.json", Content::Json(locales)),
         ],
         resources,
-        native: None,
-    }
+        ..Export::default()
+    };
+    secrets::seal::redact(&mut export);
+    export
 }
 
 /// `referenceId`, else `_id` (kinds that have no `referenceId` on some platform versions).
@@ -123,18 +126,14 @@ fn lexicon_files(reads: &mut Reads, lexicon: usize, doc: Value) -> Vec<ResourceF
 fn flat_files(kind: &str, mut doc: Value) -> Vec<ResourceFile> {
     let flat = kinds::flat(kind).expect("flat kinds come from the table");
     let mut files = Vec::new();
-    match kind {
-        "endpoints" => {
-            if let Some(source) = split_transformer(&mut doc) {
-                files.push(ResourceFile {
-                    locale: None,
-                    name: "transformer.ts",
-                    content: Content::Text(source),
-                });
-            }
-        }
-        "connections" => redact_connection(&mut doc),
-        _ => {}
+    if kind == "endpoints"
+        && let Some(source) = split_transformer(&mut doc)
+    {
+        files.push(ResourceFile {
+            locale: None,
+            name: "transformer.ts",
+            content: Content::Text(source),
+        });
     }
     files.insert(0, file(flat.file(), doc));
     files

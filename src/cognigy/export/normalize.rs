@@ -1,6 +1,6 @@
 //! What the export keeps of Cognigy's answers: fields that change without a user's edit are left
-//! out, connection secrets are redacted, and an endpoint's transformer source is split off into
-//! its own file. This is what makes an unchanged project export byte-identically.
+//! out, and an endpoint's transformer source is split off into its own file. This is what makes an
+//! unchanged project export byte-identically. (Credentials are taken out by [`crate::secrets`].)
 
 use serde_json::Value;
 
@@ -17,9 +17,6 @@ pub const VOLATILE_FIELDS: [&str; 5] = [
 /// fields are kept whatever their names.
 const USER_CONTENT: [&str; 2] = ["config", "data"];
 
-/// What a connection's secret field values are replaced by.
-pub const REDACTED: &str = "<redacted by cognigy-backup>";
-
 /// Removes the volatile fields from `value` at every depth, except inside user content.
 pub fn strip_volatile(value: &mut Value) {
     match value {
@@ -33,18 +30,6 @@ pub fn strip_volatile(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(strip_volatile),
         _ => {}
-    }
-}
-
-/// Replaces every value of a connection's `fields` (the credentials of another system) with
-/// [`REDACTED`], keeping the field names so the snapshot still shows the connection's shape.
-pub fn redact_connection(connection: &mut Value) {
-    if let Some(fields) = connection.get_mut("fields").and_then(Value::as_object_mut) {
-        for value in fields.values_mut() {
-            if !value.is_null() {
-                *value = Value::String(REDACTED.to_owned());
-            }
-        }
     }
 }
 
@@ -90,17 +75,6 @@ mod tests {
             strip_volatile(&mut input);
             assert_eq!(input, expected);
         }
-    }
-
-    #[test]
-    fn connection_secrets_are_redacted_and_names_kept() {
-        let mut connection =
-            json!({"name": "CRM", "fields": {"apiKey": "sk-123", "password": "hunter2", "unset": null}});
-        redact_connection(&mut connection);
-        assert_eq!(
-            connection["fields"],
-            json!({"apiKey": REDACTED, "password": REDACTED, "unset": null})
-        );
     }
 
     #[test]

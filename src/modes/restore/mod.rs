@@ -2,7 +2,13 @@
 //! resource by resource. That comparison is the dry run (the default), shown in the summary and
 //! written as a JSON report; nothing is sent to Cognigy that changes anything.
 //!
-//! Only with `dry-run: false` and `confirm` equal to the target project id does it apply:
+//! The snapshot's manifest is checked first (every file's sha256, the `.csnap` included): a damaged
+//! snapshot is refused, naming the file. Credentials the snapshot holds redacted or encrypted are
+//! compared and written through [`crate::secrets::unseal`]: never the marker, the target keeps its
+//! own value unless `encryption-identity` opens the stored one.
+//!
+//! Only with `dry-run: false` and `confirm` equal to the target project id (and, in the form
+//! `<project id>@<commit>`, the selected snapshot being that commit) does it apply:
 //! 1. one push: the live project into the hourly tier (the undo point) and the audit line
 //!    `started` ([`audit`]);
 //! 2. a native restore (upload the `.csnap`, restore it, put the endpoints back from the JSON, which
@@ -20,15 +26,18 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::action::commands::{Level, Outputs};
-use crate::action::config::{CognigyConfig, Keep, RESOURCE_KINDS, RepoConfig, RestoreMethod, SnapshotSelector, Tier};
+use crate::action::config::{
+    CognigyConfig, Confirm, Keep, RESOURCE_KINDS, RepoConfig, RestoreMethod, SecretsMode, SnapshotSelector, Tier,
+};
 use crate::cognigy::{self, Client, native};
 use crate::escape::markdown;
+use crate::secrets::{Identity, seal, unseal};
 use crate::snapshot::compare::{self, Comparison, Words};
-use crate::snapshot::diff::{PROJECT_KIND, snapshot_id_in};
+use crate::snapshot::diff::{PROJECT_KIND, markdown_escaped, snapshot_id_in};
 use crate::snapshot::{self, Files, NATIVE_PATH, manifest};
 use crate::store::RefUpdate;
 
-use super::capture::{Capture, Captured, LiveExport, NativeSource, export_live};
+use super::capture::{self, Capture, Captured, LiveExport, NativeSource, export_live};
 use super::promotion::chain_of;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
@@ -44,11 +53,15 @@ pub struct Restore<'a> {
     pub tier: Tier,
     pub snapshot: &'a SnapshotSelector,
     pub dry_run: bool,
-    pub confirm: Option<&'a str>,
+    pub confirm: Option<&'a Confirm>,
     pub method: RestoreMethod,
     pub target_project_id: &'a str,
     pub kinds: &'a [&'static str],
     pub keep: Keep,
+    /// How the undo point stores credentials.
+    pub secrets: &'a SecretsMode,
+    /// Opens the credentials the snapshot holds encrypted.
+    pub identity: Option<&'a Identity>,
 }
 
 /// The method a restore uses, `auto` resolved.
@@ -91,6 +104,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     let refs = repo.fetch()?;
     let selected = select::select(&repo, &refs, restore.tier, restore.snapshot)?;
     let snapshot_files = repo.store.read_files(repo.store.read_commit(selected.commit)?.tree)?;
+    check_manifest(&snapshot_files, &selected)?;
     let snapshot_kinds = kinds_of(
         &snapshot_files,
         &format!("{} ({})", selected.snapshot_id, selected.place),
@@ -131,23 +145,52 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
         true => compare::compare(&compare::without_ids(live), &compare::without_ids(snapshot), in_scope),
         false => compare::compare(live, snapshot, in_scope),
     };
-    let comparison = differences(&live.built.files, &snapshot_files);
-    let plan = (method == Method::Update).then(|| update::plan(&comparison, &snapshot_files, &live_view(&live)));
+    let live_plain = plain_files(&live);
+    let comparison = differences(
+        &live.built.files,
+        &unseal::compare_view(&snapshot_files, &live_plain, restore.identity),
+    );
+    // A native restore lacks endpoints (native snapshots hold none): it puts back those the live
+    // project still has by update, so its plan is that of the endpoints.
+    let planned = match method {
+        Method::Update => comparison.clone(),
+        Method::Native => Comparison {
+            resources: comparison
+                .resources
+                .iter()
+                .filter(|r| r.kind == "endpoints")
+                .cloned()
+                .collect(),
+        },
+    };
+    let plan = update::plan(
+        &planned,
+        &snapshot_files,
+        &live_view(&live, &live_plain, restore.identity),
+    );
 
     let mut report = Report {
         selected: &selected,
+        csnap_sha256: snapshot_files.get(NATIVE_PATH).map(|bytes| manifest::digest(bytes)),
+        encrypted: unseal::has_encrypted(&snapshot_files),
+        identity: restore.identity.is_some(),
         target: restore.target_project_id,
         method,
         comparison: &comparison,
-        plan: plan.as_ref(),
+        plan: (method == Method::Update).then_some(&plan),
+        writes: &plan,
         applied: None,
     };
     if comparison.is_empty() {
         return finish(&report, None, context);
     }
+    let commit = selected.commit.to_string();
     let refused = match (restore.dry_run, restore.confirm) {
         (true, _) => None,
-        (false, Some(confirm)) if confirm == restore.target_project_id => {
+        (false, Some(confirm))
+            if confirm.project_id == restore.target_project_id
+                && confirm.commit.as_ref().is_none_or(|c| commit.starts_with(c.as_str())) =>
+        {
             let applied = apply(
                 Apply {
                     restore: &restore,
@@ -161,7 +204,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
                     live,
                     method,
                     comparison: &comparison,
-                    plan: plan.as_ref(),
+                    plan: &plan,
                     differences: &differences,
                 },
                 context,
@@ -169,19 +212,68 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
             report.applied = Some(applied);
             return finish(&report, None, context);
         }
+        (
+            false,
+            Some(Confirm {
+                project_id,
+                commit: Some(confirmed),
+            }),
+        ) if *project_id == restore.target_project_id => Some(format!(
+            "`confirm` is for snapshot commit `{confirmed}`, but the selected snapshot is commit `{commit}` (`{}` has moved \
+             since the dry run that was reviewed?): nothing was written. Review this run's differences, then confirm \
+             them with `confirm: {target}@{commit}`.",
+            restore.snapshot_label(),
+            target = restore.target_project_id
+        )),
         (false, Some(confirm)) => Some(format!(
             "`confirm` is {}, not the target project id `{target}`: nothing was written. To restore into project \
-             `{target}`, set `confirm: {target}`.",
-            markdown::code(confirm),
+             `{target}`, set `confirm: {target}@{commit}`.",
+            markdown::code(&confirm.project_id),
             target = restore.target_project_id
         )),
         (false, None) => Some(format!(
             "`dry-run` is false but `confirm` is empty: nothing was written. To restore into project `{target}`, set \
-             `confirm: {target}`.",
+             `confirm: {target}@{commit}`.",
             target = restore.target_project_id
         )),
     };
     finish(&report, refused, context)
+}
+
+impl Restore<'_> {
+    /// The `snapshot` input as the summary names it.
+    fn snapshot_label(&self) -> String {
+        match self.snapshot {
+            SnapshotSelector::Latest => "latest".to_owned(),
+            SnapshotSelector::Commit(sha) => sha.clone(),
+            SnapshotSelector::SnapshotId(id) => id.clone(),
+            SnapshotSelector::MonthlyTag(tag) => tag.clone(),
+        }
+    }
+}
+
+/// Refuses a snapshot whose files do not match its manifest (every file's sha256, the `.csnap`
+/// included): what a restore writes is exactly what was backed up and reviewed.
+fn check_manifest(files: &Files, selected: &Selected) -> Result<(), Error> {
+    let problems = manifest::verify(files);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    Err(Error::Selection(format!(
+        "snapshot {} ({}, commit {}) does not match its manifest, so nothing was restored: {}. Run `verify` on the \
+         repository, and choose another snapshot.",
+        selected.snapshot_id,
+        selected.place,
+        selected.commit,
+        listed.join("; ")
+    )))
+}
+
+/// The live project's files with its credentials in place: what a restore keeps where the
+/// snapshot holds none. In memory only.
+fn plain_files(live: &LiveExport) -> Files {
+    snapshot::build(live.built.meta.clone(), seal::reveal(&live.export)).files
 }
 
 /// The resource kinds of `snapshot` (named for people, e.g. `20261122T080700Z (snapshot/hourly)`),
@@ -211,8 +303,9 @@ fn no_native(selected: &Selected) -> String {
     )
 }
 
-/// The live project as a restore by update needs it: its files, locale folders and primary locale.
-fn live_view(live: &LiveExport) -> update::Live<'_> {
+/// The live project as a restore by update needs it: its files (`plain`: with credentials), locale
+/// folders and primary locale, and the identity that opens the snapshot's encrypted credentials.
+fn live_view<'a>(live: &'a LiveExport, plain: &'a Files, identity: Option<&'a Identity>) -> update::Live<'a> {
     let locales = snapshot::locale_folders(&live.export.resources)
         .into_iter()
         .map(|(id, folder)| (folder, id))
@@ -230,7 +323,8 @@ fn live_view(live: &LiveExport) -> update::Live<'_> {
             _ => None,
         });
     update::Live {
-        files: &live.built.files,
+        files: plain,
+        identity,
         locales,
         primary_locale,
     }
@@ -249,7 +343,8 @@ struct Apply<'a> {
     live: LiveExport,
     method: Method,
     comparison: &'a Comparison,
-    plan: Option<&'a update::Plan>,
+    /// The writes by update: every write of a restore by update, the endpoints of a native one.
+    plan: &'a update::Plan,
     /// What differs from the live project to the snapshot.
     differences: &'a dyn Fn(&Files, &Files) -> Comparison,
 }
@@ -293,7 +388,8 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
             captured_at: started_at,
             ..apply.live.built.meta.clone()
         };
-        Capture::new(meta, apply.live.export.clone(), native)
+        let sealer = capture::sealer(apply.restore.secrets, apply.target);
+        Capture::new(meta, apply.live.export.clone(), native, sealer)
     });
     let note = format!(
         "Undo point: the project as it was before restoring snapshot {} ({}) by the {} method.",
@@ -346,7 +442,10 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
     let result = match restored {
         Err(e) => Err(e.to_string()),
         Ok(()) => export_live(apply.runtime, apply.client, apply.target, apply.snapshot_kinds, context)
-            .map(|again| (apply.differences)(&again.built.files, apply.snapshot))
+            .map(|again| {
+                let view = unseal::compare_view(apply.snapshot, &plain_files(&again), apply.restore.identity);
+                (apply.differences)(&again.built.files, &view)
+            })
             .map_err(|e| format!("the project was restored, but exporting it again failed: {e}")),
     };
 
@@ -383,9 +482,9 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
 
 /// Writes the snapshot into the target project by the chosen method.
 async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
-    match (apply.method, apply.plan) {
-        (Method::Update, Some(plan)) => update::apply(apply.client, plan).await,
-        _ => {
+    match apply.method {
+        Method::Update => update::apply(apply.client, apply.plan).await,
+        Method::Native => {
             let package = apply.snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
             let uploaded = native::upload(apply.client, package).await?;
             let restored = native::restore(apply.client, &uploaded).await;
@@ -395,17 +494,7 @@ async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
             }
             restored?;
             // Native snapshots lack endpoints: put back those the live project still has.
-            let endpoints = Comparison {
-                resources: apply
-                    .comparison
-                    .resources
-                    .iter()
-                    .filter(|r| r.kind == "endpoints")
-                    .cloned()
-                    .collect(),
-            };
-            let plan = update::plan(&endpoints, apply.snapshot, &live_view(&apply.live));
-            update::apply(apply.client, &plan).await
+            update::apply(apply.client, apply.plan).await
         }
     }
 }
@@ -413,10 +502,19 @@ async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
 /// What the summary and the JSON report tell.
 struct Report<'a> {
     selected: &'a Selected,
+    /// The sha256 of the snapshot's `.csnap`, when it has one.
+    csnap_sha256: Option<String>,
+    /// Whether the snapshot holds encrypted credentials, and whether an identity was given.
+    encrypted: bool,
+    identity: bool,
     target: &'a str,
     method: Method,
     comparison: &'a Comparison,
+    /// The plan of a restore by update (what it cannot restore is listed).
     plan: Option<&'a update::Plan>,
+    /// The writes by update either method makes (a native one: the endpoints), whose credentials
+    /// are kept or put back.
+    writes: &'a update::Plan,
     applied: Option<Applied>,
 }
 
@@ -428,9 +526,13 @@ struct Json<'a> {
     target_project_id: &'a str,
     method: &'static str,
     applied: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    csnap_sha256: Option<&'a str>,
     comparison: &'a Comparison,
     #[serde(skip_serializing_if = "Option::is_none")]
     cannot_restore: Option<&'a [update::Unrestorable]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secrets_kept: Option<&'a [update::KeptSecret]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     undo_point: Option<&'a audit::Source>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -453,8 +555,10 @@ fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -
         target_project_id: report.target,
         method: report.method.name(),
         applied: applied.is_some(),
+        csnap_sha256: report.csnap_sha256.as_deref(),
         comparison: report.comparison,
         cannot_restore: report.plan.map(|p| p.cannot.as_slice()),
+        secrets_kept: Some(report.writes.kept.as_slice()).filter(|kept| !kept.is_empty()),
         undo_point: applied.and_then(|a| a.undo_point.as_ref()),
         differs_still: left,
         error: failed.map(String::as_str),
@@ -537,13 +641,32 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
         Some(Ok(_)) => "restored, with differences left",
         Some(Err(_)) => "failed",
     };
+    let commit = selected.commit.to_string();
     let mut md = format!(
-        "## Cognigy restore: {title}\n\nSnapshot {} ({}, commit `{}`) into project `{target}`, by the **{}** method.\n\n",
+        "## Cognigy restore: {title}\n\nSnapshot {} ({}, commit `{commit}`) into project `{target}`, by the **{}** method. \
+         Every file of the snapshot matches its manifest.\n\n",
         markdown::code(&selected.snapshot_id),
         markdown::code(&selected.place),
-        &selected.commit.to_string()[..7],
         report.method.name()
     );
+    if let Some(sha256) = &report.csnap_sha256 {
+        md.push_str(&format!(
+            "Native snapshot `{NATIVE_PATH}`: sha256 `{sha256}`. {}\n\n",
+            match report.method {
+                Method::Native =>
+                    "A native restore applies this `.csnap` as a whole: every resource in it, as it is \
+                                   in it (the differences below are what that changes), and the target's credentials \
+                                   are those the `.csnap` holds in Cognigy's own encrypted form.",
+                Method::Update => "A restore by update does not use it: it writes the resources below from the JSON.",
+            }
+        ));
+    }
+    if report.encrypted && !report.identity {
+        md.push_str(
+            "The snapshot holds credentials encrypted, and no `encryption-identity` was given: they are treated as \
+             redacted, so the target keeps its own values.\n\n",
+        );
+    }
     let comparison = report.comparison;
     if comparison.is_empty() {
         md.push_str("The live project already equals the snapshot: there is nothing to restore.\n");
@@ -572,11 +695,43 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
         }
         md.push('\n');
     }
+    if let Some(plan) = Some(report.writes).filter(|p| !p.kept.is_empty() || p.put_back > 0) {
+        md.push_str("### Credentials\n\n");
+        if plan.put_back > 0 {
+            md.push_str(&format!(
+                "{} encrypted {} {} put back, decrypted with `encryption-identity`.\n\n",
+                plan.put_back,
+                if plan.put_back == 1 {
+                    "credential"
+                } else {
+                    "credentials"
+                },
+                match (applied.is_some(), plan.put_back == 1) {
+                    (true, true) => "was",
+                    (true, false) => "were",
+                    (false, _) => "would be",
+                }
+            ));
+        }
+        if !plan.kept.is_empty() {
+            md.push_str("Kept as the target has them (never written from the snapshot):\n\n");
+            for kept in &plan.kept {
+                md.push_str(&format!(
+                    "- {}: {} — {}: {}\n",
+                    kept.kind,
+                    markdown_escaped(&kept.name),
+                    markdown_escaped(&kept.field),
+                    kept.why.words()
+                ));
+            }
+            md.push('\n');
+        }
+    }
     match applied {
         None => {
             let to_apply = format!(
-                "Nothing was written to Cognigy. To apply this restore, run again with `dry-run: false` and \
-                 `confirm: {target}`."
+                "Nothing was written to Cognigy. To apply exactly this restore, run again with `dry-run: false` and \
+                 `confirm: {target}@{commit}`: if the selected snapshot is another commit by then, nothing is written."
             );
             md.push_str(&format!("### To apply\n\n{}\n\n", refused.unwrap_or(&to_apply)));
         }

@@ -6,14 +6,19 @@
 //!
 //! [`plan`] is a pure function of the comparison and both trees; [`apply`] sends the writes.
 //! Resources are matched by their folder's id (the `referenceId`), and written to by the `_id`
-//! the live project has now.
+//! the live project has now. A credential the snapshot holds redacted or encrypted is never
+//! written as stored ([`unseal`]): the write carries the live value (or the decrypted one with
+//! `encryption-identity`), and the plan lists the fields kept that way.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::cognigy::{self, Client, writes};
+use crate::secrets::Identity;
+use crate::secrets::unseal::{self, Why};
 use crate::snapshot::Files;
 use crate::snapshot::compare::{Comparison, ResourceDiff, Status};
 use crate::snapshot::diff::PROJECT_KIND;
@@ -23,6 +28,20 @@ use crate::snapshot::diff::PROJECT_KIND;
 pub struct Plan {
     pub writes: Vec<Write>,
     pub cannot: Vec<Unrestorable>,
+    /// Credentials of the writes that stay as the target has them.
+    pub kept: Vec<KeptSecret>,
+    /// Credentials put back decrypted.
+    pub put_back: usize,
+}
+
+/// A credential field a write leaves as the target has it, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeptSecret {
+    pub kind: String,
+    pub name: String,
+    /// The field, and the file of the resource it is in (`settings.apiKey in endpoint.json`).
+    pub field: String,
+    pub why: Why,
 }
 
 /// One write, with what it restores in words.
@@ -76,7 +95,10 @@ pub struct Unrestorable {
 
 /// Where the live project stands, as the plan needs it.
 pub struct Live<'a> {
+    /// The live project's files with its credentials in place (never written anywhere).
     pub files: &'a Files,
+    /// Opens the credentials the snapshot holds encrypted.
+    pub identity: Option<&'a Identity>,
     /// Locale folder name -> locale id, as the live export names the folders.
     pub locales: BTreeMap<String, String>,
     /// The primary locale's id (flows are updated in it).
@@ -87,6 +109,7 @@ pub struct Live<'a> {
 /// back to the `snapshot`'s content, and what cannot be restored this way.
 pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan {
     let mut plan = Plan::default();
+    let unsealed = RefCell::new((Vec::new(), 0));
     for resource in &comparison.resources {
         let mut cannot = |why: String| {
             plan.cannot.push(Unrestorable {
@@ -110,6 +133,8 @@ pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan 
             resource,
             snapshot,
             live: live.files,
+            identity: live.identity,
+            unsealed: &unsealed,
         };
         let found = match resource.kind.as_str() {
             "flows" => flow_writes(&pair, live),
@@ -132,6 +157,7 @@ pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan 
             Err(why) => cannot(why),
         }
     }
+    (plan.kept, plan.put_back) = unsealed.into_inner();
     plan
 }
 
@@ -176,6 +202,9 @@ struct Pair<'a> {
     resource: &'a ResourceDiff,
     snapshot: &'a Files,
     live: &'a Files,
+    identity: Option<&'a Identity>,
+    /// The credentials kept and the number put back, over every resource of the plan.
+    unsealed: &'a RefCell<(Vec<KeptSecret>, usize)>,
 }
 
 impl Pair<'_> {
@@ -189,9 +218,22 @@ impl Pair<'_> {
         file(self.live, self.resource.old_path.as_deref()?, inner)
     }
 
-    /// The snapshot's JSON file `inner`.
+    /// The snapshot's JSON file `inner`, as a write sends it: with no stored credential in it.
     fn snapshot_json(&self, inner: &str) -> Result<Value, String> {
-        json(self.snapshot_file(inner), inner, "the snapshot")
+        let mut doc = json(self.snapshot_file(inner), inner, "the snapshot")?;
+        let live = self
+            .live_file(inner)
+            .and_then(|bytes| serde_json::from_slice(bytes).ok());
+        let done = unseal::unseal(&mut doc, live.as_ref(), self.identity);
+        let mut unsealed = self.unsealed.borrow_mut();
+        unsealed.1 += done.put_back;
+        unsealed.0.extend(done.kept.into_iter().map(|kept| KeptSecret {
+            kind: self.resource.kind.clone(),
+            name: self.resource.name.clone(),
+            field: format!("{} in {inner}", kept.field),
+            why: kept.why,
+        }));
+        Ok(doc)
     }
 
     /// The `_id` the live resource has now, from its own JSON file `inner`.
@@ -428,6 +470,7 @@ mod tests {
     fn live_of(files: &Files) -> Live<'_> {
         Live {
             files,
+            identity: None,
             locales: BTreeMap::from([("en".to_owned(), "LOC-EN".to_owned())]),
             primary_locale: Some("LOC-EN".to_owned()),
         }
@@ -453,6 +496,44 @@ mod tests {
 
     fn whys(plan: &Plan) -> Vec<(String, String)> {
         plan.cannot.iter().map(|c| (c.kind.clone(), c.why.clone())).collect()
+    }
+
+    #[test]
+    fn a_stored_credential_is_written_as_the_live_value_and_listed_as_kept() {
+        let mut snapshot = base();
+        let mut live = base();
+        let endpoint = |token: &str, secret: Option<&str>| {
+            let mut doc = json!({"_id": "E1", "name": "Web", "settings": {"facebookPageToken": token}});
+            if let Some(secret) = secret {
+                doc["settings"]["appSecret"] = json!(secret);
+            }
+            doc.to_string().into_bytes()
+        };
+        snapshot.insert(
+            format!("{EP}/endpoint.json"),
+            endpoint(crate::secrets::REDACTED, Some(crate::secrets::REDACTED)),
+        );
+        live.insert(format!("{EP}/endpoint.json"), endpoint("live-token", None));
+        live.insert(format!("{EP}/transformer.ts"), b"export const x = 1;\n".to_vec());
+        let comparison = compare(&live, &snapshot, |_| true);
+        let plan = plan(&comparison, &snapshot, &live_of(&live));
+        let Action::Endpoint { endpoint, .. } = &plan.writes[0].action else {
+            panic!("{:?}", plan.writes);
+        };
+        assert_eq!(
+            endpoint,
+            &json!({"_id": "E1", "name": "Web", "settings": {"facebookPageToken": "live-token"}}),
+            "the live token is written, and a field the target has no value for is left out"
+        );
+        let kept: Vec<(&str, Why)> = plan.kept.iter().map(|k| (k.field.as_str(), k.why)).collect();
+        assert_eq!(
+            kept,
+            [
+                ("settings.appSecret in endpoint.json", Why::Redacted),
+                ("settings.facebookPageToken in endpoint.json", Why::Redacted),
+            ]
+        );
+        assert_eq!(plan.put_back, 0);
     }
 
     #[test]

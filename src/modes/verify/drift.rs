@@ -1,13 +1,15 @@
 //! The drift report of `verify-live`: the newest snapshot verify checked against the live project,
 //! resource by resource down to the changed fields, as a restore's dry run compares them (read
 //! from the snapshot to the project: what was created, deleted and changed in Cognigy since).
-//! Drift is not damage: it is reported, and does not fail the run.
+//! Drift is not damage: it is reported, and does not fail the run. Credentials are not compared
+//! (both sides hold them redacted, or encrypted in the snapshot).
 
 use std::sync::Arc;
 
 use crate::action::config::{CognigyConfig, ExportConfig, RESOURCE_KINDS};
 use crate::cognigy::Client;
 use crate::escape::markdown;
+use crate::secrets::unseal;
 use crate::snapshot::compare::{self, Words};
 use crate::snapshot::diff::PROJECT_KIND;
 
@@ -47,7 +49,9 @@ pub fn report(
     let live = export_live(&runtime, &client, cognigy, &kinds, context)?;
     let whole_project = export.kinds.len() == RESOURCE_KINDS.len();
     let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || export.kinds.contains(&kind);
-    let comparison = compare::compare(&files, &live.built.files, in_scope);
+    // Credentials the snapshot holds encrypted read as redacted, as the live export has them.
+    let snapshot = unseal::compare_view(&files, &live.built.files, None);
+    let comparison = compare::compare(&snapshot, &live.built.files, in_scope);
     let project = &cognigy.project_id;
     let snapshot_id = markdown::code(&snapshot_id);
     Ok(if comparison.is_empty() {

@@ -1,6 +1,7 @@
-//! Secrets: values that must never reach a log, an output, a summary, a commit or an error.
+//! Masking: values that must never reach a log, an output, a summary, a commit or an error.
 //!
-//! A [`Secret`] prints as `***`. Every secret the process learns is also registered here, so the
+//! A [`Secret`] prints as `***`. Every secret the process learns (its secret inputs, and the
+//! credentials an export finds inside the project) is also registered here, so the
 //! writers of everything the process prints or writes (logs, workflow commands, outputs, the step
 //! summary) can pass text through [`redact`] as a last line of defence.
 
