@@ -176,9 +176,14 @@ fn outcome(
         report.git_time,
         &report.pushed,
     ));
+    let changes = match captured {
+        Captured::New { changes, .. } => Some(changes),
+        Captured::Unchanged { .. } => None,
+    };
     Ok(Outcome {
         outputs,
         summary: md,
         failure: None,
+        changes,
     })
 }

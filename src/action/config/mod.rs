@@ -27,7 +27,7 @@ use super::inputs::RawInputs;
 use validator::Validator;
 
 pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS};
-pub use notify::{LogFormat, Notify, NotifyOn};
+pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::RestoreMethod;
 pub use selector::{SnapshotSelector, is_snapshot_id, parse_snapshot_selector};
