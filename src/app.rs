@@ -9,7 +9,7 @@ use crate::action::environment::Environment;
 use crate::action::inputs::RawInputs;
 use crate::clock::Clock;
 use crate::escape::markdown;
-use crate::{crash, logging, modes, store};
+use crate::{crash, logging, modes, notify, store};
 
 /// Exit status of a run that succeeded.
 pub const SUCCESS: u8 = 0;
@@ -125,19 +125,69 @@ fn repository(config: &Config) -> Option<&str> {
 fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
     let runner = context.runner;
     let mode = config.mode.mode();
-    // Notifications (webhook-url, notify-on) will be sent here, from the outcome of either branch.
-    match modes::run(config, context) {
+    let result = modes::run(config, context);
+    let (status, code) = match &result {
         Ok(outcome) => {
-            report(runner, outcome.outputs, &outcome.summary);
-            match outcome.failure {
-                None => SUCCESS,
+            report(runner, outcome.outputs.clone(), &outcome.summary);
+            match &outcome.failure {
+                None => (success_status(&outcome.outputs), SUCCESS),
                 Some(why) => {
-                    runner.annotate(Level::Error, &format!("cognigy-backup {mode} failed"), &why);
-                    FAILURE
+                    runner.annotate(Level::Error, &format!("cognigy-backup {mode} failed"), why);
+                    (notify::Status::Failed(why.clone()), FAILURE)
                 }
             }
         }
-        Err(error) => fail(runner, &format!("cognigy-backup {mode}"), &error.to_string()),
+        Err(error) => {
+            let message = error.to_string();
+            let code = fail(runner, &format!("cognigy-backup {mode}"), &message);
+            (notify::Status::Failed(message), code)
+        }
+    };
+    let outcome = result.ok();
+    let notice = notify::Notice {
+        mode,
+        status,
+        project: project(config).map(str::to_owned),
+        repository: repository(config).map(str::to_owned),
+        snapshot_id: outcome
+            .as_ref()
+            .and_then(|o| o.outputs.get("snapshot-id"))
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned),
+        changes: outcome.and_then(|o| o.changes),
+        run_url: context.run.url.clone(),
+    };
+    notify::send(&config.notify, &notice, runner);
+    code
+}
+
+/// A successful run's status from its outputs: a new snapshot (`changed`) or an applied restore
+/// (`applied`) changed something.
+fn success_status(outputs: &Outputs) -> notify::Status {
+    if outputs.get("changed") == Some("true") || outputs.get("applied") == Some("true") {
+        notify::Status::Changed
+    } else {
+        notify::Status::Unchanged
+    }
+}
+
+/// The Cognigy project the mode works on, when it has one.
+fn project(config: &Config) -> Option<&str> {
+    match &config.mode {
+        ModeConfig::Backup { cognigy, .. } => Some(&cognigy.project_id),
+        ModeConfig::Setup { cognigy, .. } => cognigy.as_ref().map(|c| c.project_id.as_str()),
+        ModeConfig::Restore {
+            cognigy,
+            target_project_id,
+            ..
+        } => Some(if target_project_id.is_empty() {
+            &cognigy.project_id
+        } else {
+            target_project_id
+        }),
+        ModeConfig::Cleanup { cognigy, .. } => cognigy.as_ref().map(|c| c.project_id.as_str()),
+        ModeConfig::Verify { live, .. } => live.as_ref().map(|(c, _)| c.project_id.as_str()),
+        ModeConfig::Promote { .. } | ModeConfig::Status { .. } => None,
     }
 }
 

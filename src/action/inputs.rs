@@ -121,9 +121,11 @@ inputs! {
     target_project_id = "target-project-id", default "", secret false,
         "restore into another project (native only)";
     webhook_url = "webhook-url", default "", secret true,
-        "Slack- or Discord-compatible incoming webhook";
+        "incoming webhook for notifications (Slack, Discord, Teams Workflows or any JSON receiver)";
     notify_on = "notify-on", default "failure", secret false,
         "failure, change, always or never";
+    webhook_format = "webhook-format", default "auto", secret false,
+        "auto (from the webhook's host), slack, discord, teams or json";
     log_format = "log-format", default "text", secret false,
         "text or json (one JSON object per line)";
     owner = "owner", default "$GITHUB_REPOSITORY_OWNER", secret false,

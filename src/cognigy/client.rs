@@ -14,8 +14,8 @@ use tokio::time::Instant;
 
 use super::error::{ApiProblem, Error, RequestInfo, TRANSPORT_HINT, hint_for_status};
 use super::limiter::RateLimiter;
-use super::retry::{RetryPolicy, parse_retry_after, retryable_status};
 use crate::action::config::CognigyConfig;
+use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
 use crate::secrets::Secret;
 
 /// Connection timeouts: generous for a slow API, bounded so a dead host fails the run.

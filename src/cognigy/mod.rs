@@ -12,7 +12,6 @@ pub mod export;
 pub mod limiter;
 pub mod native;
 pub mod paging;
-pub mod retry;
 pub mod tasks;
 pub mod writes;
 

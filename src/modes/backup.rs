@@ -178,10 +178,15 @@ fn outcome(
         report.git_time,
         &report.pushed,
     ));
+    let changes = match captured {
+        Captured::New { changes, .. } => Some(changes),
+        Captured::Unchanged { .. } => None,
+    };
     Ok(Outcome {
         outputs,
         summary: md,
         failure: None,
+        changes,
     })
 }
 

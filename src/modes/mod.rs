@@ -29,6 +29,8 @@ pub struct Outcome {
     pub summary: String,
     /// `Some(why)`: the run fails (exit 1) with this message as its error annotation.
     pub failure: Option<String>,
+    /// What a new snapshot changed, resource by resource, for notifications.
+    pub changes: Option<crate::snapshot::diff::Changes>,
 }
 
 /// Why a run failed. Every message says what failed and what the user can do.

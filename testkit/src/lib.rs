@@ -1,11 +1,12 @@
 //! Real parts for the project's tests, benchmarks and demo, kept out of the shipped binary:
 //! a stateful fake of the Cognigy REST API ([`fake_cognigy`]), one of the GitHub REST API
 //! ([`fake_github`]), two git smart-HTTP servers behind Basic auth on 127.0.0.1 (`git
-//! http-backend`, [`git_server`], and dulwich, [`dulwich_server`]), and the git command line
-//! ([`git`]).
+//! http-backend`, [`git_server`], and dulwich, [`dulwich_server`]), the git command line
+//! ([`git`]), and a webhook receiver for notifications ([`webhook_receiver`]).
 
 pub mod dulwich_server;
 pub mod fake_cognigy;
 pub mod fake_github;
 pub mod git;
 pub mod git_server;
+pub mod webhook_receiver;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use cognigy_backup_action::action::config::CognigyConfig;
 use cognigy_backup_action::cognigy::Client;
-use cognigy_backup_action::cognigy::retry::RetryPolicy;
+use cognigy_backup_action::retry::RetryPolicy;
 use cognigy_backup_action::secrets::Secret;
 use cognigy_backup_action::snapshot::{self, Export, Files, Meta};
 use cognigy_backup_testkit::fake_cognigy::FakeCognigy;

@@ -29,7 +29,7 @@ use super::inputs::RawInputs;
 use validator::Validator;
 
 pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS, api_host_for_ui_host};
-pub use notify::{LogFormat, Notify, NotifyOn};
+pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::{Confirm, RestoreMethod};
 pub use secrets::SecretsMode;

@@ -628,6 +628,7 @@ fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -
         outputs,
         summary: md,
         failure,
+        changes: None,
     })
 }
 

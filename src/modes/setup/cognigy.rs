@@ -10,9 +10,9 @@ use super::check::{Check, quoted};
 use crate::action::config::{CognigyConfig, api_host_for_ui_host};
 use crate::cognigy::client::{Call, Client};
 use crate::cognigy::export::kinds::FLAT_KINDS;
-use crate::cognigy::retry::RetryPolicy;
 use crate::cognigy::{Error, native};
 use crate::escape::markdown;
+use crate::retry::RetryPolicy;
 
 pub const API_HOST: &str = "cognigy-base-url is the API host";
 pub const KEY: &str = "The API key is accepted";

@@ -1,6 +1,7 @@
-//! When to try a request again and how long to wait: connection errors, 408, 429 and 5xx are
-//! retried, honouring `Retry-After` (seconds or an HTTP date), else exponential backoff with
-//! jitter; attempts are bounded and so is the total time spent on one request.
+//! When to try an HTTP request again and how long to wait, for the Cognigy client and the
+//! webhook of notifications alike: connection errors, 408, 429 and 5xx are retried, honouring
+//! `Retry-After` (seconds or an HTTP date), else exponential backoff with jitter; attempts are
+//! bounded and so is the total time spent on one request.
 
 use std::time::{Duration, SystemTime};
 

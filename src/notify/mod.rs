@@ -1,0 +1,225 @@
+//! Notifications: after a run, one message to the webhook of `webhook-url`, when `notify-on` asks
+//! for it, in the format of `webhook-format` (Slack Block Kit, a Discord embed, a Teams Adaptive
+//! Card, or plain JSON). A [`Notice`] is what every format says: the mode, its outcome, the
+//! project, the snapshot, what changed by kind and name, the error of a failed run, the link to the
+//! run. Each format lays it out within its platform's documented limits ([`limits`]) and escapes the
+//! untrusted parts for its own markup ([`crate::escape::chat`]).
+//!
+//! Sending never fails the run: a webhook that does not answer 2xx is tried again with backoff
+//! ([`deliver`]), then the run gets a warning. The webhook URL is a secret and is never written.
+
+mod deliver;
+mod discord;
+mod json;
+pub mod limits;
+mod slack;
+mod teams;
+
+use crate::action::commands::{Level, Runner};
+use crate::action::config::{Mode, Notify, NotifyOn, WebhookFormat};
+use crate::snapshot::diff::{Change, Changes};
+
+/// How a run ended, as a notification tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The run failed; the message says why (it may quote a server: untrusted).
+    Failed(String),
+    /// Something changed: a new snapshot was pushed, or a restore was applied.
+    Changed,
+    /// The run succeeded and changed nothing (no new snapshot, a dry run, promote, verify, ...).
+    Unchanged,
+}
+
+/// What a notification says about one run.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub mode: Mode,
+    pub status: Status,
+    /// The Cognigy project (a validated id), when the mode has one.
+    pub project: Option<String>,
+    /// The snapshot repository, `owner/name`, when known.
+    pub repository: Option<String>,
+    /// The snapshot the run made or used.
+    pub snapshot_id: Option<String>,
+    /// What changed, resource by resource (a new snapshot's changes).
+    pub changes: Option<Changes>,
+    /// The workflow run, for the button.
+    pub run_url: Option<String>,
+}
+
+/// Whether `notify-on` wants a notice of `status`.
+pub fn wanted(on: NotifyOn, status: &Status) -> bool {
+    match on {
+        NotifyOn::Never => false,
+        NotifyOn::Always => true,
+        NotifyOn::Failure => matches!(status, Status::Failed(_)),
+        NotifyOn::Change => matches!(status, Status::Failed(_) | Status::Changed),
+    }
+}
+
+/// Sends `notice` when `notify` has a webhook and wants it; a failure becomes a warning.
+pub fn send(notify: &Notify, notice: &Notice, runner: &Runner) {
+    let Some((url, format)) = &notify.webhook else { return };
+    if !wanted(notify.on, &notice.status) {
+        return;
+    }
+    let message = match format {
+        WebhookFormat::Slack => slack::message(notice),
+        WebhookFormat::Discord => discord::message(notice),
+        WebhookFormat::Teams => teams::message(notice),
+        WebhookFormat::Json => json::message(notice),
+    };
+    match deliver::post(url.expose(), &message) {
+        Ok(attempts) => tracing::info!("notified the webhook ({}, {attempts} attempt(s))", format.name()),
+        Err(why) => runner.annotate(
+            Level::Warning,
+            "Notification not sent",
+            &format!(
+                "the {} webhook of webhook-url did not take the notification: {why}. The run itself is not affected; \
+                 check the webhook (it may have been deleted or rotated)",
+                format.name()
+            ),
+        ),
+    }
+}
+
+impl WebhookFormat {
+    /// The format's name, as `webhook-format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            WebhookFormat::Slack => "slack",
+            WebhookFormat::Discord => "discord",
+            WebhookFormat::Teams => "teams",
+            WebhookFormat::Json => "json",
+        }
+    }
+}
+
+impl Notice {
+    /// The one-line title, plain text made only of the tool's words and validated ids.
+    pub fn title(&self) -> String {
+        let project = self
+            .project
+            .as_deref()
+            .map(|id| format!(" of project {id}"))
+            .unwrap_or_default();
+        match (&self.status, self.mode) {
+            (Status::Failed(_), mode) => format!("Cognigy {mode}{project} failed"),
+            (Status::Changed, Mode::Backup) => match &self.snapshot_id {
+                Some(id) => format!("New snapshot {id}{project}"),
+                None => format!("New snapshot{project}"),
+            },
+            (Status::Changed, Mode::Restore) => format!("Restore{project} applied"),
+            (Status::Changed, mode) => format!("Cognigy {mode}{project} changed it"),
+            (Status::Unchanged, Mode::Backup) => format!("No change{project}"),
+            (Status::Unchanged, Mode::Restore) => format!("Restore dry run{project}"),
+            (Status::Unchanged, mode) => format!("Cognigy {mode}{project} succeeded"),
+        }
+    }
+
+    /// A word for the outcome: `failed`, `changed` or `unchanged`.
+    pub fn outcome(&self) -> &'static str {
+        match self.status {
+            Status::Failed(_) => "failed",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+        }
+    }
+
+    /// The label/value facts every format shows (only validated values: ids and names of
+    /// repositories, never bot content).
+    pub fn facts(&self) -> Vec<(&'static str, String)> {
+        let mut facts = vec![("Mode", self.mode.to_string()), ("Outcome", self.outcome().to_owned())];
+        if let Some(project) = &self.project {
+            facts.push(("Project", project.clone()));
+        }
+        if let Some(repository) = &self.repository {
+            facts.push(("Repository", repository.clone()));
+        }
+        if let Some(id) = &self.snapshot_id {
+            facts.push(("Snapshot", id.clone()));
+        }
+        if let Some(changes) = &self.changes {
+            facts.push(("Files changed", changes.files_changed.to_string()));
+        }
+        facts
+    }
+
+    /// The change lists that are not empty: `("Added", changes)`, `("Removed", ...)`, `("Modified", ...)`.
+    pub fn change_lists(&self) -> Vec<(&'static str, &[Change])> {
+        let Some(changes) = &self.changes else {
+            return Vec::new();
+        };
+        [
+            ("Added", &changes.added),
+            ("Removed", &changes.removed),
+            ("Modified", &changes.modified),
+        ]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(label, list)| (label, list.as_slice()))
+        .collect()
+    }
+}
+
+/// The changes of one list by kind, each kind with its resources' names shown through `show` (a
+/// renamed resource as `New (renamed from Old)`), in the list's order (by kind, then name).
+pub fn by_kind(list: &[Change], show: fn(&str) -> String) -> Vec<(String, Vec<String>)> {
+    list.chunk_by(|a, b| a.kind == b.kind)
+        .map(|group| {
+            let names = group
+                .iter()
+                .map(|change| match &change.renamed_from {
+                    Some(old) => format!("{} (renamed from {})", show(&change.name), show(old)),
+                    None => show(&change.name),
+                })
+                .collect();
+            (show(&group[0].kind), names)
+        })
+        .collect()
+}
+
+/// The lines of one list, `<kind> (<count>): <names>`, the names of each kind within `budget`
+/// characters; `emphasis` wraps the kind (`*` for Slack, `**` for Discord, nothing for plain text).
+pub fn list_lines(list: &[Change], show: fn(&str) -> String, emphasis: &str, budget: usize) -> Vec<String> {
+    let groups = by_kind(list, show);
+    let per_kind = budget / groups.len().max(1);
+    groups
+        .iter()
+        .map(|(kind, names)| {
+            format!(
+                "{emphasis}{kind}{emphasis} ({}): {}",
+                names.len(),
+                limits::listed(names, ", ", MAX_NAME_CHARS, per_kind.saturating_sub(kind.len() + 12))
+            )
+        })
+        .collect()
+}
+
+/// Names longer than this are cut in messages.
+const MAX_NAME_CHARS: usize = 80;
+
+/// The tool and its version, for a footer.
+pub fn signature() -> String {
+    format!("cognigy-backup {}", env!("CARGO_PKG_VERSION"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notify_on_picks_the_outcomes_it_names() {
+        let failed = Status::Failed("x".into());
+        let table = [
+            (NotifyOn::Failure, [true, false, false]),
+            (NotifyOn::Change, [true, true, false]),
+            (NotifyOn::Always, [true, true, true]),
+            (NotifyOn::Never, [false, false, false]),
+        ];
+        for (on, expected) in table {
+            let got = [&failed, &Status::Changed, &Status::Unchanged].map(|status| wanted(on, status));
+            assert_eq!(got, expected, "{on:?}");
+        }
+    }
+}
