@@ -1,9 +1,12 @@
 //! Real parts for the project's tests, benchmarks and demo, kept out of the shipped binary:
 //! a stateful fake of the Cognigy REST API ([`fake_cognigy`]), two git smart-HTTP servers behind
 //! Basic auth on 127.0.0.1 (`git http-backend`, [`git_server`], and dulwich, [`dulwich_server`]),
-//! and the git command line ([`git`]).
+//! the git command line ([`git`]), and HTTPS in front of any of them: a certificate authority made
+//! per run ([`tls`]) and a proxy serving with its certificates ([`https_proxy`]).
 
 pub mod dulwich_server;
 pub mod fake_cognigy;
 pub mod git;
 pub mod git_server;
+pub mod https_proxy;
+pub mod tls;
