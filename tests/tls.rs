@@ -1,10 +1,11 @@
 //! The binary over HTTPS with a private CA, run as the runner runs it: the fake Cognigy server and
 //! the git server behind HTTPS proxies whose certificates a CA made for the test signs (for
 //! 127.0.0.1, with `https://` URLs, as the CI's end-to-end job serves them on the Docker bridge).
-//! With `SSL_CERT_FILE` naming that CA a backup and a verify succeed, so every client the binary
-//! uses trusts it (Cognigy through reqwest, git through gix's transport); without it both are
-//! refused in the handshake; and an `SSL_CERT_FILE` that holds no certificate is refused before
-//! any request, naming the variable.
+//! With `SSL_CERT_FILE` naming that CA a backup and a verify succeed, and a cleanup reads the
+//! monthly releases from a mock GitHub API behind such a proxy, so every client the binary uses
+//! trusts it (Cognigy through reqwest, git through gix's transport, GitHub through octocrab);
+//! without it Cognigy and git are refused in the handshake, at once and with advice; and an
+//! `SSL_CERT_FILE` that holds no certificate is refused before any request, naming the variable.
 
 mod support;
 
@@ -13,11 +14,15 @@ use std::path::PathBuf;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
 use cognigy_backup_testkit::https_proxy::HttpsProxy;
 use cognigy_backup_testkit::tls::TestCa;
-use support::git::Fixture;
+use serde_json::json;
+use support::git::{Fixture, git};
 use support::runner::{Step, StepRun};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// The two servers behind HTTPS proxies, and the CA's certificate as a file.
+/// The two servers behind HTTPS proxies, their CA, and its certificate as a file.
 struct Https {
+    ca: TestCa,
     fake: FakeCognigy,
     fixture: Fixture,
     cognigy: HttpsProxy,
@@ -36,6 +41,7 @@ impl Https {
         let ca_file = fixture.temp.path().join("ca.pem");
         std::fs::write(&ca_file, ca.pem()).unwrap();
         Https {
+            ca,
             fake,
             fixture,
             cognigy,
@@ -138,4 +144,60 @@ fn an_ssl_cert_file_without_certificates_is_refused_before_any_request() {
     assert!(run.summary.contains("invalid CA certificates"), "{}", run.summary);
     assert!(https.fake.requests().is_empty(), "no request was made");
     assert_eq!(https.fixture.server_ref("snapshot/hourly"), None);
+}
+
+#[test]
+fn with_ssl_cert_file_the_github_api_is_trusted_too_and_only_that_ca() {
+    let https = Https::start();
+    let backup = https.trusting("backup").run();
+    assert_eq!(backup.code, Some(0), "{}\n{}", backup.stdout, backup.stderr);
+    let tip = https.fixture.server_ref("snapshot/hourly").unwrap();
+    git(&https.fixture.repo, &["tag", "monthly-2026-10", &tip]);
+
+    // A GitHub API on 127.0.0.1 (the remote's host, so that releases apply) that lists the tag's
+    // release; it serves from its own runtime while the test blocks on the binary.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let releases = format!("/repos/{}/releases", "acme/cognigy-backup-demo");
+    let github = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(releases.clone()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([{
+                "id": 1, "tag_name": "monthly-2026-10", "name": "monthly-2026-10",
+                "target_commitish": tip, "upload_url": "http://127.0.0.1:9/uploads{?name,label}", "assets": []
+            }])))
+            .mount(&server)
+            .await;
+        server
+    });
+    let api = HttpsProxy::start("127.0.0.1", &github.uri(), &https.ca).unwrap();
+
+    let cleanup = https.trusting("cleanup").with("github-api-url", api.url()).run();
+    assert_eq!(cleanup.code, Some(0), "{}\n{}", cleanup.stdout, cleanup.stderr);
+    let said = annotations(&cleanup);
+    assert!(!said.contains("Monthly releases"), "{said}");
+    let listed = runtime
+        .block_on(github.received_requests())
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.url.path() == releases)
+        .count();
+    assert!(listed > 0, "the releases were listed over HTTPS: {said}");
+
+    // The same API behind a certificate from another CA: git still passes, GitHub is refused.
+    let stranger = HttpsProxy::start("127.0.0.1", &github.uri(), &TestCa::new()).unwrap();
+    let cleanup = https.trusting("cleanup").with("github-api-url", stranger.url()).run();
+    let said = annotations(&cleanup);
+    assert!(
+        said.contains("GitHub Releases could not be updated") && said.contains("invalid peer certificate"),
+        "{said}"
+    );
+    assert!(said.contains("give the action that CA through SSL_CERT_FILE"), "{said}");
+    let listed_after = runtime
+        .block_on(github.received_requests())
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.url.path() == releases)
+        .count();
+    assert_eq!(listed_after, listed, "no request got through the handshake");
 }
