@@ -47,7 +47,13 @@ pub fn is_untrusted_certificate(error: &(dyn std::error::Error + 'static)) -> bo
 
 /// When `SSL_CERT_FILE` or `SSL_CERT_DIR` is set in the process's environment (which the clients
 /// read), loads the certificates they name as the clients will; answers what is wrong and what to do.
+/// Checked once per process (the in-process callers run many runs under one environment).
 pub fn check_ca_certificates() -> Result<(), String> {
+    static CHECKED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    CHECKED.get_or_init(check_environment).clone()
+}
+
+fn check_environment() -> Result<(), String> {
     let set: Vec<String> = [CA_FILE, CA_DIR]
         .into_iter()
         .filter_map(|name| Some(format!("{name}={}", std::env::var_os(name)?.to_string_lossy())))
