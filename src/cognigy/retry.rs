@@ -1,7 +1,7 @@
 //! When to try a request again and how long to wait: connection errors (not a server certificate
 //! that is not trusted, which no retry mends: [`crate::tls::is_untrusted_certificate`]), 408, 429
-//! and 5xx are retried, honouring `Retry-After` (seconds or an HTTP date), else exponential backoff with
-//! jitter; attempts are bounded and so is the total time spent on one request.
+//! and 5xx are retried, honouring `Retry-After` (seconds or an HTTP date), else exponential
+//! backoff with jitter; attempts are bounded and so is the total time spent on one request.
 
 use std::time::{Duration, SystemTime};
 
