@@ -17,7 +17,7 @@
 #      listed;
 #   6. proves name resolution inside the image: with an /etc/hosts entry `cognigy.test -> 127.0.0.1`
 #      (`.test` never resolves through DNS, so only the hosts file can answer), a backup against
-#      http://cognigy.test:9 must fail with "connection refused" (the name resolved, nothing listens
+#      https://cognigy.test:9 must fail with "connection refused" (the name resolved, nothing listens
 #      on port 9), not with a resolver error.
 #
 # Usage (as root):  scripts/build-image.sh
@@ -145,7 +145,7 @@ step "name resolution in the image"
 set +e
 out=$(timeout 120 buildah run \
     --env INPUT_MODE=backup \
-    --env INPUT_COGNIGY-BASE-URL=http://cognigy.test:9 \
+    --env INPUT_COGNIGY-BASE-URL=https://cognigy.test:9 \
     --env INPUT_COGNIGY-API-KEY=x \
     --env INPUT_COGNIGY-PROJECT-ID=0123456789abcdef01234567 \
     --env INPUT_GITHUB-TOKEN=x \
@@ -154,12 +154,12 @@ out=$(timeout 120 buildah run \
 status=$?
 set -e
 printf '%s\n(exit status %d)\n' "$out" "$status"
-((status != 0)) || die "a backup against http://cognigy.test:9 succeeded: nothing listens there"
+((status != 0)) || die "a backup against https://cognigy.test:9 succeeded: nothing listens there"
 if grep -qiE 'dns error|failed to lookup|name or service not known|could not resolve|temporary failure in name resolution' <<<"$out"; then
     die "cognigy.test did not resolve inside the image"
 fi
 grep -qi 'connection refused' <<<"$out" \
-    || die "expected the request to http://cognigy.test:9 to fail with 'connection refused' (name resolved, port closed)"
+    || die "expected the request to https://cognigy.test:9 to fail with 'connection refused' (name resolved, port closed)"
 echo "cognigy.test resolved from /etc/hosts inside the image; the connection was refused as expected"
 
 step "done: $IMAGE"

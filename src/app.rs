@@ -1,7 +1,8 @@
 //! The program, from an environment to an exit status: read the inputs as the runner passes them,
-//! mask the secrets, validate before any network I/O, run the mode, and report through the runner's
-//! file commands. `main` calls it with the process's environment; the demo and the simulations call
-//! it in-process with their own.
+//! mask the secrets, validate (the inputs, and the CA certificates the HTTPS clients will trust)
+//! before any network I/O, run the mode, and report through the runner's file commands. `main`
+//! calls it with the process's environment; the demo and the simulations call it in-process with
+//! their own.
 
 use crate::action::commands::{self, Level, Outputs, Runner};
 use crate::action::config::{self, Config, InputError, ModeConfig, RunnerEnv};
@@ -9,7 +10,7 @@ use crate::action::environment::Environment;
 use crate::action::inputs::RawInputs;
 use crate::clock::Clock;
 use crate::escape::markdown;
-use crate::{crash, logging, modes, notify, store};
+use crate::{crash, logging, modes, notify, store, tls};
 
 /// Exit status of a run that succeeded.
 pub const SUCCESS: u8 = 0;
@@ -55,6 +56,9 @@ fn run_in(env: &Environment, runner: &Runner) -> u8 {
         Ok(config) => config,
         Err(errors) => return refuse(runner, &errors),
     };
+    if let Err(problem) = tls::check_ca_certificates() {
+        return refuse_ca_certificates(runner, &problem);
+    }
     let commit_url_base = match (&runner_env.github_server_url, repository(&config)) {
         (Some(server), Some(repository)) => Some(format!("{}/{repository}", server.trim_end_matches('/'))),
         _ => None,
@@ -105,6 +109,17 @@ fn refuse(runner: &Runner, errors: &[InputError]) -> u8 {
             .unwrap_or_default();
         summary.push_str(&format!("- input `{}`{value}: {}\n", error.input, error.problem));
     }
+    report(runner, Outputs::default(), &summary);
+    USAGE
+}
+
+/// Reports CA certificates (`SSL_CERT_FILE`, `SSL_CERT_DIR`) that cannot be used, having made no request.
+fn refuse_ca_certificates(runner: &Runner, problem: &str) -> u8 {
+    runner.annotate(Level::Error, "Invalid CA certificates", problem);
+    let summary = format!(
+        "## cognigy-backup: invalid CA certificates\n\nNothing was run. {}\n",
+        markdown::text(problem)
+    );
     report(runner, Outputs::default(), &summary);
     USAGE
 }

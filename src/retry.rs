@@ -1,7 +1,8 @@
 //! When to try an HTTP request again and how long to wait, for the Cognigy client and the
-//! webhook of notifications alike: connection errors, 408, 429 and 5xx are retried, honouring
-//! `Retry-After` (seconds or an HTTP date), else exponential backoff with jitter; attempts are
-//! bounded and so is the total time spent on one request.
+//! webhook of notifications alike: connection errors (not a server certificate that is not
+//! trusted, which no retry mends: [`crate::tls::is_untrusted_certificate`]), 408, 429 and 5xx are
+//! retried, honouring `Retry-After` (seconds or an HTTP date), else exponential backoff with
+//! jitter; attempts are bounded and so is the total time spent on one request.
 
 use std::time::{Duration, SystemTime};
 

@@ -404,12 +404,17 @@ impl Client {
                     }
                 }
                 Err(e) => {
+                    let untrusted = crate::tls::is_untrusted_certificate(&e);
                     let failure = Error::Transport {
                         request: info.clone(),
                         reason: error_chain(&e),
-                        hint: TRANSPORT_HINT,
+                        hint: if untrusted {
+                            crate::tls::UNTRUSTED_HINT
+                        } else {
+                            TRANSPORT_HINT
+                        },
                     };
-                    if repeat == Repeat::Creates && !e.is_connect() {
+                    if untrusted || (repeat == Repeat::Creates && !e.is_connect()) {
                         return Err(failure);
                     }
                     (self.policy.backoff(attempt), failure)

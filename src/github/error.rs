@@ -68,8 +68,12 @@ pub enum Error {
     Request { request: String, reason: String },
 
     /// No answer: connection refused or reset, a timeout, TLS.
-    #[error("no answer from GitHub for {request}: {reason}. Check github-api-url and that the runner can reach it.")]
-    Transport { request: String, reason: String },
+    #[error("no answer from GitHub for {request}: {reason}. {hint}")]
+    Transport {
+        request: String,
+        reason: String,
+        hint: &'static str,
+    },
 
     /// An answer that is not what the API documents.
     #[error("unexpected answer from GitHub for {request}: {what}")]
@@ -126,7 +130,7 @@ impl Error {
     }
 
     /// The error for a request that got no answer; `error`'s whole chain of causes is kept.
-    pub(super) fn transport(request: &str, error: &dyn std::error::Error) -> Error {
+    pub(super) fn transport(request: &str, error: &(dyn std::error::Error + 'static)) -> Error {
         let mut reason = error.to_string();
         let mut source = error.source();
         while let Some(cause) = source {
@@ -140,6 +144,11 @@ impl Error {
         Error::Transport {
             request: request.to_owned(),
             reason: redact(&reason).into_owned(),
+            hint: if crate::tls::is_untrusted_certificate(error) {
+                crate::tls::UNTRUSTED_HINT
+            } else {
+                "Check github-api-url and that the runner can reach it."
+            },
         }
     }
 }

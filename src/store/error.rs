@@ -66,10 +66,14 @@ impl Error {
                 remote: remote.to_owned(),
             };
         }
+        let mut detail = redacted(format!("{err:#}"));
+        if crate::tls::is_untrusted_certificate(err) {
+            detail = format!("{detail}. {}", crate::tls::UNTRUSTED_HINT.trim_end_matches('.'));
+        }
         Error::Remote {
             action,
             remote: remote.to_owned(),
-            detail: redacted(format!("{err:#}")),
+            detail,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The `e2e-servers` binary, run as the CI workflow's end-to-end job runs it: it writes its env file
-//! once both servers answer, its proxies pass requests on with the key checks intact, the fake's
-//! download links point at the proxy, and the git server takes only its own token.
+//! once both servers answer, its proxies speak HTTPS with a certificate from the CA it wrote (a
+//! client that trusts that CA gets through, one that does not is refused in the handshake), they
+//! pass requests on with the key checks intact, the fake's download links point at the proxy, and
+//! the git server takes only its own token.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -48,10 +50,15 @@ fn start(dir: &Path) -> Servers {
     servers
 }
 
-/// Runs git `args` and answers whether it succeeded.
-fn git_ok(args: &[&str]) -> bool {
-    Command::new("git")
-        .args(args)
+/// Runs git `args`, trusting the CA file `ca` (else the machine's CAs), and answers whether it
+/// succeeded. `GIT_SSL_CAINFO` is git's own: set here, it would win over `http.sslCAInfo`.
+fn git_ok(ca: Option<&str>, args: &[&str]) -> bool {
+    let mut git = Command::new("git");
+    match ca {
+        Some(ca) => git.env("GIT_SSL_CAINFO", ca),
+        None => git.env_remove("GIT_SSL_CAINFO"),
+    };
+    git.args(args)
         .stderr(Stdio::null())
         .stdout(Stdio::null())
         .status()
@@ -75,6 +82,7 @@ async fn the_servers_answer_through_their_proxies_with_the_credentials_they_prin
     assert_eq!(
         names,
         [
+            "ca-file",
             "cognigy-api-key",
             "cognigy-base-url",
             "cognigy-project-id",
@@ -84,10 +92,24 @@ async fn the_servers_answer_through_their_proxies_with_the_credentials_they_prin
         ]
     );
     let base = env("cognigy-base-url");
-    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    let ca_file = env("ca-file");
+    let ca = std::fs::read(&ca_file).expect("the CA file is written");
 
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::new();
+    // A client that trusts the CA and nothing else.
+    let http = reqwest::Client::builder()
+        .tls_certs_only(reqwest::Certificate::from_pem_bundle(&ca).expect("the CA file is PEM"))
+        .build()
+        .unwrap();
+    // One that trusts what the machine trusts: not the CA.
+    let refused = reqwest::Client::new()
+        .get(format!("{base}/new/v2.0/projects"))
+        .send()
+        .await
+        .expect_err("a client without the CA does not get through");
+    let why = format!("{refused:?}");
+    assert!(why.contains("certificate") || why.contains("Certificate"), "{why}");
     // `method` `path` under the API prefix with the printed key, answered with JSON.
     let api = async |method: reqwest::Method, path: String| -> Value {
         let mut request = http
@@ -140,14 +162,18 @@ async fn the_servers_answer_through_their_proxies_with_the_credentials_they_prin
         "{repository} is a bare repository"
     );
     let remote = env("remote-url");
-    let with = |token: &str| remote.replacen("http://", &format!("http://x-access-token:{token}@"), 1);
-    assert!(git_ok(&["ls-remote", &with(&env("github-token"))]));
-    assert!(!git_ok(&[
-        "-c",
-        "credential.helper=",
-        "ls-remote",
-        &with("not-the-token")
-    ]));
+    assert!(remote.starts_with("https://127.0.0.1:"), "{remote}");
+    let with = |token: &str| remote.replacen("https://", &format!("https://x-access-token:{token}@"), 1);
+    let token = env("github-token");
+    assert!(git_ok(Some(&ca_file), &["ls-remote", &with(&token)]));
+    assert!(
+        !git_ok(None, &["ls-remote", &with(&token)]),
+        "git trusting only the machine's CAs is refused"
+    );
+    assert!(!git_ok(
+        Some(&ca_file),
+        &["-c", "credential.helper=", "ls-remote", &with("not-the-token")]
+    ));
 }
 
 #[test]

@@ -9,19 +9,23 @@
 //! Starts [`FakeCognigy`] (the default project, a random API key) and [`GitServer`] (Basic auth
 //! `x-access-token:<random token>`, as the action sends its `github-token`) with the empty bare
 //! repository `DIR/snapshots.git`. The action's container does not share the machine's loopback
-//! interface on GitHub (it runs on Docker's bridge network), so each server is reached through a
-//! proxy listening on `HOST` (an address of this machine; default 127.0.0.1), which also rewrites
-//! the absolute URLs the fake hands out (snapshot and keyphrase download links) to the proxy's.
-//! When both listen, it writes `FILE` (default `DIR/servers.env`) at once, in the `name=value`
-//! form of `$GITHUB_OUTPUT`:
+//! interface on GitHub (it runs on Docker's bridge network), so each server is reached through an
+//! [`HttpsProxy`] listening on `HOST` (an address of this machine; default 127.0.0.1), which also
+//! rewrites the absolute URLs the fake hands out (snapshot and keyphrase download links) to the
+//! proxy's. HTTPS, because the action refuses plain `http://` with credentials anywhere but on
+//! loopback: the proxies' certificates are for `HOST`, signed by a CA made at start, whose
+//! certificate it writes to `DIR/ca.pem` (the action trusts it through `SSL_CERT_FILE`, git
+//! through `http.sslCAInfo`). When both listen, it writes `FILE` (default `DIR/servers.env`) at
+//! once, in the `name=value` form of `$GITHUB_OUTPUT`:
 //!
 //! ```text
-//! cognigy-base-url=http://HOST:PORT
+//! cognigy-base-url=https://HOST:PORT
 //! cognigy-api-key=…
 //! cognigy-project-id=…
-//! remote-url=http://HOST:PORT/snapshots.git
+//! remote-url=https://HOST:PORT/snapshots.git
 //! github-token=…
 //! repository=DIR/snapshots.git
+//! ca-file=DIR/ca.pem
 //! ```
 //!
 //! Then it serves until it is killed.
@@ -29,17 +33,15 @@
 use std::hash::{BuildHasher as _, RandomState};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, StatusCode, header};
-use axum::response::{IntoResponse as _, Response};
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
 use cognigy_backup_testkit::git_server::GitServer;
+use cognigy_backup_testkit::https_proxy::HttpsProxy;
+use cognigy_backup_testkit::tls::TestCa;
 
 const USAGE: &str = "usage: e2e-servers --dir DIR [--public-host HOST] [--env-file FILE]";
 const REPOSITORY: &str = "snapshots.git";
+const CA_FILE: &str = "ca.pem";
 
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
@@ -67,18 +69,18 @@ fn main() -> ExitCode {
     let git = GitServer::start(&dir, "x-access-token", &token);
     let repository = git.create_repo(REPOSITORY);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("build the proxies' runtime");
-    let proxies = runtime.block_on(async {
-        let cognigy = Proxy::start(&args.public_host, fake.base_url()).await?;
-        let git = Proxy::start(&args.public_host, git.url("").trim_end_matches('/')).await?;
-        std::io::Result::Ok((cognigy, git))
+    let ca = TestCa::new();
+    let ca_file = dir.join(CA_FILE);
+    if let Err(err) = write_at_once(&ca_file, ca.pem()) {
+        eprintln!("e2e-servers: cannot write {}: {err}", ca_file.display());
+        return ExitCode::FAILURE;
+    }
+    let proxies = HttpsProxy::start(&args.public_host, fake.base_url(), &ca).and_then(|cognigy| {
+        let git = HttpsProxy::start(&args.public_host, git.url("").trim_end_matches('/'), &ca)?;
+        Ok((cognigy, git))
     });
-    let (cognigy_url, git_url) = match proxies {
-        Ok(urls) => urls,
+    let (cognigy_proxy, git_proxy) = match proxies {
+        Ok(proxies) => proxies,
         Err(err) => {
             eprintln!(
                 "e2e-servers: cannot listen on {}: {err} (give --public-host an address of this machine)",
@@ -87,12 +89,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let (cognigy_url, git_url) = (cognigy_proxy.url(), git_proxy.url());
 
     let env = format!(
         "cognigy-base-url={cognigy_url}\ncognigy-api-key={api_key}\ncognigy-project-id={}\n\
-         remote-url={git_url}/{REPOSITORY}\ngithub-token={token}\nrepository={}\n",
+         remote-url={git_url}/{REPOSITORY}\ngithub-token={token}\nrepository={}\nca-file={}\n",
         fake.project_id(),
-        repository.display()
+        repository.display(),
+        ca_file.display()
     );
     if let Err(err) = write_at_once(&args.env_file.unwrap_or_else(|| dir.join("servers.env")), &env) {
         eprintln!("e2e-servers: cannot write the env file: {err}");
@@ -103,8 +107,9 @@ fn main() -> ExitCode {
         fake.project_id(),
         repository.display()
     );
-    runtime.block_on(std::future::pending::<()>());
-    ExitCode::SUCCESS
+    loop {
+        std::thread::park();
+    }
 }
 
 /// The command line.
@@ -145,89 +150,4 @@ fn write_at_once(path: &Path, text: &str) -> std::io::Result<()> {
     let partial = path.with_extension("partial");
     std::fs::write(&partial, text)?;
     std::fs::rename(&partial, path)
-}
-
-/// An HTTP proxy on a public address in front of a server on 127.0.0.1.
-struct Proxy {
-    /// `http://127.0.0.1:PORT`
-    inner: String,
-    /// `http://HOST:PORT`
-    outer: String,
-    client: reqwest::Client,
-}
-
-impl Proxy {
-    /// Listens on `host` (any free port) and forwards to `inner`; answers the proxy's base URL.
-    async fn start(host: &str, inner: &str) -> std::io::Result<String> {
-        let listener = tokio::net::TcpListener::bind((host, 0)).await?;
-        let address = listener.local_addr()?;
-        let outer = format!("http://{address}");
-        // reqwest's features unify with the action's `rustls-no-provider` in a workspace build.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(std::io::Error::other)?;
-        let proxy = Arc::new(Proxy {
-            inner: inner.to_owned(),
-            outer: outer.clone(),
-            client,
-        });
-        let app = axum::Router::new().fallback(forward).with_state(proxy);
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Ok(outer)
-    }
-}
-
-/// Headers that belong to one connection, not to the request or answer passed on.
-fn hop_by_hop(name: &HeaderName) -> bool {
-    [
-        header::HOST,
-        header::CONNECTION,
-        header::CONTENT_LENGTH,
-        header::TRANSFER_ENCODING,
-    ]
-    .contains(name)
-}
-
-/// One request passed to the inner server, and its answer back with the inner base URL in a JSON
-/// body replaced by the proxy's.
-async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(body) => body,
-        Err(err) => return (StatusCode::BAD_REQUEST, err.to_string()).into_response(),
-    };
-    let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let mut outgoing = proxy
-        .client
-        .request(parts.method, format!("{}{target}", proxy.inner))
-        .body(body);
-    for (name, value) in parts.headers.iter().filter(|(name, _)| !hop_by_hop(name)) {
-        outgoing = outgoing.header(name, value);
-    }
-    let answer = match outgoing.send().await {
-        Ok(answer) => answer,
-        Err(err) => return (StatusCode::BAD_GATEWAY, err.to_string()).into_response(),
-    };
-    let status = answer.status();
-    let headers = answer.headers().clone();
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"));
-    let body: Bytes = match answer.bytes().await {
-        Ok(body) => body,
-        Err(err) => return (StatusCode::BAD_GATEWAY, err.to_string()).into_response(),
-    };
-    let body = match std::str::from_utf8(&body) {
-        Ok(text) if json => Bytes::from(text.replace(&proxy.inner, &proxy.outer)),
-        _ => body,
-    };
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    for (name, value) in headers.iter().filter(|(name, _)| !hop_by_hop(name)) {
-        response.headers_mut().append(name, value.clone());
-    }
-    response
 }
