@@ -1,12 +1,14 @@
-//! The Cognigy REST client: `X-API-Key` auth, one rate limiter and one concurrency cap for the whole
-//! run, retries per [`retry`](super::retry), typed errors per [`error`](super::error), and request
-//! statistics for the summary. Bodies are JSON or `multipart/form-data` (the uploads of a restore).
+//! The Cognigy REST client: `X-API-Key` auth, `Accept: application/json` on every API request (as
+//! the official client sends it: the API's default media type is HAL, whose list items may carry
+//! their id only in `_links`), one rate limiter and one concurrency cap for the whole run, retries
+//! per [`retry`](super::retry), typed errors per [`error`](super::error), and request statistics for
+//! the summary. Bodies are JSON or `multipart/form-data` (the uploads of a restore).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde_json::Value;
 use tokio::sync::Semaphore;
@@ -285,7 +287,8 @@ impl Client {
             let request = self
                 .http
                 .request(call.method.clone(), url.clone())
-                .header("X-API-Key", self.key.expose());
+                .header("X-API-Key", self.key.expose())
+                .header(ACCEPT, "application/json");
             match &call.body {
                 None => request,
                 Some(Body::Json(body)) => request.json(body),

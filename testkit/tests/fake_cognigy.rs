@@ -66,6 +66,27 @@ async fn errors_follow_the_api_key_body_and_id_rules() {
         .await
         .unwrap();
     assert_eq!(with_body.status(), StatusCode::FORBIDDEN);
+    for accept in [None, Some("*/*"), Some("application/hal+json")] {
+        let request = api
+            .http
+            .get(api.url("/projects/{P}"))
+            .header("X-API-Key", api.fake.api_key());
+        let request = match accept {
+            Some(accept) => request.header("Accept", accept),
+            None => request,
+        };
+        assert_eq!(
+            request.send().await.unwrap().status(),
+            StatusCode::NOT_ACCEPTABLE,
+            "Accept {accept:?}"
+        );
+    }
+    let listed = api
+        .http
+        .get(api.url("/projects/{P}"))
+        .header("X-API-Key", api.fake.api_key())
+        .header("Accept", "application/hal+json, application/json; q=0.9");
+    assert_eq!(listed.send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(
         api.get("/projects/0123456789abcdef01234567").await.0,
         StatusCode::NOT_FOUND
@@ -726,7 +747,14 @@ fn the_server_runs_while_the_caller_blocks() {
     let fake = FakeCognigy::start(small(), Options::default());
     let url = format!("{}{}/projects/{}", fake.base_url(), fake.prefix(), fake.project_id());
     let output = std::process::Command::new("curl")
-        .args(["-s", "-H", &format!("X-API-Key: {}", fake.api_key()), &url])
+        .args([
+            "-s",
+            "-H",
+            &format!("X-API-Key: {}", fake.api_key()),
+            "-H",
+            "Accept: application/json",
+            &url,
+        ])
         .output();
     if let Ok(output) = output {
         let body: Value = serde_json::from_slice(&output.stdout).expect("a JSON answer");

@@ -1,5 +1,5 @@
 //! The middleware every request passes: recording (and rendering error bodies), latency, the
-//! fixed-window rate limit, injected faults, and the API key / GET-body guard.
+//! fixed-window rate limit, injected faults, and the API key / `Accept` / GET-body guard.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -128,8 +128,12 @@ pub async fn faults(State(shared): State<Arc<Shared>>, request: Request, next: N
     }
 }
 
-/// 401 without the right `X-API-Key` (download links excepted, they carry their own token);
-/// 403 for a GET or HEAD with a body.
+/// 401 without the right `X-API-Key` (download links excepted: they carry their own token), 406
+/// under the API prefix without `Accept: application/json`; 403 for a GET or HEAD with a body.
+///
+/// The 406 stands for what the real API does without that header: its documented default media
+/// type is `application/hal+json`, whose list items may carry their id only in `_links`. The
+/// official client sends `Accept: application/json` on every request, JSON and uploads alike.
 pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if !request.uri().path().starts_with(DOWNLOADS) {
@@ -138,6 +142,13 @@ pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Ne
             return ApiError::plain(
                 StatusCode::UNAUTHORIZED,
                 "A valid API key is required in the X-API-Key header.",
+            )
+            .into_response();
+        }
+        if request.uri().path().starts_with(shared.options.prefix.as_str()) && !accepts_json(headers) {
+            return ApiError::plain(
+                StatusCode::NOT_ACCEPTABLE,
+                "Send 'Accept: application/json': without it this API answers application/hal+json.",
             )
             .into_response();
         }
@@ -151,4 +162,14 @@ pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         return ApiError::plain(StatusCode::FORBIDDEN, "GET and HEAD requests must not carry a body.").into_response();
     }
     next.run(request).await
+}
+
+/// Whether the `Accept` header names `application/json` (with or without parameters).
+fn accepts_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|range| range.split(';').next().map(str::trim) == Some("application/json"))
 }
