@@ -385,6 +385,17 @@ async fn snapshots_are_capped_at_ten_and_names_are_unique() {
     assert!(refused["detail"].as_str().unwrap().contains("10"));
     let list = api.ok("/snapshots?projectId={P}&limit=100").await;
     assert_eq!(list["total"], 10);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for item in list["items"].as_array().unwrap() {
+        let created = item["createdAt"].as_u64().unwrap();
+        assert!(
+            created.abs_diff(now) < 600,
+            "createdAt is Unix seconds (TTimestamp): {created}"
+        );
+    }
     assert_eq!(api.fake.snapshot_names().len(), 10);
 }
 
@@ -446,7 +457,22 @@ async fn restore_upload_and_delete_change_state() {
         flow
     });
     assert_eq!(api.ok("/flows?projectId={P}").await["total"], 2);
-    let (_, task) = api.post(&format!("/snapshots/{id}/restore"), json!({})).await;
+    for (refused, expected) in [
+        (json!({}), StatusCode::BAD_REQUEST),
+        (
+            json!({ "projectId": "0123456789abcdef01234567" }),
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, _) = api.post(&format!("/snapshots/{id}/restore"), refused.clone()).await;
+        assert_eq!(status, expected, "a restore with {refused} is refused");
+    }
+    let (_, task) = api
+        .post(
+            &format!("/snapshots/{id}/restore"),
+            json!({ "projectId": api.fake.project_id() }),
+        )
+        .await;
     assert_eq!(api.finish(&task).await.0["status"], "done");
     let after = api.project();
     assert!(after.flow(&removed).is_some(), "the deleted flow is back");

@@ -63,9 +63,11 @@ async fn snapshot_ids(api: &Api, project: &str) -> Vec<String> {
     listed(&api.ok(&format!("/snapshots?projectId={project}&limit=100")).await)
 }
 
-/// Restores snapshot `id` and waits for the task.
-async fn restore(api: &Api, id: &str) {
-    let (status, task) = api.post(&format!("/snapshots/{id}/restore"), json!({})).await;
+/// Restores snapshot `id` into project `project` and waits for the task.
+async fn restore(api: &Api, project: &str, id: &str) {
+    let (status, task) = api
+        .post(&format!("/snapshots/{id}/restore"), json!({ "projectId": project }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{task}");
     assert_eq!(api.finish(&task).await.0["status"], "done");
 }
@@ -242,7 +244,7 @@ async fn a_restore_in_b_leaves_a_byte_for_byte_unchanged() {
         p.add_lexicon("Added in staging", 2);
     });
 
-    restore(&api, &snapshot).await;
+    restore(&api, &b, &snapshot).await;
 
     let without_rng = |p: &Project| {
         let mut state = serde_json::to_value(p).unwrap();
@@ -286,7 +288,7 @@ async fn a_package_of_a_uploaded_and_restored_in_b_gives_b_the_content_of_a() {
     assert_eq!(api.fake.snapshot_names(), ["to staging"], "the upload is B's, not A's");
     let uploaded = snapshot_ids(&api, &b).await;
     assert_eq!(uploaded.len(), 1);
-    restore(&api, &uploaded[0]).await;
+    restore(&api, &b, &uploaded[0]).await;
 
     let pb = api.fake.project_by_id(&b);
     assert_eq!(pb.id(), b, "B keeps its id");

@@ -12,8 +12,8 @@ use super::model::{Kind, Project};
 /// A project holds at most this many snapshots (Cognigy's `MAX_AMOUNT_SNAPSHOTS_IN_AGENT`).
 pub const MAX_SNAPSHOTS: usize = 10;
 
-/// How long a package can be downloaded, in milliseconds (one day).
-const PACKAGE_LIFETIME_MS: u64 = 24 * 3_600_000;
+/// How long a package can be downloaded, in seconds (one day).
+const PACKAGE_LIFETIME: u64 = 24 * 3_600;
 
 const MAGIC: &[u8] = b"CSNAP\x01\x00";
 
@@ -23,8 +23,9 @@ pub struct Snapshot {
     pub id: String,
     pub name: String,
     pub description: String,
+    /// Unix seconds.
     pub created_at: u64,
-    /// When its package expires, once packaged.
+    /// When its package expires (Unix seconds), once packaged.
     pub package_expires_at: Option<u64>,
     /// The `.csnap` bytes.
     pub content: Vec<u8>,
@@ -44,7 +45,7 @@ impl Snapshot {
     }
 
     pub fn package(&mut self, now: u64) {
-        self.package_expires_at = Some(now + PACKAGE_LIFETIME_MS);
+        self.package_expires_at = Some(now + PACKAGE_LIFETIME);
     }
 
     pub fn is_packaged(&self) -> bool {

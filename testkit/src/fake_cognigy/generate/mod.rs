@@ -17,9 +17,10 @@ use super::spec::ProjectSpec;
 pub use flows::flow;
 pub use resources::{item, lexicon};
 
-/// 2024-01-01T00:00:00Z in milliseconds: generated timestamps fall in the 30 days after it.
-const EPOCH_MS: u64 = 1_704_067_200_000;
-const THIRTY_DAYS_MS: u64 = 30 * 24 * 3_600_000;
+/// 2024-01-01T00:00:00Z in Unix seconds (the typings' `TTimestamp`, e.g. `1694518620`): generated
+/// timestamps fall in the 30 days after it.
+const EPOCH: u64 = 1_704_067_200;
+const THIRTY_DAYS: u64 = 30 * 24 * 3_600;
 
 /// The user every generated resource was created by.
 pub const CREATOR: &str = "65a0c0ffee0000000000c0de";
@@ -33,7 +34,7 @@ pub struct Gen<'a> {
 impl Gen<'_> {
     /// `fields` plus `_id`, `createdAt`, `createdBy`, `lastChanged`, `lastChangedBy`.
     pub fn doc(&mut self, fields: Value) -> Value {
-        let created = EPOCH_MS + self.rng.below(THIRTY_DAYS_MS);
+        let created = EPOCH + self.rng.below(THIRTY_DAYS);
         let mut doc = Map::new();
         doc.insert("_id".into(), json!(self.rng.object_id()));
         if let Value::Object(fields) = fields {
@@ -41,7 +42,7 @@ impl Gen<'_> {
         }
         doc.insert("createdAt".into(), json!(created));
         doc.insert("createdBy".into(), json!(CREATOR));
-        doc.insert("lastChanged".into(), json!(created + self.rng.below(THIRTY_DAYS_MS)));
+        doc.insert("lastChanged".into(), json!(created + self.rng.below(THIRTY_DAYS)));
         doc.insert("lastChangedBy".into(), json!(CREATOR));
         Value::Object(doc)
     }
