@@ -94,7 +94,15 @@ pub enum FaultKind {
     DropConnection,
     /// Answer normally but send only half the body under the full `Content-Length`, then close.
     CutShortBody,
+    /// Answer normally after this long (a slow server: nothing is sent meanwhile).
+    Delay(Duration),
+    /// Answer normally, but send the body in [`SLOW_PIECES`] pieces with this pause before each
+    /// (a slow link that keeps moving).
+    SlowBody(Duration),
 }
+
+/// The pieces a [`FaultKind::SlowBody`] is sent in.
+pub const SLOW_PIECES: usize = 8;
 
 /// The two error body shapes Cognigy answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -120,6 +128,16 @@ impl Fault {
     /// Send a cut-short body.
     pub fn cut_short(method: &str, path: &str) -> Self {
         Self::new(method, path, FaultKind::CutShortBody)
+    }
+
+    /// Answer only after `delay`.
+    pub fn delay(method: &str, path: &str, delay: Duration) -> Self {
+        Self::new(method, path, FaultKind::Delay(delay))
+    }
+
+    /// Send the body in pieces, pausing `pause` before each.
+    pub fn slow_body(method: &str, path: &str, pause: Duration) -> Self {
+        Self::new(method, path, FaultKind::SlowBody(pause))
     }
 
     fn new(method: &str, path: &str, kind: FaultKind) -> Self {

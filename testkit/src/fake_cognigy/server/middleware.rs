@@ -125,6 +125,11 @@ pub async fn faults(State(shared): State<Arc<Shared>>, request: Request, next: N
             response
         }
         Some(FaultKind::CutShortBody) => body::cut_short(next.run(request).await).await,
+        Some(FaultKind::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            next.run(request).await
+        }
+        Some(FaultKind::SlowBody(pause)) => body::slow(next.run(request).await, pause).await,
     }
 }
 
