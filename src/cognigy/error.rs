@@ -92,6 +92,12 @@ pub enum Error {
         hint: &'static str,
     },
 
+    /// An API request was redirected to another origin: the key is never sent there.
+    #[error(
+        "Cognigy redirected {request} to {to}, another origin than cognigy-base-url, so it was not sent on (the API key goes only to cognigy-base-url). Check cognigy-base-url: it must be the API host itself, e.g. https://api-app.cognigy.ai (with https:// where the server redirects http:// to it)."
+    )]
+    Redirected { request: RequestInfo, to: String },
+
     /// An answer that is not what the API documents.
     #[error("unexpected answer from Cognigy for {request}: {what}")]
     Unexpected { request: RequestInfo, what: String },
