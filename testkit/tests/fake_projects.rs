@@ -295,6 +295,11 @@ async fn a_package_of_a_uploaded_and_restored_in_b_gives_b_the_content_of_a() {
     for kind in [Kind::Endpoint, Kind::KnowledgeStore] {
         assert_eq!(pb.items(kind), b_before.items(kind), "B keeps its {kind:?}s");
     }
+    assert_eq!(
+        serde_json::to_value(&pb.knowledge).unwrap(),
+        serde_json::to_value(&b_before.knowledge).unwrap(),
+        "B keeps its knowledge sources and chunks"
+    );
     let ids_a_to_b = same_up_to_ids(&content(&pa), &content(&pb));
     assert_eq!(ids_a_to_b[pa.id()], b);
     assert!(ids(&pa).is_disjoint(&ids(&pb)), "B's copies got ids of their own");
@@ -313,10 +318,11 @@ async fn a_package_of_a_uploaded_and_restored_in_b_gives_b_the_content_of_a() {
     assert_eq!(flow["referenceId"], pa.flows[0].doc["referenceId"]);
 }
 
-/// What a snapshot carries of `project` (all but endpoints, knowledge stores and the fake's id source).
+/// What a snapshot carries of `project` (all but endpoints, Knowledge AI and the fake's id source).
 fn content(project: &Project) -> Value {
     let mut value = serde_json::to_value(project).unwrap();
     value.as_object_mut().unwrap().remove("rng");
+    value.as_object_mut().unwrap().remove("knowledge");
     let resources = value["resources"].as_object_mut().unwrap();
     resources.remove("Endpoint");
     resources.remove("KnowledgeStore");

@@ -63,8 +63,8 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
-pub use model::{Flow, Keyphrase, Kind, Lexicon, Localized, Node, Project, id_of, name_of};
-pub use options::{ErrorShape, Fault, FaultKind, Options, RateLimit, RetryAfter, TaskFailure, TaskOutcome};
+pub use model::{Flow, Keyphrase, Kind, KnowledgeSource, Lexicon, Localized, Node, Project, id_of, name_of};
+pub use options::{ErrorShape, Fault, FaultKind, Feature, Options, RateLimit, RetryAfter, TaskFailure, TaskOutcome};
 pub use snapshots::MAX_SNAPSHOTS;
 pub use spec::ProjectSpec;
 pub use world::RequestRecord;

@@ -1,5 +1,5 @@
 //! Native snapshots: a frozen copy of everything a Cognigy snapshot holds (all but endpoints and
-//! knowledge stores), stored as an opaque binary `.csnap` package, restoring one (into the project it
+//! Knowledge AI: stores, sources, chunks), stored as an opaque binary `.csnap` package, restoring one (into the project it
 //! was captured in or another), and the per-project cap of 10.
 
 use std::collections::HashSet;
@@ -71,6 +71,7 @@ impl Snapshot {
 pub fn encode(project: &Project) -> Vec<u8> {
     let mut frozen = project.clone();
     frozen.resources.retain(|kind, _| kind.in_snapshot());
+    frozen.knowledge.clear();
     let json = serde_json::to_vec(&frozen).expect("a project always serialises");
     MAGIC.iter().copied().chain(scramble(json)).collect()
 }
@@ -86,6 +87,7 @@ pub fn restore(bytes: &[u8], current: &Project, taken: &HashSet<String>) -> Resu
     for kind in Kind::ALL.into_iter().filter(|k| !k.in_snapshot()) {
         restored.resources.insert(kind, current.items(kind).to_vec());
     }
+    restored.knowledge = current.knowledge.clone();
     Ok(restored)
 }
 

@@ -27,6 +27,14 @@ pub struct ProjectSpec {
     pub knowledge_stores: usize,
     pub playbooks: usize,
     pub connections: usize,
+    pub snippets: usize,
+    pub milestones: usize,
+    pub ai_copilot_configs: usize,
+    pub handover_providers: usize,
+    /// Knowledge sources per knowledge store.
+    pub knowledge_sources: usize,
+    /// Chunks per knowledge source.
+    pub knowledge_chunks: usize,
     /// Use hostile names: `/`, `..`, unicode, 200+ characters, duplicates within a kind, `:*?"<>|`,
     /// a leading dot, a trailing space; the second locale is called `fr/CA Québec`.
     pub hard_names: bool,
@@ -51,6 +59,12 @@ impl Default for ProjectSpec {
             knowledge_stores: 1,
             playbooks: 1,
             connections: 2,
+            snippets: 1,
+            milestones: 1,
+            ai_copilot_configs: 1,
+            handover_providers: 1,
+            knowledge_sources: 2,
+            knowledge_chunks: 3,
             hard_names: false,
         }
     }
@@ -76,6 +90,12 @@ impl ProjectSpec {
             knowledge_stores: 0,
             playbooks: 0,
             connections: 0,
+            snippets: 0,
+            milestones: 0,
+            ai_copilot_configs: 0,
+            handover_providers: 0,
+            knowledge_sources: 0,
+            knowledge_chunks: 0,
             hard_names: false,
         }
     }
@@ -96,6 +116,12 @@ impl ProjectSpec {
             knowledge_stores: 2,
             playbooks: 5,
             connections: 5,
+            snippets: 5,
+            milestones: 2,
+            ai_copilot_configs: 2,
+            handover_providers: 2,
+            knowledge_sources: 5,
+            knowledge_chunks: 20,
             ..Self::default()
         }
     }

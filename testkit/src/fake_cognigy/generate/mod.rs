@@ -15,7 +15,7 @@ use super::rng::Rng;
 use super::spec::ProjectSpec;
 
 pub use flows::flow;
-pub use resources::{item, lexicon};
+pub use resources::{item, knowledge_source, lexicon, snippet};
 
 /// 2024-01-01T00:00:00Z in Unix seconds (the typings' `TTimestamp`, e.g. `1694518620`): generated
 /// timestamps fall in the 30 days after it.
@@ -100,9 +100,23 @@ pub fn project(spec: &ProjectSpec) -> Project {
     let mut resources = BTreeMap::new();
     for kind in Kind::ALL {
         let count = count_of(spec, kind);
-        let items = (0..count).map(|i| item(&mut g, kind, i, &doc, &locale_ids)).collect();
+        let items: Vec<Value> = (0..count).map(|i| item(&mut g, kind, i, &doc, &locale_ids)).collect();
         resources.insert(kind, items);
     }
+    let snippets = (0..spec.snippets).map(|i| snippet(&mut g, i)).collect();
+    let yes_no_intents = locale_ids
+        .iter()
+        .map(|l| (l.clone(), resources::yes_no_intents(&mut g)))
+        .collect();
+    let knowledge = resources[&Kind::KnowledgeStore]
+        .iter()
+        .map(|store: &Value| {
+            let sources = (0..spec.knowledge_sources)
+                .map(|i| knowledge_source(&mut g, store, i, spec.knowledge_chunks))
+                .collect();
+            (super::model::id_of(store).to_owned(), sources)
+        })
+        .collect();
     Project {
         doc,
         settings,
@@ -110,6 +124,10 @@ pub fn project(spec: &ProjectSpec) -> Project {
         flows,
         lexicons,
         resources,
+        snippets,
+        yes_no_intents,
+        knowledge,
+        profile_schema: resources::profile_schema(),
         rng,
     }
 }
@@ -139,6 +157,9 @@ fn count_of(spec: &ProjectSpec, kind: Kind) -> usize {
         Kind::KnowledgeStore => spec.knowledge_stores,
         Kind::Playbook => spec.playbooks,
         Kind::Connection => spec.connections,
+        Kind::Milestone => spec.milestones,
+        Kind::AiCopilotConfig => spec.ai_copilot_configs,
+        Kind::HandoverProvider => spec.handover_providers,
     }
 }
 
