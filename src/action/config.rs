@@ -55,7 +55,7 @@ impl fmt::Display for Mode {
 }
 
 /// The resource kinds the `resources` input selects from, in export order.
-pub const RESOURCE_KINDS: [&str; 11] = [
+pub const RESOURCE_KINDS: [&str; 15] = [
     "flows",
     "lexicons",
     "endpoints",
@@ -67,6 +67,10 @@ pub const RESOURCE_KINDS: [&str; 11] = [
     "knowledge-stores",
     "playbooks",
     "connections",
+    "snippets",
+    "milestones",
+    "ai-copilot-configs",
+    "handover-providers",
 ];
 
 /// Where and how to reach Cognigy.

@@ -23,7 +23,7 @@ use crate::action::commands::{Level, Outputs};
 use crate::action::config::{CognigyConfig, Keep, RESOURCE_KINDS, RepoConfig, RestoreMethod, SnapshotSelector, Tier};
 use crate::cognigy::{self, Client, native};
 use crate::snapshot::compare::{self, Comparison, Words};
-use crate::snapshot::diff::{PROJECT_KIND, snapshot_id_in};
+use crate::snapshot::diff::{is_project_level, snapshot_id_in};
 use crate::snapshot::{self, Files, NATIVE_PATH, manifest};
 use crate::store::RefUpdate;
 
@@ -123,7 +123,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     };
     let client = Arc::new(Client::new(&target)?);
     let live = export_live(&runtime, &client, &target, &snapshot_kinds, context)?;
-    let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || restore.kinds.contains(&kind);
+    let in_scope = |kind: &str| (is_project_level(kind) && whole_project) || restore.kinds.contains(&kind);
     // Another project holds the same resources under other ids: those are no difference.
     let foreign = restore.target_project_id != restore.cognigy.project_id;
     let differences = |live: &Files, snapshot: &Files| match foreign {
@@ -211,7 +211,7 @@ fn no_native(selected: &Selected) -> String {
 
 /// The live project as a restore by update needs it: its files, locale folders and primary locale.
 fn live_view(live: &LiveExport) -> update::Live<'_> {
-    let locales = snapshot::locale_folders(&live.export.resources)
+    let locales = snapshot::locale_folders(&live.export)
         .into_iter()
         .map(|(id, folder)| (folder, id))
         .collect();

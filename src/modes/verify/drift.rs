@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::action::config::{CognigyConfig, ExportConfig, RESOURCE_KINDS};
 use crate::cognigy::Client;
 use crate::snapshot::compare::{self, Words};
-use crate::snapshot::diff::PROJECT_KIND;
+use crate::snapshot::diff::is_project_level;
 
 use super::super::capture::export_live;
 use super::super::repo::Repo;
@@ -45,7 +45,7 @@ pub fn report(
     let client = Arc::new(Client::new(cognigy)?);
     let live = export_live(&runtime, &client, cognigy, &kinds, context)?;
     let whole_project = export.kinds.len() == RESOURCE_KINDS.len();
-    let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || export.kinds.contains(&kind);
+    let in_scope = |kind: &str| (is_project_level(kind) && whole_project) || export.kinds.contains(&kind);
     let comparison = compare::compare(&files, &live.built.files, in_scope);
     let project = &cognigy.project_id;
     Ok(if comparison.is_empty() {
