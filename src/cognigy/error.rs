@@ -116,6 +116,11 @@ pub enum Error {
     )]
     Unwritable { resource: String, what: String },
 
+    /// A write the API cannot take or that would do harm (a kind without an update, credentials
+    /// the backup redacted): nothing was sent. `why` says what to do instead.
+    #[error("cannot write {resource}: {why}; nothing was sent")]
+    NotWritable { resource: String, why: String },
+
     /// The project holds as many native snapshots as Cognigy allows, so an upload cannot add one.
     #[error(
         "the project already holds {existing} native snapshots, the most Cognigy allows, so the snapshot package cannot be uploaded. Delete a snapshot of the project in Cognigy (Deploy > Snapshots), then run the restore again."

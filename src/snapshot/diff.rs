@@ -265,7 +265,7 @@ pub(super) fn plain(name: &str) -> String {
 
 /// [`plain`], with every ASCII punctuation character backslash-escaped, so a name never turns
 /// into markdown or HTML.
-pub(super) fn markdown_escaped(name: &str) -> String {
+pub fn markdown_escaped(name: &str) -> String {
     let mut out = String::new();
     for c in plain(name).chars() {
         if c.is_ascii_punctuation() {

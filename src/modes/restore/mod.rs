@@ -144,8 +144,10 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     if comparison.is_empty() {
         return finish(&report, None, context);
     }
+    let oversized = plan.as_ref().and_then(update::Plan::refusal);
     let refused = match (restore.dry_run, restore.confirm) {
         (true, _) => None,
+        (false, Some(_)) if oversized.is_some() => oversized,
         (false, Some(confirm)) if confirm == restore.target_project_id => {
             let applied = apply(
                 Apply {
@@ -231,6 +233,7 @@ fn live_view(live: &LiveExport) -> update::Live<'_> {
         files: &live.built.files,
         locales,
         primary_locale,
+        project_id: live.built.meta.project_id.clone(),
     }
 }
 
@@ -564,6 +567,12 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
             md.push_str(&format!("- {}: {} — {}\n", item.kind, item.name, item.why));
         }
         md.push('\n');
+    }
+    if let Some(why) = report.plan.and_then(update::Plan::refusal) {
+        md.push_str(&format!(
+            "### Too large for a restore by update\n\n{}\n\n",
+            crate::snapshot::diff::markdown_escaped(&why)
+        ));
     }
     match applied {
         None => {
