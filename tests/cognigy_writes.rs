@@ -13,7 +13,7 @@ use cognigy_backup_action::cognigy::Error;
 use cognigy_backup_action::cognigy::export::export;
 use cognigy_backup_action::cognigy::native::{delete_uploaded, list, restore, upload};
 use cognigy_backup_action::cognigy::writes::patches;
-use cognigy_backup_action::cognigy::writes::{Patch, import_intents, import_keyphrases};
+use cognigy_backup_action::cognigy::writes::{JsonWrite, import_intents, import_keyphrases};
 use cognigy_backup_action::snapshot::{Content, Export, Resource};
 use cognigy_backup_testkit::fake_cognigy::{
     FakeCognigy, Fault, Kind, MAX_SNAPSHOTS, Options, ProjectSpec, RateLimit, RetryAfter, TaskFailure, id_of,
@@ -89,7 +89,7 @@ fn writes(fake: &FakeCognigy) -> Vec<(String, String, u16)> {
 }
 
 /// Sends a patch that must build and succeed.
-async fn send(client: &cognigy_backup_action::cognigy::Client, patch: Result<Patch, Error>) {
+async fn send(client: &cognigy_backup_action::cognigy::Client, patch: Result<JsonWrite, Error>) {
     patch.unwrap().send(client).await.unwrap();
 }
 

@@ -158,3 +158,48 @@ fn a_snapshot_over_the_body_limit_is_refused_before_the_first_write_naming_what_
         "Changed after the backup"
     );
 }
+
+#[test]
+fn snippets_changed_or_deleted_since_come_back_by_deleting_and_creating_them() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    fake.edit(|p| {
+        let mut second = p.snippets[0].clone();
+        second["_id"] = json!("65a00000000000000000e5e2");
+        second["referenceId"] = json!("0b7c3c8e-0000-4000-8000-00000000e5e2");
+        second["label"] = json!("Deleted after the backup");
+        p.snippets.push(second);
+    });
+    backup(&fake, &fixture);
+    let by_reference = |fake: &FakeCognigy| -> Vec<(Value, Value, Value)> {
+        let mut all: Vec<_> = fake
+            .project()
+            .snippets
+            .iter()
+            .map(|s| (s["referenceId"].clone(), s["label"].clone(), s["script"].clone()))
+            .collect();
+        all.sort_by_key(|s| s.0.to_string());
+        all
+    };
+    let backed_up = by_reference(&fake);
+    let deleted_id = fake.edit(|p| {
+        p.snippets[0]["script"] = json!("context.changedAfterTheBackup");
+        p.snippets.remove(1)["_id"].clone()
+    });
+    assert_ne!(by_reference(&fake), backed_up);
+
+    fake.reset_log();
+    let run = restore(&fake, &fixture).run();
+    assert_code(&run, 0);
+    assert_eq!(by_reference(&fake), backed_up, "both are back, with their referenceIds");
+    let sent = writes(&fake, &fake.requests());
+    let project = fake.project_id();
+    let create = format!("POST /projects/{project}/snippets");
+    assert_eq!(sent.iter().filter(|w| **w == create).count(), 2, "{sent:?}");
+    assert_eq!(
+        sent.iter().filter(|w| w.starts_with("DELETE")).count(),
+        1,
+        "only the changed one is deleted: {sent:?}"
+    );
+    assert!(fake.project().snippets.iter().all(|s| s["_id"] != deleted_id));
+}

@@ -1,11 +1,12 @@
 //! The writes of a restore by update, each putting back what the export saved: PATCHes
 //! ([`patches`]: a node in one locale, a flow and its settings, its states and slot fillers, a
 //! lexicon's name and description, the project's settings, a locale, an endpoint with its
-//! transformer, and the flat kinds the API can update) and imports ([`imports`]: a flow's intents,
-//! a lexicon's keyphrases). Knows nothing of git or of the snapshot's file layout: it takes ids and
+//! transformer, and the flat kinds the API can update), snippets created and deleted
+//! ([`snippets`]: they have no update) and imports ([`imports`]: a flow's intents, a lexicon's
+//! keyphrases). Knows nothing of git or of the snapshot's file layout: it takes ids and
 //! the saved JSON, CSV or source text.
 //!
-//! A [`Patch`] is built before anything is sent, so that a restore can check every body against
+//! A [`JsonWrite`] is built before anything is sent, so that a restore can check every body against
 //! Cognigy's limits ([`MAX_JSON_BODY`], [`MAX_RAW_UPLOAD`]) before its first write. The fields sent
 //! follow the official client's typings (`@cognigy/rest-api-client` 0.19.0): what a user can edit,
 //! never what the server owns ([`SERVER_OWNED`]). Updating cannot create or delete resources nor
@@ -15,6 +16,7 @@
 
 pub mod imports;
 pub mod patches;
+pub mod snippets;
 
 use serde_json::{Map, Value};
 
@@ -44,29 +46,49 @@ const SERVER_OWNED: [&str; 10] = [
     "projectId",
 ];
 
-/// A PATCH built from what the export saved, not sent yet.
+/// A write with a JSON body (or none), built from what the export saved and not sent yet: a PATCH
+/// ([`patches`]), or a snippet's creation or deletion ([`snippets`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Patch {
+pub struct JsonWrite {
+    pub method: Method,
     /// The resource in words, for messages: `flow "Main" (f1)`.
     pub resource: String,
     /// Under the API prefix: `flows/{id}/settings`.
     pub path: String,
+    /// Empty for a DELETE.
     pub body: Map<String, Value>,
 }
 
-impl Patch {
-    /// The bytes of its JSON body, as sent.
+/// The methods of a [`JsonWrite`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Patch,
+    /// Creates something: not sent again blindly after an unclear failure.
+    Post,
+    Delete,
+}
+
+impl JsonWrite {
+    /// The bytes of its JSON body, as sent (0 for a DELETE).
     pub fn size(&self) -> usize {
-        serde_json::to_vec(&self.body).map_or(0, |bytes| bytes.len())
+        match self.method {
+            Method::Delete => 0,
+            _ => serde_json::to_vec(&self.body).map_or(0, |bytes| bytes.len()),
+        }
     }
 
-    /// Sends it; the answer (204, or the updated resource) is not needed.
+    /// Sends it; the answer (204, the updated or created resource) is not needed.
     pub async fn send(&self, client: &Client) -> Result<(), Error> {
-        let call = Call::patch(
+        let (resource, path, body) = (
             self.resource.clone(),
             self.path.clone(),
             Value::Object(self.body.clone()),
         );
+        let call = match self.method {
+            Method::Patch => Call::patch(resource, path, body),
+            Method::Post => Call::post(resource, path, body).creates(),
+            Method::Delete => Call::delete(resource, path),
+        };
         client.json(call).await.map(drop)
     }
 }

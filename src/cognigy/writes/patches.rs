@@ -1,10 +1,10 @@
 //! The PATCHes of a restore by update, built from what the export saved: each takes the live ids
-//! and the saved JSON and answers the [`Patch`] to send, with only the fields the typings' update
+//! and the saved JSON and answers the [`JsonWrite`] to send, with only the fields the typings' update
 //! body allows. Nothing here sends anything.
 
 use serde_json::{Map, Value};
 
-use super::{Patch, named, object, picked, updatable};
+use super::{JsonWrite, Method, named, object, picked, updatable};
 use crate::cognigy::error::Error;
 use crate::cognigy::export::normalize::REDACTED;
 use crate::cognigy::export::{self, kinds};
@@ -69,7 +69,7 @@ pub fn patchable(kind: &str) -> bool {
 
 /// A chart node's label, comment, config and flags in locale `locale_id`; `node` is the node as
 /// the export saved it (an element of a chart's `nodes`).
-pub fn node(flow_id: &str, node_id: &str, locale_id: &str, node: &Value) -> Result<Patch, Error> {
+pub fn node(flow_id: &str, node_id: &str, locale_id: &str, node: &Value) -> Result<JsonWrite, Error> {
     let resource = format!(
         "node {} of flow {flow_id} in locale {locale_id}",
         named(node, "label", node_id)
@@ -81,7 +81,7 @@ pub fn node(flow_id: &str, node_id: &str, locale_id: &str, node: &Value) -> Resu
 
 /// A flow's name, description and attachments (in locale `locale_id`); `flow` is the flow as the
 /// export saved it.
-pub fn flow(flow_id: &str, locale_id: &str, flow: &Value) -> Result<Patch, Error> {
+pub fn flow(flow_id: &str, locale_id: &str, flow: &Value) -> Result<JsonWrite, Error> {
     let resource = format!("flow {}", named(flow, "name", flow_id));
     let mut body = picked(flow, &FLOW_FIELDS, &resource)?;
     body.insert("localeId".to_owned(), Value::from(locale_id));
@@ -90,7 +90,7 @@ pub fn flow(flow_id: &str, locale_id: &str, flow: &Value) -> Result<Patch, Error
 
 /// A flow's settings (`PATCH /flows/{id}/settings`), from the `settings` the export keeps in the
 /// saved flow.
-pub fn flow_settings(flow_id: &str, flow: &Value) -> Result<Patch, Error> {
+pub fn flow_settings(flow_id: &str, flow: &Value) -> Result<JsonWrite, Error> {
     let resource = format!("settings of flow {}", named(flow, "name", flow_id));
     let settings = flow.get("settings").ok_or_else(|| Error::Unwritable {
         resource: resource.clone(),
@@ -109,7 +109,7 @@ pub enum FlowItem {
 
 /// A flow state or slot filler as the export saved it (an element of `states.json` or
 /// `slot-fillers.json`), by its `_id`.
-pub fn flow_item(what: FlowItem, flow_id: &str, item: &Value) -> Result<Patch, Error> {
+pub fn flow_item(what: FlowItem, flow_id: &str, item: &Value) -> Result<JsonWrite, Error> {
     let (noun, segment) = match what {
         FlowItem::State => ("state", "states"),
         FlowItem::SlotFiller => ("slot filler", "slotfillers"),
@@ -127,7 +127,7 @@ pub fn flow_item(what: FlowItem, flow_id: &str, item: &Value) -> Result<Patch, E
 }
 
 /// A lexicon's name and description (its keyphrases are an import).
-pub fn lexicon(lexicon_id: &str, lexicon: &Value) -> Result<Patch, Error> {
+pub fn lexicon(lexicon_id: &str, lexicon: &Value) -> Result<JsonWrite, Error> {
     let resource = format!("lexicon {}", named(lexicon, "name", lexicon_id));
     let body = picked(lexicon, &LEXICON_FIELDS, &resource)?;
     checked(resource, format!("lexicons/{lexicon_id}"), body)
@@ -135,7 +135,7 @@ pub fn lexicon(lexicon_id: &str, lexicon: &Value) -> Result<Patch, Error> {
 
 /// The project's settings (`PATCH /projects/{id}/settings`), from the `settings` the export keeps
 /// in the saved `project.json`.
-pub fn project_settings(project_id: &str, project: &Value) -> Result<Patch, Error> {
+pub fn project_settings(project_id: &str, project: &Value) -> Result<JsonWrite, Error> {
     let resource = format!("settings of project {project_id}");
     let settings = project.get("settings").ok_or_else(|| Error::Unwritable {
         resource: resource.clone(),
@@ -146,7 +146,7 @@ pub fn project_settings(project_id: &str, project: &Value) -> Result<Patch, Erro
 }
 
 /// A locale's name, NLU language and fallback, as `locales.json` saved it (by its `_id`).
-pub fn locale(locale: &Value) -> Result<Patch, Error> {
+pub fn locale(locale: &Value) -> Result<JsonWrite, Error> {
     let id = locale.get("_id").and_then(Value::as_str).unwrap_or_default();
     let resource = format!("locale {}", named(locale, "name", id));
     let body = picked(locale, &LOCALE_FIELDS, &resource)?;
@@ -155,7 +155,7 @@ pub fn locale(locale: &Value) -> Result<Patch, Error> {
 
 /// An endpoint as the export saved it, with its transformer source (which the export keeps in a
 /// file of its own) at `transformer.transformer`.
-pub fn endpoint(endpoint_id: &str, endpoint: &Value, transformer: Option<&str>) -> Result<Patch, Error> {
+pub fn endpoint(endpoint_id: &str, endpoint: &Value, transformer: Option<&str>) -> Result<JsonWrite, Error> {
     let resource = format!("endpoint {}", named(endpoint, "name", endpoint_id));
     let mut body = updatable(endpoint, &resource)?;
     if let Some(source) = transformer {
@@ -172,7 +172,7 @@ pub fn endpoint(endpoint_id: &str, endpoint: &Value, transformer: Option<&str>) 
 }
 
 /// A resource of a flat kind ([`patchable`]) as the export saved it.
-pub fn flat(kind: &str, id: &str, saved: &Value) -> Result<Patch, Error> {
+pub fn flat(kind: &str, id: &str, saved: &Value) -> Result<JsonWrite, Error> {
     let flat = kinds::flat(kind);
     let name_field = flat.map_or("name", |f| f.name_field);
     let resource = format!("{} {}", export::singular(kind), named(saved, name_field, id));
@@ -190,7 +190,7 @@ pub fn flat(kind: &str, id: &str, saved: &Value) -> Result<Patch, Error> {
 }
 
 /// A knowledge source of store `store_id` as the export saved it (without what ingestion derives).
-pub fn knowledge_source(store_id: &str, source_id: &str, source: &Value) -> Result<Patch, Error> {
+pub fn knowledge_source(store_id: &str, source_id: &str, source: &Value) -> Result<JsonWrite, Error> {
     let resource = format!(
         "knowledge source {} of knowledge store {store_id}",
         named(source, "name", source_id)
@@ -209,7 +209,7 @@ pub fn knowledge_source(store_id: &str, source_id: &str, source: &Value) -> Resu
 
 /// The patch, unless its body holds a credential the backup redacted: sending that would put the
 /// marker where the secret was.
-fn checked(resource: String, path: String, body: Map<String, Value>) -> Result<Patch, Error> {
+fn checked(resource: String, path: String, body: Map<String, Value>) -> Result<JsonWrite, Error> {
     fn redacted(value: &Value) -> bool {
         match value {
             Value::String(text) => text == REDACTED,
@@ -226,7 +226,12 @@ fn checked(resource: String, path: String, body: Map<String, Value>) -> Result<P
                 .to_owned(),
         });
     }
-    Ok(Patch { resource, path, body })
+    Ok(JsonWrite {
+        method: Method::Patch,
+        resource,
+        path,
+        body,
+    })
 }
 
 #[cfg(test)]
@@ -242,7 +247,7 @@ mod tests {
             doc.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
             doc
         };
-        let table: [(Patch, &str, Value); 8] = [
+        let table: [(JsonWrite, &str, Value); 8] = [
             (
                 flow_settings(
                     "f1",

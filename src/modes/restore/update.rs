@@ -2,7 +2,8 @@
 //! snapshot's content (a node's label, comment, config and flags; a flow, its settings, states and
 //! slot fillers; a locale's intents; a lexicon's name, description and keyphrases; the project's
 //! settings and locales; an endpoint with its transformer; the flat kinds the API can patch; a
-//! knowledge store's sources), and a plain list of what this method cannot restore: resources
+//! knowledge store's sources; a snippet, deleted and created again as the API has no update of
+//! it, and created when it was deleted since), and a plain list of what this method cannot restore: resources
 //! created or deleted since the snapshot, a chart's structure, locales that no longer match, and
 //! the kinds and files Cognigy's API does not update.
 //!
@@ -17,7 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cognigy::writes::patches::{self, FlowItem};
-use crate::cognigy::writes::{self, MAX_JSON_BODY, MAX_RAW_UPLOAD, Patch};
+use crate::cognigy::writes::{self, JsonWrite, MAX_JSON_BODY, MAX_RAW_UPLOAD};
 use crate::cognigy::{self, Client};
 use crate::snapshot::Files;
 use crate::snapshot::compare::{Comparison, ResourceDiff, Status};
@@ -73,7 +74,7 @@ pub struct Write {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Action {
-    Patch(Patch),
+    Json(JsonWrite),
     Intents {
         flow_id: String,
         locale_id: String,
@@ -89,7 +90,7 @@ impl Action {
     /// The size of its request's body, the limit on it, and what kind of body that is.
     fn size(&self) -> (usize, usize, &'static str) {
         match self {
-            Action::Patch(patch) => (patch.size(), MAX_JSON_BODY, "JSON body"),
+            Action::Json(patch) => (patch.size(), MAX_JSON_BODY, "JSON body"),
             Action::Intents { intents, .. } => (writes::intents_file(intents).len(), MAX_RAW_UPLOAD, "upload"),
             Action::Keyphrases { csv, .. } => (csv.len(), MAX_RAW_UPLOAD, "upload"),
         }
@@ -127,6 +128,18 @@ pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan 
                 why,
             })
         };
+        let pair = Pair {
+            resource,
+            snapshot,
+            live: live.files,
+        };
+        if resource.kind == "snippets" && resource.status != Status::Removed {
+            match snippet_writes(&pair, live) {
+                Ok(writes) => plan.writes.extend(writes),
+                Err(why) => cannot(why),
+            }
+            continue;
+        }
         match resource.status {
             Status::Added => {
                 cannot("deleted since the snapshot: only a native restore re-creates it".to_owned());
@@ -138,11 +151,6 @@ pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan 
             }
             Status::Modified => {}
         }
-        let pair = Pair {
-            resource,
-            snapshot,
-            live: live.files,
-        };
         let found = match resource.kind.as_str() {
             "flows" => flow_writes(&pair, live),
             "lexicons" => lexicon_writes(&pair),
@@ -187,7 +195,7 @@ pub async fn apply(client: &Client, plan: &Plan) -> Result<(), cognigy::Error> {
     for write in &plan.writes {
         tracing::info!("restoring {}", write.what);
         match &write.action {
-            Action::Patch(patch) => patch.send(client).await?,
+            Action::Json(patch) => patch.send(client).await?,
             Action::Intents {
                 flow_id,
                 locale_id,
@@ -314,11 +322,11 @@ fn flow_json_writes(pair: &Pair<'_>, flow_id: &str, live: &Live<'_>) -> Result<V
             return Err("flow.json: the live project has no primary locale to update the flow in".to_owned());
         };
         let patch = patches::flow(flow_id, locale_id, &then).map_err(|e| e.to_string())?;
-        writes.push(pair.write(", its name, description and attachments", Action::Patch(patch)));
+        writes.push(pair.write(", its name, description and attachments", Action::Json(patch)));
     }
     if differs("settings") {
         let patch = patches::flow_settings(flow_id, &then).map_err(|e| e.to_string())?;
-        writes.push(pair.write(", its settings", Action::Patch(patch)));
+        writes.push(pair.write(", its settings", Action::Json(patch)));
     }
     if writes.is_empty() {
         return Err("flow.json: what changed is none of the fields the API updates".to_owned());
@@ -354,7 +362,7 @@ fn flow_item_writes(pair: &Pair<'_>, flow_id: &str, what: FlowItem, path: &str) 
                 FlowItem::State => "state",
                 FlowItem::SlotFiller => "slot filler",
             };
-            Ok(pair.write(&format!(", {noun} \"{name}\""), Action::Patch(patch)))
+            Ok(pair.write(&format!(", {noun} \"{name}\""), Action::Json(patch)))
         })
         .collect()
 }
@@ -400,7 +408,7 @@ fn chart_writes(pair: &Pair<'_>, flow_id: &str, folder: &str, locale_id: &str) -
         .map(|(node_id, node)| {
             let label = node.get("label").and_then(Value::as_str).unwrap_or(&node_id).to_owned();
             let patch = patches::node(flow_id, &node_id, locale_id, &node).map_err(|e| e.to_string())?;
-            Ok(pair.write(&format!(", node \"{label}\" in {folder}"), Action::Patch(patch)))
+            Ok(pair.write(&format!(", node \"{label}\" in {folder}"), Action::Json(patch)))
         })
         .collect()
 }
@@ -420,7 +428,7 @@ fn lexicon_writes(pair: &Pair<'_>) -> Found {
                 },
             )),
             ("lexicon.json", Some(_)) => match patches::lexicon(&lexicon_id, &pair.snapshot_json(path)?) {
-                Ok(patch) => writes.push(pair.write(", its name and description", Action::Patch(patch))),
+                Ok(patch) => writes.push(pair.write(", its name and description", Action::Json(patch))),
                 Err(e) => cannot.push(e.to_string()),
             },
             _ => cannot.push(format!("{path} was added or removed since: only a native restore can")),
@@ -436,7 +444,7 @@ fn endpoint_writes(pair: &Pair<'_>) -> Found {
         .map(|source| String::from_utf8_lossy(source).into_owned());
     let patch = patches::endpoint(&id, &pair.snapshot_json("endpoint.json")?, transformer.as_deref())
         .map_err(|e| e.to_string())?;
-    Ok((vec![pair.write("", Action::Patch(patch))], Vec::new()))
+    Ok((vec![pair.write("", Action::Json(patch))], Vec::new()))
 }
 
 /// A resource of a flat kind the API can patch, from its own JSON file.
@@ -445,7 +453,24 @@ fn flat_writes(pair: &Pair<'_>) -> Found {
     let file = own_file(kind)?;
     let id = pair.live_id(file)?;
     let patch = patches::flat(kind, &id, &pair.snapshot_json(file)?).map_err(|e| e.to_string())?;
-    Ok((vec![pair.write("", Action::Patch(patch))], Vec::new()))
+    Ok((vec![pair.write("", Action::Json(patch))], Vec::new()))
+}
+
+/// A snippet deleted or changed since: the live one (if any) deleted, then the saved one created
+/// with its `referenceId`, the only way the API allows.
+fn snippet_writes(pair: &Pair<'_>, live: &Live<'_>) -> Result<Vec<Write>, String> {
+    let saved = pair.snapshot_json("snippet.json")?;
+    let mut writes = Vec::new();
+    if pair.resource.status == Status::Modified {
+        let delete = writes::snippets::delete(&live.project_id, &pair.live_json("snippet.json")?);
+        writes.push(pair.write(
+            ", the live one deleted",
+            Action::Json(delete.map_err(|e| e.to_string())?),
+        ));
+    }
+    let create = writes::snippets::create(&live.project_id, &saved).map_err(|e| e.to_string())?;
+    writes.push(pair.write(", created as saved", Action::Json(create)));
+    Ok(writes)
 }
 
 /// The own JSON file of `kind`'s folders, as the layout names it.
@@ -474,13 +499,13 @@ fn knowledge_store_writes(pair: &Pair<'_>) -> Found {
             .and_then(|rest| rest.strip_suffix("/source.json"));
         let result = match (path, source) {
             ("knowledge-store.json", _) => patches::flat("knowledge-stores", &store_id, &pair.snapshot_json(path)?)
-                .map(|patch| pair.write("", Action::Patch(patch)))
+                .map(|patch| pair.write("", Action::Json(patch)))
                 .map_err(|e| e.to_string()),
             (_, Some(folder)) => pair.live_id(path).and_then(|source_id| {
                 let saved = pair.snapshot_json(path)?;
                 let name = saved.get("name").and_then(Value::as_str).unwrap_or(folder).to_owned();
                 patches::knowledge_source(&store_id, &source_id, &saved)
-                    .map(|patch| pair.write(&format!(", source \"{name}\""), Action::Patch(patch)))
+                    .map(|patch| pair.write(&format!(", source \"{name}\""), Action::Json(patch)))
                     .map_err(|e| e.to_string())
             }),
             _ => Err(format!(
@@ -525,7 +550,7 @@ fn project_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
             let mut cannot = Vec::new();
             if snapshot.get("settings") != now.get("settings") {
                 let patch = patches::project_settings(&live.project_id, &snapshot).map_err(|e| e.to_string())?;
-                writes.push(pair.write("", Action::Patch(patch)));
+                writes.push(pair.write("", Action::Json(patch)));
             }
             let others = |doc: &Value| {
                 let mut doc = doc.clone();
@@ -560,7 +585,7 @@ fn project_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
                 .filter_map(|(_, locale)| match patches::locale(locale) {
                     Ok(patch) => {
                         let name = locale.get("name").and_then(Value::as_str).unwrap_or_default();
-                        Some(pair.write(&format!(", locale \"{name}\""), Action::Patch(patch)))
+                        Some(pair.write(&format!(", locale \"{name}\""), Action::Json(patch)))
                     }
                     Err(e) => {
                         cannot.push(e.to_string());
@@ -675,7 +700,7 @@ mod tests {
         );
         assert!(plan.cannot.is_empty(), "{:?}", plan.cannot);
         let patch = |write: &Write| match &write.action {
-            Action::Patch(patch) => (patch.path.clone(), Value::Object(patch.body.clone())),
+            Action::Json(patch) => (patch.path.clone(), Value::Object(patch.body.clone())),
             other => panic!("not a patch: {other:?}"),
         };
         assert_eq!(
@@ -834,7 +859,7 @@ mod tests {
             .writes
             .iter()
             .map(|w| match &w.action {
-                Action::Patch(p) => (p.path.clone(), Value::Object(p.body.clone())),
+                Action::Json(p) => (p.path.clone(), Value::Object(p.body.clone())),
                 other => panic!("{other:?}"),
             })
             .collect();

@@ -1,4 +1,5 @@
-//! A project: its document, settings (read and update), snippets, contact-profile schema, and its
+//! A project: its document, settings (read and update), snippets (listed, created and deleted: they
+//! have no read by id and no update), contact-profile schema, and its
 //! locales (listed, read and updated) with their yes/no intents (read and updated).
 
 use std::sync::Arc;
@@ -28,7 +29,11 @@ const YES_NO: [&str; 3] = ["yesIntent", "noIntent", "rejectIntent"];
 pub fn routes(app: App) -> App {
     app.route("/projects/{project_id}", get(project))
         .route("/projects/{project_id}/settings", get(settings).patch(update_settings))
-        .route("/projects/{project_id}/snippets", get(snippets))
+        .route("/projects/{project_id}/snippets", get(snippets).post(create_snippet))
+        .route(
+            "/projects/{project_id}/snippets/{snippet_id}",
+            axum::routing::delete(delete_snippet),
+        )
         .route("/profiles/schema/{project_id}", get(profile_schema))
         .route("/locales", get(locales))
         .route("/locales/{locale_id}", get(locale).patch(update_locale))
@@ -91,6 +96,75 @@ async fn snippets(
 ) -> ApiResult<Json<Value>> {
     let world = s.world();
     page(&named(&world, Some(&id))?.project.snippets, &q, |d| stamped(d, t))
+}
+
+/// The snippet types of the typings (`snippetTypes`).
+const SNIPPET_TYPES: [&str; 7] = [
+    "profile",
+    "input",
+    "context",
+    "custom",
+    "answer",
+    "flow-output",
+    "flow-input",
+];
+
+/// `ICreateSnippetRestDataBody_2_0` (`Partial<Omit<ISnippet_2_0, keyof IEntityMeta>>`): a label,
+/// a type and a script, and optionally the `referenceId` the flows resolve it by (400 when another
+/// snippet of the project has it). Answers the snippet with its new `_id` and meta.
+async fn create_snippet(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+    let body = json_object(&body)?;
+    only(&body, &["label", "type", "script", "referenceId"])?;
+    let text = |field: &str| body.get(field).and_then(Value::as_str);
+    if text("label").is_none_or(str::is_empty) || text("script").is_none() {
+        return Err(ApiError::bad_request("A snippet needs a label and a script (strings)."));
+    }
+    if !text("type").is_some_and(|t| SNIPPET_TYPES.contains(&t)) {
+        return Err(ApiError::bad_request(format!(
+            "The type must be one of {}.",
+            SNIPPET_TYPES.join(", ")
+        )));
+    }
+    let mut world = s.world();
+    named(&world, Some(&id))?;
+    let hosted = world.hosted_mut(&id).expect("found above");
+    let project = &mut hosted.project;
+    let reference = match text("referenceId") {
+        Some(reference) if project.snippets.iter().any(|s| s["referenceId"] == reference) => {
+            return Err(ApiError::bad_request(format!(
+                "A snippet with the referenceId {reference} exists in this project."
+            )));
+        }
+        Some(reference) => reference.to_owned(),
+        None => project.rng.uuid(),
+    };
+    let now = crate::fake_cognigy::world::now();
+    let mut snippet = Value::Object(body);
+    snippet["_id"] = Value::from(project.rng.object_id());
+    snippet["referenceId"] = Value::from(reference);
+    for field in ["createdAt", "lastChanged"] {
+        snippet[field] = Value::from(now);
+    }
+    for field in ["createdBy", "lastChangedBy"] {
+        snippet[field] = Value::from(crate::fake_cognigy::generate::CREATOR);
+    }
+    project.snippets.push(snippet.clone());
+    Ok(Json(snippet))
+}
+
+/// `IDeleteSnippetRestData_2_0`: 404 when the project has no such snippet.
+async fn delete_snippet(State(s): S, Path((id, snippet)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+    let mut world = s.world();
+    named(&world, Some(&id))?;
+    let snippet = checked(&snippet)?.to_owned();
+    let hosted = world.hosted_mut(&id).expect("found above");
+    let snippets = &mut hosted.project.snippets;
+    let before = snippets.len();
+    snippets.retain(|s| id_of(s) != snippet);
+    if snippets.len() == before {
+        return Err(ApiError::not_found("snippet", &snippet));
+    }
+    Ok(Json(Value::Object(serde_json::Map::new())))
 }
 
 async fn locales(State(s): S, Extension(Tick(t)): T, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
