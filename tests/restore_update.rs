@@ -1,6 +1,7 @@
 //! Restore by update of the parts a user changes most, end to end as the runner runs it (the built
 //! binary against the fake Cognigy server and a real `git http-backend`): a flow's settings, a
-//! lexicon's description, the project's settings and an NLU connector's settings come back; a
+//! lexicon's description, the project's settings, an NLU connector's settings and a yes/no
+//! intent's rules come back; snippets changed or deleted since are created again; a
 //! snapshot whose node config is over Cognigy's 60 kB body limit is refused before the first write.
 
 mod support;
@@ -44,9 +45,10 @@ fn writes(fake: &FakeCognigy, requests: &[RequestRecord]) -> Vec<String> {
 }
 
 /// What the edits touch, read from the fake's state.
-fn state(fake: &FakeCognigy, lexicon: &str, nlu: &str) -> [Value; 4] {
+fn state(fake: &FakeCognigy, lexicon: &str, nlu: &str) -> [Value; 5] {
     let p = fake.project();
     [
+        p.yes_no_intents[p.primary_locale_id()]["yesIntent"]["rules"].clone(),
         p.flows[0].settings["intentMappingMode"].clone(),
         p.lexicon(lexicon).unwrap().doc["description"].clone(),
         p.settings["timezone"].clone(),
@@ -58,11 +60,16 @@ fn state(fake: &FakeCognigy, lexicon: &str, nlu: &str) -> [Value; 4] {
 fn an_update_restore_brings_back_flow_and_project_settings_a_lexicon_description_and_an_nlu_connector() {
     let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
     let fixture = Fixture::new();
-    let (lexicon, nlu, flow) = fake.edit(|p| {
+    let (lexicon, nlu, flow, locale, yes) = fake.edit(|p| {
         let lexicon = p.lexicons[0].id().to_owned();
         p.set_field(&lexicon, "description", json!("Cities we deliver to"));
         let nlu = id_of(&p.items(Kind::NluConnector)[0]).to_owned();
-        (lexicon, nlu, p.flows[0].id().to_owned())
+        let locale = p.primary_locale_id().to_owned();
+        let yes = p.yes_no_intents[&locale]["yesIntent"]["_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (lexicon, nlu, p.flows[0].id().to_owned(), locale, yes)
     });
     backup(&fake, &fixture);
     let backed_up = state(&fake, &lexicon, &nlu);
@@ -72,6 +79,8 @@ fn an_update_restore_brings_back_flow_and_project_settings_a_lexicon_description
         p.set_field(&lexicon, "description", json!("Changed after the backup"));
         p.settings["timezone"] = json!("America/New_York");
         p.item_mut(Kind::NluConnector, &nlu).unwrap()["settings"]["languageCode"] = json!("de");
+        let primary = p.primary_locale_id().to_owned();
+        p.yes_no_intents.get_mut(&primary).unwrap()["yesIntent"]["rules"] = json!(["absolutely"]);
     });
     let edited = state(&fake, &lexicon, &nlu);
     for (then, now) in backed_up.iter().zip(&edited) {
@@ -90,6 +99,7 @@ fn an_update_restore_brings_back_flow_and_project_settings_a_lexicon_description
         [
             format!("PATCH /flows/{flow}/settings"),
             format!("PATCH /lexicons/{lexicon}"),
+            format!("PATCH /locales/{locale}/yesnointents/{yes}"),
             format!("PATCH /nluconnectors/{nlu}"),
             format!("PATCH /projects/{project}/settings"),
         ],

@@ -153,6 +153,21 @@ pub fn locale(locale: &Value) -> Result<JsonWrite, Error> {
     checked(resource, format!("locales/{id}"), body)
 }
 
+/// One of a locale's yes/no intents (`IUpdateYesNoIntentRestBody_2_0`: its rules and whether it is
+/// disabled), as `yes-no-intents.json` saved it (by its `_id`).
+pub fn yes_no_intent(locale_id: &str, intent: &Value) -> Result<JsonWrite, Error> {
+    let id = intent.get("_id").and_then(Value::as_str).unwrap_or_default();
+    let resource = format!("yes/no intent {} of locale {locale_id}", named(intent, "name", id));
+    if id.is_empty() {
+        return Err(Error::Unwritable {
+            resource,
+            what: "it has no `_id`".to_owned(),
+        });
+    }
+    let body = picked(intent, &["rules", "isDisabled"], &resource)?;
+    checked(resource, format!("locales/{locale_id}/yesnointents/{id}"), body)
+}
+
 /// An endpoint as the export saved it, with its transformer source (which the export keeps in a
 /// file of its own) at `transformer.transformer`.
 pub fn endpoint(endpoint_id: &str, endpoint: &Value, transformer: Option<&str>) -> Result<JsonWrite, Error> {
@@ -247,7 +262,16 @@ mod tests {
             doc.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
             doc
         };
-        let table: [(JsonWrite, &str, Value); 8] = [
+        let table: [(JsonWrite, &str, Value); 9] = [
+            (
+                yes_no_intent(
+                    "L1",
+                    &with(json!({"name": "yes", "rules": ["yes", "sure"], "isDisabled": false})),
+                )
+                .unwrap(),
+                "locales/L1/yesnointents/x1",
+                json!({"rules": ["yes", "sure"], "isDisabled": false}),
+            ),
             (
                 flow_settings(
                     "f1",

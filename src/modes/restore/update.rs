@@ -1,7 +1,7 @@
 //! Restore by update: the writes that bring the live project's existing resources back to a
 //! snapshot's content (a node's label, comment, config and flags; a flow, its settings, states and
 //! slot fillers; a locale's intents; a lexicon's name, description and keyphrases; the project's
-//! settings and locales; an endpoint with its transformer; the flat kinds the API can patch; a
+//! settings, locales and yes/no intents; an endpoint with its transformer; the flat kinds the API can patch; a
 //! knowledge store's sources; a snippet, deleted and created again as the API has no update of
 //! it, and created when it was deleted since), and a plain list of what this method cannot restore: resources
 //! created or deleted since the snapshot, a chart's structure, locales that no longer match, and
@@ -22,8 +22,9 @@ use crate::cognigy::writes::{self, JsonWrite, MAX_JSON_BODY, MAX_RAW_UPLOAD};
 use crate::cognigy::{self, Client};
 use crate::snapshot::Files;
 use crate::snapshot::compare::{Comparison, ResourceDiff, Status};
-use crate::snapshot::diff::PROJECT_KIND;
+use crate::snapshot::diff::{LOCALES_KIND, PROJECT_KIND};
 use crate::snapshot::layout::SOURCES;
+use crate::snapshot::layout::YES_NO_INTENTS_FILE;
 
 /// The writes of a restore by update, and what it cannot restore.
 #[derive(Debug, Clone, Default)]
@@ -157,6 +158,7 @@ pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan 
             "endpoints" => endpoint_writes(&pair),
             "knowledge-stores" => knowledge_store_writes(&pair),
             PROJECT_KIND => project_writes(&pair, live),
+            LOCALES_KIND => yes_no_writes(&pair, live),
             kind if patches::patchable(kind) => flat_writes(&pair),
             kind => Err(format!(
                 "{kind} cannot be updated through the API this tool uses: restore natively, or change it in Cognigy"
@@ -520,6 +522,29 @@ fn knowledge_store_writes(pair: &Pair<'_>) -> Found {
     Ok((writes, cannot))
 }
 
+/// The three yes/no intents of a locale, each that differs patched by its `_id`.
+fn yes_no_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
+    let path = pair.resource.new_path.as_deref().unwrap_or_default();
+    let folder = path.rsplit('/').next().unwrap_or_default();
+    let locale_id = locale_id(live, folder, YES_NO_INTENTS_FILE)?;
+    let (then, now) = (
+        pair.snapshot_json(YES_NO_INTENTS_FILE)?,
+        pair.live_json(YES_NO_INTENTS_FILE)?,
+    );
+    let mut writes = Vec::new();
+    let mut cannot = Vec::new();
+    for which in ["yesIntent", "noIntent", "rejectIntent"] {
+        let Some(intent) = then.get(which).filter(|intent| now.get(which) != Some(*intent)) else {
+            continue;
+        };
+        match patches::yes_no_intent(&locale_id, intent) {
+            Ok(patch) => writes.push(pair.write(&format!(", its {which}"), Action::Json(patch))),
+            Err(e) => cannot.push(e.to_string()),
+        }
+    }
+    Ok((writes, cannot))
+}
+
 /// The project's own files: its settings (in `project.json`) and its locales (`locales.json`, each
 /// locale by its `_id`); nothing else of them can be written.
 fn project_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
@@ -823,6 +848,8 @@ mod tests {
             "project/knowledge-stores/Docs--k1/sources/Manual--s1/source.json".into(),
             json!({"_id": "S1", "name": "Manual", "description": "v2"}),
         );
+        let yes_no = |rules: &[&str]| json!({"yesIntent": {"_id": "Y1", "name": "yes", "rules": rules, "isDisabled": false}, "noIntent": {"_id": "N1", "rules": []}});
+        put("project/locales/en/yes-no-intents.json".into(), yes_no(&["yes"]));
         let mut live = snapshot.clone();
         let mut edit = |path: String, value: Value| live.insert(path, value.to_string().into_bytes());
         edit(
@@ -853,6 +880,7 @@ mod tests {
             "project/knowledge-stores/Docs--k1/sources/Manual--s1/source.json".into(),
             json!({"_id": "S1", "name": "Manual", "description": "v3"}),
         );
+        edit("project/locales/en/yes-no-intents.json".into(), yes_no(&["yes", "yep"]));
         let plan = plan(&compare(&live, &snapshot, |_| true), &snapshot, &live_of(&live));
         assert!(plan.cannot.is_empty() && plan.oversized.is_empty(), "{:?}", plan.cannot);
         let mut patches: Vec<(String, Value)> = plan
@@ -876,6 +904,10 @@ mod tests {
                 ("largelanguagemodels/M1", json!({"name": "GPT", "temperature": 0.2})),
                 ("lexicons/L1", json!({"name": "Cities", "description": "Towns"})),
                 ("locales/LOC-EN", json!({"name": "en", "nluLanguage": "en-US"})),
+                (
+                    "locales/LOC-EN/yesnointents/Y1",
+                    json!({"rules": ["yes"], "isDisabled": false})
+                ),
                 ("projects/P1/settings", json!({"timezone": "UTC"})),
             ]
             .map(|(path, body)| (path.to_owned(), body))
