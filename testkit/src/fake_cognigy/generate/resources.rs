@@ -216,7 +216,7 @@ pub fn knowledge_source(g: &mut Gen, store: &Value, index: usize, chunks: usize)
         "name": g.name("Source", index),
         "description": "Manual pages",
         "status": "ready",
-        "type": if index % 2 == 0 { "manual" } else { "url" },
+        "type": if index.is_multiple_of(2) { "manual" } else { "url" },
         "chunkCount": chunks,
         "metaData": { "tags": ["manual"], "url": format!("https://example.com/manual-{index}") },
         "data": {},
