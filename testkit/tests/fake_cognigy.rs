@@ -1038,3 +1038,40 @@ fn the_server_runs_while_the_caller_blocks() {
         assert_eq!(body["_id"], fake.project_id());
     }
 }
+
+#[tokio::test]
+async fn snippets_are_created_and_deleted_as_the_typings_allow_and_never_updated() {
+    let api = Api::start(small(), Options::default());
+    let existing = api.project().snippets[0].clone();
+    let path = "/projects/{P}/snippets";
+    let body = json!({ "label": "Order id", "type": "context", "script": "context.orderId", "referenceId": "r-new" });
+    let (status, created) = api.post(path, body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    assert!(created["_id"].is_string() && created["createdAt"].is_u64(), "{created}");
+    assert_eq!(
+        (&created["label"], &created["referenceId"]),
+        (&body["label"], &body["referenceId"])
+    );
+    let listed = api.ok(path).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+
+    let refused = [
+        json!({ "label": "x", "type": "context", "script": "s", "referenceId": existing["referenceId"] }),
+        json!({ "label": "x", "type": "nonsense", "script": "s" }),
+        json!({ "type": "context", "script": "s" }),
+        json!({ "label": "x", "type": "context", "script": "s", "_id": "mine" }),
+    ];
+    for body in refused {
+        let (status, answer) = api.post(path, body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body} answered {answer}");
+    }
+
+    let one = format!("/projects/{{P}}/snippets/{}", id_of(&created));
+    let (status, _) = api.send(Method::PATCH, &one, Some(json!({ "label": "y" }))).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "snippets have no update");
+    let (status, _) = api.send(Method::DELETE, &one, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = api.send(Method::DELETE, &one, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "deleted once");
+    assert_eq!(api.project().snippets, [existing]);
+}
