@@ -266,8 +266,8 @@ async fn updates_of_every_kind_take_what_the_typings_allow_and_refuse_the_rest()
         ),
         (
             format!("/locales/{locale}"),
-            json!({"name": "de-AT", "fallbackLocaleReference": p.primary_locale_id()}),
-            json!({"primary": true}),
+            json!({"name": "de-AT", "nluLanguage": "de-DE"}),
+            json!({"fallbackLocaleReference": p.primary_locale_id()}),
         ),
         (
             format!("/locales/{}/yesnointents/{yes}", p.locale_ids()[0]),

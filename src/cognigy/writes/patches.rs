@@ -34,8 +34,9 @@ pub const FLOW_FIELDS: [&str; 6] = [
 /// `Partial<Omit<ILexicon_2_0, keyof IEntityMeta>>` as the API takes it: a lexicon's own fields.
 const LEXICON_FIELDS: [&str; 2] = ["name", "description"];
 
-/// `IUpdateLocaleRestDataBody_2_0`: never `primary`.
-const LOCALE_FIELDS: [&str; 3] = ["name", "nluLanguage", "fallbackLocaleReference"];
+/// `IUpdateLocaleRestDataBody_2_0`: never `primary` nor `fallbackLocaleReference`, which the
+/// typings' update body leaves out.
+pub const LOCALE_FIELDS: [&str; 2] = ["name", "nluLanguage"];
 
 /// `IUpdateKnowledgeSourceRestDataBody_2_0`; of its `metaData` only the tags.
 const SOURCE_FIELDS: [&str; 5] = ["name", "description", "status", "data", "metaData"];
@@ -145,7 +146,7 @@ pub fn project_settings(project_id: &str, project: &Value) -> Result<JsonWrite, 
     checked(resource, format!("projects/{project_id}/settings"), body)
 }
 
-/// A locale's name, NLU language and fallback, as `locales.json` saved it (by its `_id`).
+/// A locale's name and NLU language, as `locales.json` saved it (by its `_id`).
 pub fn locale(locale: &Value) -> Result<JsonWrite, Error> {
     let id = locale.get("_id").and_then(Value::as_str).unwrap_or_default();
     let resource = format!("locale {}", named(locale, "name", id));

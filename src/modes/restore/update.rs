@@ -604,20 +604,24 @@ fn project_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
                     "were added or deleted since, which only a native restore can bring back",
                 ));
             }
-            let writes = then
-                .iter()
-                .filter(|(id, locale)| now.get(*id).is_some_and(|l| l != *locale))
-                .filter_map(|(_, locale)| match patches::locale(locale) {
-                    Ok(patch) => {
-                        let name = locale.get("name").and_then(Value::as_str).unwrap_or_default();
-                        Some(pair.write(&format!(", locale \"{name}\""), Action::Json(patch)))
-                    }
-                    Err(e) => {
-                        cannot.push(e.to_string());
-                        None
-                    }
-                })
-                .collect();
+            let mut writes = Vec::new();
+            for (id, locale) in &then {
+                let Some(live_locale) = now.get(id).filter(|l| *l != locale) else {
+                    continue;
+                };
+                let name = locale.get("name").and_then(Value::as_str).unwrap_or(id);
+                let fields = |l: &Value| patches::LOCALE_FIELDS.map(|f| l.get(f).cloned());
+                if fields(locale) == fields(live_locale) {
+                    cannot.push(format!(
+                        "locale \"{name}\": its fallback locale or primary flag cannot be updated through the API; change it in Cognigy"
+                    ));
+                    continue;
+                }
+                match patches::locale(locale) {
+                    Ok(patch) => writes.push(pair.write(&format!(", locale \"{name}\""), Action::Json(patch))),
+                    Err(e) => cannot.push(e.to_string()),
+                }
+            }
             Ok((writes, cannot))
         }
         _ => Err(whole("cannot be updated through the API this tool uses")),

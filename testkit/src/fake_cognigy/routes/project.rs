@@ -187,22 +187,14 @@ async fn locale(State(s): S, Extension(Tick(t)): T, Path(id): Path<String>) -> A
     Ok(Json(stamped(find_locale(&world, &id)?.1, t)))
 }
 
-/// `IUpdateLocaleRestDataBody_2_0`: name, NLU language and the fallback locale (another locale of
-/// the project, or none); never `primary`.
+/// `IUpdateLocaleRestDataBody_2_0` (`Partial<Omit<ILocale_2_0, "primary" |
+/// "fallbackLocaleReference" | keyof IEntityMeta>>`): its name and NLU language; never `primary`
+/// nor the fallback locale.
 async fn update_locale(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
     let body = json_object(&body)?;
-    only(&body, &["name", "nluLanguage", "fallbackLocaleReference"])?;
+    only(&body, &["name", "nluLanguage"])?;
     let mut world = s.world();
-    let (project, _) = find_locale(&world, &id)?;
-    match body.get("fallbackLocaleReference") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(fallback)) if fallback != &id && project.has_locale(fallback) => {}
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "The fallbackLocaleReference {other} is not another locale of this project."
-            )));
-        }
-    }
+    find_locale(&world, &id)?;
     let locale = world
         .find_mut(|p| p.locales.iter_mut().find(|l| id_of(l) == id))
         .expect("found above");
