@@ -132,6 +132,19 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     };
     let comparison = differences(&live.built.files, &snapshot_files);
     let plan = (method == Method::Update).then(|| update::plan(&comparison, &snapshot_files, &live_view(&live)));
+    // Native snapshots lack endpoints: a native restore puts back those the live project still has
+    // by the same plan as an update restore, made (and checked against the size limits) up front.
+    let endpoints = (method == Method::Native).then(|| {
+        let endpoints = Comparison {
+            resources: comparison
+                .resources
+                .iter()
+                .filter(|r| r.kind == "endpoints")
+                .cloned()
+                .collect(),
+        };
+        update::plan(&endpoints, &snapshot_files, &live_view(&live))
+    });
 
     let mut report = Report {
         selected: &selected,
@@ -144,7 +157,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     if comparison.is_empty() {
         return finish(&report, None, context);
     }
-    let oversized = plan.as_ref().and_then(update::Plan::refusal);
+    let oversized = plan.as_ref().or(endpoints.as_ref()).and_then(update::Plan::refusal);
     let refused = match (restore.dry_run, restore.confirm) {
         (true, _) => None,
         (false, Some(_)) if oversized.is_some() => oversized,
@@ -162,7 +175,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
                     live,
                     method,
                     comparison: &comparison,
-                    plan: plan.as_ref(),
+                    plan: plan.as_ref().or(endpoints.as_ref()),
                     differences: &differences,
                 },
                 context,
@@ -250,6 +263,7 @@ struct Apply<'a> {
     live: LiveExport,
     method: Method,
     comparison: &'a Comparison,
+    /// The writes: of the whole restore by update, or of the endpoints after a native restore.
     plan: Option<&'a update::Plan>,
     /// What differs from the live project to the snapshot.
     differences: &'a dyn Fn(&Files, &Files) -> Comparison,
@@ -396,17 +410,10 @@ async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
             }
             restored?;
             // Native snapshots lack endpoints: put back those the live project still has.
-            let endpoints = Comparison {
-                resources: apply
-                    .comparison
-                    .resources
-                    .iter()
-                    .filter(|r| r.kind == "endpoints")
-                    .cloned()
-                    .collect(),
-            };
-            let plan = update::plan(&endpoints, apply.snapshot, &live_view(&apply.live));
-            update::apply(apply.client, &plan).await
+            match apply.plan {
+                Some(endpoints) => update::apply(apply.client, endpoints).await,
+                None => Ok(()),
+            }
         }
     }
 }
