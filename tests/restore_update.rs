@@ -2,7 +2,8 @@
 //! binary against the fake Cognigy server and a real `git http-backend`): a flow's settings, a
 //! lexicon's description, the project's settings, an NLU connector's settings and a yes/no
 //! intent's rules come back; snippets changed or deleted since are created again; a
-//! snapshot whose node config is over Cognigy's 60 kB body limit is refused before the first write.
+//! snapshot whose node config is over Cognigy's 60 kB body limit is refused before the first write,
+//! and so is a native restore whose endpoint (put back by update) is over it.
 
 mod support;
 
@@ -16,8 +17,12 @@ fn assert_code(run: &StepRun, code: i32) {
 }
 
 fn backup(fake: &FakeCognigy, fixture: &Fixture) {
+    backup_with(fake, fixture, "off");
+}
+
+fn backup_with(fake: &FakeCognigy, fixture: &Fixture, native_snapshot: &str) {
     let run = support::step("backup", fake, fixture)
-        .with("native-snapshot", "off")
+        .with("native-snapshot", native_snapshot)
         .env("COGNIGY_BACKUP_NOW", "2026-11-22T08:00:00Z")
         .run();
     assert_code(&run, 0);
@@ -212,4 +217,37 @@ fn snippets_changed_or_deleted_since_come_back_by_deleting_and_creating_them() {
         "only the changed one is deleted: {sent:?}"
     );
     assert!(fake.project().snippets.iter().all(|s| s["_id"] != deleted_id));
+}
+
+#[test]
+fn a_native_restore_whose_endpoint_is_over_the_limit_is_refused_before_the_upload() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    let huge = format!("// {}\nexport {{}};\n", "x".repeat(70_000));
+    let endpoint = fake.edit(|p| {
+        let id = id_of(&p.items(Kind::Endpoint)[0]).to_owned();
+        p.item_mut(Kind::Endpoint, &id).unwrap()["transformer"]["transformer"] = json!(huge);
+        id
+    });
+    backup_with(&fake, &fixture, "on-change");
+    fake.edit(|p| p.item_mut(Kind::Endpoint, &endpoint).unwrap()["transformer"]["transformer"] = json!("export {};"));
+
+    fake.reset_log();
+    let run = restore(&fake, &fixture).with("restore-method", "native").run();
+    assert_code(&run, 1);
+    let error = run
+        .annotations
+        .iter()
+        .find(|a| a.level == "error")
+        .expect("an error annotation");
+    assert!(
+        error.message.contains("endpoint") && error.message.contains("JSON body of"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        writes(&fake, &fake.requests()),
+        Vec::<String>::new(),
+        "no upload, no write"
+    );
 }
