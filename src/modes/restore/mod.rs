@@ -247,6 +247,7 @@ fn live_view(live: &LiveExport) -> update::Live<'_> {
         locales,
         primary_locale,
         project_id: live.built.meta.project_id.clone(),
+        unavailable: &live.export.unavailable,
     }
 }
 

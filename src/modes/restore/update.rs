@@ -24,7 +24,8 @@ use crate::snapshot::Files;
 use crate::snapshot::compare::{Comparison, ResourceDiff, Status};
 use crate::snapshot::diff::{LOCALES_KIND, PROJECT_KIND};
 use crate::snapshot::layout::SOURCES;
-use crate::snapshot::layout::YES_NO_INTENTS_FILE;
+use crate::snapshot::layout::{PROFILE_SCHEMA_FILE, YES_NO_INTENTS_FILE};
+use crate::snapshot::unavailable::{PROFILE_SCHEMA, Unavailable, YES_NO_INTENTS};
 
 /// The writes of a restore by update, and what it cannot restore.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +116,8 @@ pub struct Live<'a> {
     pub primary_locale: Option<String>,
     /// The live project's id (its settings are patched by it).
     pub project_id: String,
+    /// What the target platform did not offer when the live project was exported, and why.
+    pub unavailable: &'a [Unavailable],
 }
 
 /// The writes that bring each resource of `comparison` (from the live project to the snapshot)
@@ -129,6 +132,13 @@ pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan 
                 why,
             })
         };
+        if let Some(off) = live.unavailable.iter().find(|u| u.part == part_of(resource)) {
+            cannot(format!(
+                "the target platform does not offer {} ({}): nothing of it can be written there",
+                off.part, off.why
+            ));
+            continue;
+        }
         let pair = Pair {
             resource,
             snapshot,
@@ -190,6 +200,15 @@ pub fn plan(comparison: &Comparison, snapshot: &Files, live: &Live<'_>) -> Plan 
         })
         .collect();
     plan
+}
+
+/// The part of a project (as [`Unavailable`] names it) that `resource` belongs to.
+fn part_of(resource: &ResourceDiff) -> &str {
+    match (resource.kind.as_str(), resource.id.as_str()) {
+        (LOCALES_KIND, _) => YES_NO_INTENTS,
+        (PROJECT_KIND, PROFILE_SCHEMA_FILE) => PROFILE_SCHEMA,
+        (kind, _) => kind,
+    }
 }
 
 /// Sends the writes of `plan`, one after another; the first that fails ends the restore.
@@ -679,6 +698,7 @@ mod tests {
             locales: BTreeMap::from([("en".to_owned(), "LOC-EN".to_owned())]),
             primary_locale: Some("LOC-EN".to_owned()),
             project_id: "P1".to_owned(),
+            unavailable: &[],
         }
     }
 
@@ -950,5 +970,37 @@ mod tests {
             "{why}"
         );
         assert_eq!(Plan::default().refusal(), None);
+    }
+
+    #[test]
+    fn nothing_is_written_of_a_part_the_target_platform_does_not_offer() {
+        let mut snapshot = base();
+        snapshot.insert(
+            "project/snippets/Order--r1/snippet.json".into(),
+            br#"{"_id": "s1", "label": "Order", "type": "context", "script": "x", "referenceId": "r1"}"#.to_vec(),
+        );
+        let live = base();
+        let off = [Unavailable {
+            part: "snippets",
+            why: "Cognigy answered 404".into(),
+        }];
+        let mut view = live_of(&live);
+        view.unavailable = &off;
+        let plan = plan(&compare(&live, &snapshot, |_| true), &snapshot, &view);
+        assert!(plan.writes.is_empty(), "{:?}", whats(&plan));
+        assert_eq!(whys(&plan).len(), 1);
+        assert!(
+            whys(&plan)[0]
+                .1
+                .contains("does not offer snippets (Cognigy answered 404)"),
+            "{:?}",
+            whys(&plan)
+        );
+        let plan = super::plan(&compare(&live, &snapshot, |_| true), &snapshot, &live_of(&live));
+        assert_eq!(
+            whats(&plan),
+            ["snippets: Order, created as saved"],
+            "where it is offered, it is created"
+        );
     }
 }
