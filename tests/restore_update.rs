@@ -1,7 +1,7 @@
 //! Restore by update of the parts a user changes most, end to end as the runner runs it (the built
 //! binary against the fake Cognigy server and a real `git http-backend`): a flow's settings, a
-//! lexicon's description, the project's settings, an NLU connector's settings and a yes/no
-//! intent's rules come back; snippets changed or deleted since are created again; a
+//! lexicon's description, the project's settings, an NLU connector's settings, a yes/no intent's
+//! rules and the contact-profile schema's custom fields come back; snippets changed or deleted since are created again; a
 //! snapshot whose node config is over Cognigy's 60 kB body limit is refused before the first write,
 //! and so is a native restore whose endpoint (put back by update) is over it.
 
@@ -50,9 +50,10 @@ fn writes(fake: &FakeCognigy, requests: &[RequestRecord]) -> Vec<String> {
 }
 
 /// What the edits touch, read from the fake's state.
-fn state(fake: &FakeCognigy, lexicon: &str, nlu: &str) -> [Value; 5] {
+fn state(fake: &FakeCognigy, lexicon: &str, nlu: &str) -> [Value; 6] {
     let p = fake.project();
     [
+        p.profile_schema.clone(),
         p.yes_no_intents[p.primary_locale_id()]["yesIntent"]["rules"].clone(),
         p.flows[0].settings["intentMappingMode"].clone(),
         p.lexicon(lexicon).unwrap().doc["description"].clone(),
@@ -86,6 +87,11 @@ fn an_update_restore_brings_back_flow_and_project_settings_a_lexicon_description
         p.item_mut(Kind::NluConnector, &nlu).unwrap()["settings"]["languageCode"] = json!("de");
         let primary = p.primary_locale_id().to_owned();
         p.yes_no_intents.get_mut(&primary).unwrap()["yesIntent"]["rules"] = json!(["absolutely"]);
+        p.profile_schema["details"] = json!([]);
+        p.profile_schema["schema"]
+            .as_object_mut()
+            .unwrap()
+            .remove("customer_tier");
     });
     let edited = state(&fake, &lexicon, &nlu);
     for (then, now) in backed_up.iter().zip(&edited) {
@@ -107,6 +113,7 @@ fn an_update_restore_brings_back_flow_and_project_settings_a_lexicon_description
             format!("PATCH /locales/{locale}/yesnointents/{yes}"),
             format!("PATCH /nluconnectors/{nlu}"),
             format!("PATCH /projects/{project}/settings"),
+            format!("PUT /profiles/schema/{project}"),
         ],
         "exactly one write each"
     );

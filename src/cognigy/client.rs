@@ -93,6 +93,11 @@ impl Call {
         Call::new(Method::POST, resource, path, Some(Body::Form(parts)))
     }
 
+    /// A PUT: replaces what is at `path` with `body`.
+    pub fn put(resource: impl Into<String>, path: impl Into<String>, body: Value) -> Self {
+        Call::new(Method::PUT, resource, path, Some(Body::Json(body)))
+    }
+
     /// A DELETE.
     pub fn delete(resource: impl Into<String>, path: impl Into<String>) -> Self {
         Call::new(Method::DELETE, resource, path, None)

@@ -1075,3 +1075,24 @@ async fn snippets_are_created_and_deleted_as_the_typings_allow_and_never_updated
     assert_eq!(status, StatusCode::NOT_FOUND, "deleted once");
     assert_eq!(api.project().snippets, [existing]);
 }
+
+#[tokio::test]
+async fn the_profile_schema_is_set_by_its_custom_fields_only() {
+    let api = Api::start(small(), Options::default());
+    let path = "/profiles/schema/{P}";
+    let details = json!([{ "field": "Loyalty", "internal": "loyalty", "type": "number" }]);
+    let (status, answer) = api.send(Method::PUT, path, Some(json!({ "details": details }))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
+    let schema = api.ok(path).await;
+    assert_eq!(schema["details"], details);
+    assert_eq!(schema["schema"]["loyalty"], "number");
+    assert!(schema["schema"].get("customer_tier").is_none() && schema["schema"]["email"] == "string");
+    for body in [
+        json!({ "details": details, "schema": {} }),
+        json!({ "details": [{ "field": "x", "internal": "x", "type": "date" }] }),
+        json!({ "details": {} }),
+    ] {
+        let (status, _) = api.send(Method::PUT, path, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    }
+}

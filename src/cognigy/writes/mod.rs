@@ -1,7 +1,7 @@
 //! The writes of a restore by update, each putting back what the export saved: PATCHes
 //! ([`patches`]: a node in one locale, a flow and its settings, its states and slot fillers, a
 //! lexicon's name and description, the project's settings, a locale, an endpoint with its
-//! transformer, and the flat kinds the API can update), snippets created and deleted
+//! transformer, the flat kinds the API can update, and the contact-profile schema, which is set), snippets created and deleted
 //! ([`snippets`]: they have no update) and imports ([`imports`]: a flow's intents, a lexicon's
 //! keyphrases). Knows nothing of git or of the snapshot's file layout: it takes ids and
 //! the saved JSON, CSV or source text.
@@ -63,6 +63,8 @@ pub struct JsonWrite {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Patch,
+    /// Replaces what is there (the contact-profile schema).
+    Put,
     /// Creates something: not sent again blindly after an unclear failure.
     Post,
     Delete,
@@ -86,6 +88,7 @@ impl JsonWrite {
         );
         let call = match self.method {
             Method::Patch => Call::patch(resource, path, body),
+            Method::Put => Call::put(resource, path, body),
             Method::Post => Call::post(resource, path, body).creates(),
             Method::Delete => Call::delete(resource, path),
         };

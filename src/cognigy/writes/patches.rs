@@ -169,6 +169,22 @@ pub fn yes_no_intent(locale_id: &str, intent: &Value) -> Result<JsonWrite, Error
     checked(resource, format!("locales/{locale_id}/yesnointents/{id}"), body)
 }
 
+/// The contact-profile schema's custom fields (`PUT /profiles/schema/{id}`,
+/// `ISetProfileSchemaRestDataBody_2_0`: only `details`; the built-in fields are the platform's).
+pub fn profile_schema(project_id: &str, schema: &Value) -> Result<JsonWrite, Error> {
+    let resource = format!("contact-profile schema of project {project_id}");
+    let body = picked(schema, &["details"], &resource)?;
+    if !body.get("details").is_some_and(Value::is_array) {
+        return Err(Error::Unwritable {
+            resource,
+            what: "its `details` are not a JSON array".to_owned(),
+        });
+    }
+    let mut write = checked(resource, format!("profiles/schema/{project_id}"), body)?;
+    write.method = Method::Put;
+    Ok(write)
+}
+
 /// An endpoint as the export saved it, with its transformer source (which the export keeps in a
 /// file of its own) at `transformer.transformer`.
 pub fn endpoint(endpoint_id: &str, endpoint: &Value, transformer: Option<&str>) -> Result<JsonWrite, Error> {

@@ -1,7 +1,7 @@
 //! Restore by update: the writes that bring the live project's existing resources back to a
 //! snapshot's content (a node's label, comment, config and flags; a flow, its settings, states and
 //! slot fillers; a locale's intents; a lexicon's name, description and keyphrases; the project's
-//! settings, locales and yes/no intents; an endpoint with its transformer; the flat kinds the API can patch; a
+//! settings, locales and yes/no intents, its contact-profile schema; an endpoint with its transformer; the flat kinds the API can patch; a
 //! knowledge store's sources; a snippet, deleted and created again as the API has no update of
 //! it, and created when it was deleted since), and a plain list of what this method cannot restore: resources
 //! created or deleted since the snapshot, a chart's structure, locales that no longer match, and
@@ -564,8 +564,9 @@ fn yes_no_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
     Ok((writes, cannot))
 }
 
-/// The project's own files: its settings (in `project.json`) and its locales (`locales.json`, each
-/// locale by its `_id`); nothing else of them can be written.
+/// The project's own files: its settings (in `project.json`), its locales (`locales.json`, each
+/// locale by its `_id`) and the contact-profile schema's custom fields; nothing else of them can be
+/// written.
 fn project_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
     let file = pair.resource.id.as_str();
     let snapshot = json(
@@ -642,6 +643,10 @@ fn project_writes(pair: &Pair<'_>, live: &Live<'_>) -> Found {
                 }
             }
             Ok((writes, cannot))
+        }
+        PROFILE_SCHEMA_FILE => {
+            let write = patches::profile_schema(&live.project_id, &snapshot).map_err(|e| e.to_string())?;
+            Ok((vec![pair.write("", Action::Json(write))], Vec::new()))
         }
         _ => Err(whole("cannot be updated through the API this tool uses")),
     }

@@ -1,5 +1,5 @@
 //! A project: its document, settings (read and update), snippets (listed, created and deleted: they
-//! have no read by id and no update), contact-profile schema, and its
+//! have no read by id and no update), contact-profile schema (read and set), and its
 //! locales (listed, read and updated) with their yes/no intents (read and updated).
 
 use std::sync::Arc;
@@ -34,7 +34,10 @@ pub fn routes(app: App) -> App {
             "/projects/{project_id}/snippets/{snippet_id}",
             axum::routing::delete(delete_snippet),
         )
-        .route("/profiles/schema/{project_id}", get(profile_schema))
+        .route(
+            "/profiles/schema/{project_id}",
+            get(profile_schema).put(set_profile_schema),
+        )
         .route("/locales", get(locales))
         .route("/locales/{locale_id}", get(locale).patch(update_locale))
         .route("/locales/{locale_id}/yesnointents", get(yes_no_intents))
@@ -165,6 +168,49 @@ async fn delete_snippet(State(s): S, Path((id, snippet)): Path<(String, String)>
         return Err(ApiError::not_found("snippet", &snippet));
     }
     Ok(Json(Value::Object(serde_json::Map::new())))
+}
+
+/// `ISetProfileSchemaRestDataBody_2_0`: the custom fields (`details`, each a display name, a
+/// reference name and a type); the `schema` follows from them (the built-in fields stay).
+async fn set_profile_schema(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let body = json_object(&body)?;
+    only(&body, &["details"])?;
+    let entry_ok = |d: &Value| {
+        d.as_object().is_some_and(|d| {
+            d.keys().all(|k| ["field", "internal", "type"].contains(&k.as_str()))
+                && d.get("field").is_some_and(Value::is_string)
+                && d.get("internal").and_then(Value::as_str).is_some_and(|i| !i.is_empty())
+                && d.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| ["string", "object", "number", "boolean"].contains(&t))
+        })
+    };
+    let Some(details) = body
+        .get("details")
+        .and_then(Value::as_array)
+        .filter(|d| d.iter().all(entry_ok))
+    else {
+        return Err(ApiError::bad_request(
+            "details must be an array of { field, internal, type } with a type of string, object, number or boolean.",
+        ));
+    };
+    let mut world = s.world();
+    named(&world, Some(&id))?;
+    let schema = &mut world.hosted_mut(&id).expect("found above").project.profile_schema;
+    let old: Vec<Value> = schema["details"].as_array().cloned().unwrap_or_default();
+    if let Some(fields) = schema["schema"].as_object_mut() {
+        for detail in &old {
+            fields.remove(detail["internal"].as_str().unwrap_or_default());
+        }
+        for detail in details {
+            fields.insert(
+                detail["internal"].as_str().unwrap_or_default().to_owned(),
+                detail["type"].clone(),
+            );
+        }
+    }
+    schema["details"] = Value::Array(details.clone());
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn locales(State(s): S, Extension(Tick(t)): T, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
