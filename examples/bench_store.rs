@@ -494,6 +494,7 @@ fn export(edited: bool) -> Export {
             id,
             name,
             files,
+            children: Vec::new(),
         });
     }
     for n in 0..LEXICONS {
@@ -520,6 +521,7 @@ fn export(edited: bool) -> Export {
             ],
             id,
             name,
+            children: Vec::new(),
         });
     }
     for (kind, count) in FLAT {
@@ -546,7 +548,13 @@ fn export(edited: bool) -> Export {
                     content: Content::Text(source),
                 });
             }
-            resources.push(Resource { kind, id, name, files });
+            resources.push(Resource {
+                kind,
+                id,
+                name,
+                files,
+                children: Vec::new(),
+            });
         }
     }
     let locales_json = LOCALES

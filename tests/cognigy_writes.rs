@@ -12,9 +12,8 @@ use cognigy_backup_action::action::config::RESOURCE_KINDS;
 use cognigy_backup_action::cognigy::Error;
 use cognigy_backup_action::cognigy::export::export;
 use cognigy_backup_action::cognigy::native::{delete_uploaded, list, restore, upload};
-use cognigy_backup_action::cognigy::writes::{
-    import_intents, import_keyphrases, patch_ai_agent, patch_endpoint, patch_flow, patch_node,
-};
+use cognigy_backup_action::cognigy::writes::patches;
+use cognigy_backup_action::cognigy::writes::{JsonWrite, import_intents, import_keyphrases};
 use cognigy_backup_action::snapshot::{Content, Export, Resource};
 use cognigy_backup_testkit::fake_cognigy::{
     FakeCognigy, Fault, Kind, MAX_SNAPSHOTS, Options, ProjectSpec, RateLimit, RetryAfter, TaskFailure, id_of,
@@ -89,6 +88,11 @@ fn writes(fake: &FakeCognigy) -> Vec<(String, String, u16)> {
         .collect()
 }
 
+/// Sends a patch that must build and succeed.
+async fn send(client: &cognigy_backup_action::cognigy::Client, patch: Result<JsonWrite, Error>) {
+    patch.unwrap().send(client).await.unwrap();
+}
+
 fn write(method: &str, path: &str, status: u16) -> (String, String, u16) {
     (method.to_owned(), path.to_owned(), status)
 }
@@ -125,9 +129,9 @@ async fn patches_put_back_the_node_flow_endpoint_and_ai_agent_the_export_saved()
         .iter()
         .find(|n| n["_id"] == node.as_str())
         .unwrap();
-    patch_node(&client, &flow, &node, &locale, saved_node).await.unwrap();
+    send(&client, patches::node(&flow, &node, &locale, saved_node)).await;
     let flow_json = json_file(saved_flow, "flow.json", None);
-    patch_flow(&client, &flow, &locale, flow_json).await.unwrap();
+    send(&client, patches::flow(&flow, &locale, flow_json)).await;
     let saved_endpoint = saved(&before, "endpoints", &endpoint);
     let endpoint_json = json_file(saved_endpoint, "endpoint.json", None);
     for owned in ["_id", "createdAt", "createdBy", "URLToken"] {
@@ -141,12 +145,10 @@ async fn patches_put_back_the_node_flow_endpoint_and_ai_agent_the_export_saved()
         "the source is split off"
     );
     let source = text_file(saved_endpoint, "transformer.ts");
-    patch_endpoint(&client, &endpoint, endpoint_json, Some(source))
-        .await
-        .unwrap();
+    send(&client, patches::endpoint(&endpoint, endpoint_json, Some(source))).await;
     let agent_json = json_file(saved(&before, "ai-agents", &agent), "ai-agent.json", None);
     assert!(agent_json.get("referenceId").is_some() && agent_json.get("_id").is_some());
-    patch_ai_agent(&client, &agent, agent_json).await.unwrap();
+    send(&client, patches::flat("ai-agents", &agent, agent_json)).await;
 
     assert_eq!(
         writes(&fake),
@@ -233,9 +235,7 @@ async fn a_patch_refused_with_429_and_retry_after_in_seconds_is_sent_again_and_s
     let client = client(&fake);
     // Spends the window's one request, so the PATCH right after it is refused.
     list(&client).await.unwrap();
-    patch_flow(&client, &flow, &locale, &json!({ "name": "Back again" }))
-        .await
-        .unwrap();
+    send(&client, patches::flow(&flow, &locale, &json!({ "name": "Back again" }))).await;
     let path = format!("/flows/{flow}");
     assert_eq!(
         writes(&fake),

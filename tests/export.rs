@@ -9,7 +9,7 @@ use std::time::Duration;
 use cognigy_backup_action::action::config::RESOURCE_KINDS;
 use cognigy_backup_action::cognigy::export::export;
 use cognigy_backup_testkit::fake_cognigy::{
-    FakeCognigy, Fault, Options, ProjectSpec, RateLimit, RetryAfter, generate_project,
+    FakeCognigy, Fault, Feature, Options, ProjectSpec, RateLimit, RetryAfter, generate_project,
 };
 use support::cognigy::{client, client_with, config, files_of};
 
@@ -50,9 +50,43 @@ async fn a_hard_project_exports_completely_and_byte_identically_twice() {
         ("knowledge-stores", "knowledge-store.json", spec.knowledge_stores),
         ("playbooks", "playbook.json", spec.playbooks),
         ("connections", "connection.json", spec.connections),
+        ("snippets", "snippet.json", spec.snippets),
+        ("milestones", "milestone.json", spec.milestones),
+        ("ai-copilot-configs", "ai-copilot-config.json", spec.ai_copilot_configs),
+        ("handover-providers", "handover-provider.json", spec.handover_providers),
+        ("flows", "states.json", spec.flows),
+        ("flows", "slot-fillers.json", spec.flows),
+        (
+            "knowledge-stores",
+            "source.json",
+            spec.knowledge_stores * spec.knowledge_sources,
+        ),
+        (
+            "knowledge-stores",
+            "chunks.jsonl",
+            spec.knowledge_stores * spec.knowledge_sources,
+        ),
+        ("locales", "yes-no-intents.json", locales),
     ] {
-        assert_eq!(count(kind, file), n, "{kind}");
+        assert_eq!(count(kind, file), n, "{kind} {file}");
     }
+    assert!(first.contains_key("project/profile-schema.json"));
+    // Flow states and slot fillers as read by id, knowledge chunks in their order, one a line.
+    let one = |suffix: &str| {
+        let path = first.keys().find(|p| p.ends_with(suffix)).unwrap();
+        String::from_utf8(first[path].clone()).unwrap()
+    };
+    assert!(one("/states.json").contains("\"intentIds\"") && one("/slot-fillers.json").contains("\"slot\""));
+    let chunks = one("/chunks.jsonl");
+    let orders: Vec<u64> = chunks
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["order"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(orders, (1..=spec.knowledge_chunks as u64).collect::<Vec<_>>());
 
     // Every node of every chart is there with its full config.
     let project = generate_project(&spec);
@@ -91,6 +125,11 @@ async fn a_hard_project_exports_completely_and_byte_identically_twice() {
         "\"lastChangedBy\"",
         "\"transpiledTransformer\"",
         "\"isTrainingOutOfDate\"",
+        "\"feedbackReport\"",
+        "\"isPackedForDownload\"",
+        "\"chunkCount\"",
+        "\"ingesting\"",
+        "\"values\"",
     ] {
         assert!(!text.contains(volatile), "{volatile} was written");
     }
@@ -127,10 +166,17 @@ async fn the_export_makes_the_minimum_of_requests_and_lists_each_collection_once
 async fn the_resources_input_limits_what_is_read() {
     let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
     let files = files_of(&fake, export(client(&fake), &["lexicons"]).await.unwrap());
-    assert!(files.keys().all(|p| p.starts_with("project/lexicons/")
-        || !p.starts_with("project/")
-        || p == "project/project.json"
-        || p == "project/locales.json"));
+    assert!(files.keys().all(|p| {
+        p.starts_with("project/lexicons/")
+            || p.starts_with("project/locales/")
+            || !p.starts_with("project/")
+            || [
+                "project/project.json",
+                "project/locales.json",
+                "project/profile-schema.json",
+            ]
+            .contains(&p.as_str())
+    }));
     assert!(files.keys().any(|p| p.ends_with("keyphrases.csv")));
     let touched_other = fake
         .requests()
@@ -148,6 +194,41 @@ async fn a_platform_without_ai_agents_is_not_an_error() {
         exported.kinds.contains(&"ai-agents"),
         "the kind is reported, with a count of 0"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kinds_a_platform_lacks_are_reported_with_why_and_the_rest_is_whole() {
+    let options = Options::default()
+        .without(Feature::KnowledgeAi, 403)
+        .without(Feature::Snippets, 404)
+        .without(Feature::YesNoIntents, 404)
+        .without(Feature::ContactProfiles, 403);
+    let fake = FakeCognigy::start(ProjectSpec::default(), options);
+    let exported = export(client(&fake), &all_kinds()).await.unwrap();
+    let mut parts: Vec<&str> = exported.unavailable.iter().map(|u| u.part).collect();
+    parts.sort();
+    assert_eq!(
+        parts,
+        ["knowledge-stores", "profile-schema", "snippets", "yes-no-intents"],
+        "each once"
+    );
+    assert!(
+        exported
+            .unavailable
+            .iter()
+            .all(|u| u.why.starts_with("Cognigy answered 40")),
+        "{:?}",
+        exported.unavailable
+    );
+    let files = files_of(&fake, exported);
+    assert!(
+        files
+            .keys()
+            .all(|p| !p.contains("/knowledge-stores/") && !p.contains("/snippets/") && !p.contains("yes-no-intents"))
+    );
+    assert!(!files.contains_key("project/profile-schema.json"));
+    let flows = files.keys().filter(|p| p.ends_with("/flow.json")).count();
+    assert_eq!(flows, ProjectSpec::default().flows, "everything else is there");
 }
 
 #[tokio::test(flavor = "multi_thread")]

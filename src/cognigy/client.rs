@@ -1,12 +1,19 @@
-//! The Cognigy REST client: `X-API-Key` auth, one rate limiter and one concurrency cap for the whole
-//! run, retries per [`retry`](super::retry), typed errors per [`error`](super::error), and request
-//! statistics for the summary. Bodies are JSON or `multipart/form-data` (the uploads of a restore).
+//! The Cognigy REST client: `X-API-Key` auth, `Accept: application/json` on every API request (as
+//! the official client sends it: the API's default media type is HAL, whose list items may carry
+//! their id only in `_links`), one rate limiter and one concurrency cap for the whole run, retries
+//! per [`retry`](super::retry), typed errors per [`error`](super::error), and request statistics for
+//! the summary. Bodies are JSON or `multipart/form-data` (the uploads of a restore).
+//!
+//! Redirects are followed here, per [`redirect`](super::redirect): the key goes only to the API's
+//! own origin, and an API request sent on to another origin fails naming where. An ordinary request
+//! must be answered whole within [`Timeouts::request`]; a transfer (an upload of a file, a download)
+//! only fails once no byte moved for [`Timeouts::stall`] ([`transfer`](super::transfer)).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde_json::Value;
 use tokio::sync::Semaphore;
@@ -14,13 +21,33 @@ use tokio::time::Instant;
 
 use super::error::{ApiProblem, Error, RequestInfo, TRANSPORT_HINT, hint_for_status};
 use super::limiter::RateLimiter;
+use super::redirect::{self, MAX_REDIRECTS};
+use super::transfer::{self, Progress};
 use crate::action::config::CognigyConfig;
 use crate::retry::{RetryPolicy, parse_retry_after, retryable_status};
 use crate::secrets::Secret;
 
 /// Connection timeouts: generous for a slow API, bounded so a dead host fails the run.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How long requests may take (see [`Timeouts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// An ordinary request (a JSON answer, at most 60 kB in) is answered whole within this.
+    pub request: Duration,
+    /// A transfer (a file uploaded, a link downloaded: a snapshot package is up to 256 MB) fails
+    /// once no byte has moved for this long, however long it takes in all.
+    pub stall: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            request: Duration::from_secs(120),
+            stall: Duration::from_secs(120),
+        }
+    }
+}
 
 /// May this request be sent again after a failure whose effect is unknown?
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +93,11 @@ impl Call {
         Call::new(Method::POST, resource, path, Some(Body::Form(parts)))
     }
 
+    /// A PUT: replaces what is at `path` with `body`.
+    pub fn put(resource: impl Into<String>, path: impl Into<String>, body: Value) -> Self {
+        Call::new(Method::PUT, resource, path, Some(Body::Json(body)))
+    }
+
     /// A DELETE.
     pub fn delete(resource: impl Into<String>, path: impl Into<String>) -> Self {
         Call::new(Method::DELETE, resource, path, None)
@@ -102,6 +134,11 @@ impl Call {
 
     pub fn resource(&self) -> &str {
         &self.resource
+    }
+
+    /// Whether the body uploads a file: a transfer, bounded by its progress.
+    fn uploads(&self) -> bool {
+        matches!(&self.body, Some(Body::Form(parts)) if parts.iter().any(|part| part.file.is_some()))
     }
 }
 
@@ -142,14 +179,17 @@ impl FormPart {
         }
     }
 
-    fn to_part(&self) -> reqwest::multipart::Part {
-        let part = reqwest::multipart::Part::bytes(self.bytes.to_vec());
+    /// The part for one attempt; a file's bytes record their progress in `progress`.
+    fn to_part(&self, progress: &Arc<Progress>) -> reqwest::multipart::Part {
         match &self.file {
-            None => part,
-            Some((file_name, media_type)) => part
-                .file_name(file_name.clone())
-                .mime_str(media_type)
-                .expect("the media types of uploads are valid constants"),
+            None => reqwest::multipart::Part::bytes(self.bytes.to_vec()),
+            Some((file_name, media_type)) => {
+                let body = transfer::upload_body(self.bytes.clone(), progress.clone());
+                reqwest::multipart::Part::stream_with_length(body, self.bytes.len() as u64)
+                    .file_name(file_name.clone())
+                    .mime_str(media_type)
+                    .expect("the media types of uploads are valid constants")
+            }
         }
     }
 }
@@ -166,9 +206,9 @@ impl std::fmt::Debug for FormPart {
 }
 
 /// A fresh form of `parts`, for one attempt.
-fn form(parts: &[FormPart]) -> reqwest::multipart::Form {
+fn form(parts: &[FormPart], progress: &Arc<Progress>) -> reqwest::multipart::Form {
     parts.iter().fold(reqwest::multipart::Form::new(), |form, part| {
-        form.part(part.name.clone(), part.to_part())
+        form.part(part.name.clone(), part.to_part(progress))
     })
 }
 
@@ -222,7 +262,29 @@ pub struct Client {
     limiter: RateLimiter,
     in_flight: Semaphore,
     policy: RetryPolicy,
+    timeouts: Timeouts,
     stats: Stats,
+}
+
+/// One request as it is sent, each attempt anew.
+struct Exchange<'a> {
+    method: Method,
+    url: Url,
+    body: Option<&'a Body>,
+    /// A link Cognigy handed out: it may lead to another origin, which then gets no key.
+    download: bool,
+    /// Bounded by progress rather than by [`Timeouts::request`].
+    transfer: bool,
+}
+
+/// Why an attempt got no usable answer.
+enum Failure {
+    Transport(reqwest::Error),
+    /// No byte moved for this long.
+    Stalled(Duration),
+    /// An API request was redirected to this origin.
+    Redirected(String),
+    TooManyRedirects,
 }
 
 impl Client {
@@ -230,7 +292,7 @@ impl Client {
         crate::tls::install();
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("cognigy-backup/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Setup(error_chain(&e)))?;
@@ -245,8 +307,15 @@ impl Client {
             limiter: RateLimiter::new(config.requests_per_second),
             in_flight: Semaphore::new(config.concurrency),
             policy: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
             stats: Stats::default(),
         })
+    }
+
+    /// Replaces the time bounds (tests use short ones).
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
     }
 
     /// Replaces the retry bounds (tests use short ones).
@@ -278,21 +347,15 @@ impl Client {
 
     /// Sends `call` and answers the whole response.
     pub async fn send(&self, call: Call) -> Result<Response, Error> {
-        let url = self.url(&call);
-        let info = self.describe(&call);
-        let about_project = call.about_project;
-        self.attempt_loop(&info, call.repeat, about_project, || {
-            let request = self
-                .http
-                .request(call.method.clone(), url.clone())
-                .header("X-API-Key", self.key.expose());
-            match &call.body {
-                None => request,
-                Some(Body::Json(body)) => request.json(body),
-                Some(Body::Form(parts)) => request.multipart(form(parts)),
-            }
-        })
-        .await
+        let exchange = Exchange {
+            method: call.method.clone(),
+            url: self.url(&call),
+            body: call.body.as_ref(),
+            download: false,
+            transfer: call.uploads(),
+        };
+        self.attempt_loop(&self.describe(&call), call.repeat, call.about_project, &exchange)
+            .await
     }
 
     /// Downloads a link Cognigy handed out (`downloadLink`). The API key goes along only when the
@@ -312,16 +375,14 @@ impl Client {
             resource: resource.to_owned(),
             request: format!("GET {}", url.path()),
         };
-        let same_host = url.origin() == self.api_root.origin();
-        self.attempt_loop(&info, Repeat::Safe, false, || {
-            let request = self.http.get(url.clone());
-            if same_host {
-                request.header("X-API-Key", self.key.expose())
-            } else {
-                request
-            }
-        })
-        .await
+        let exchange = Exchange {
+            method: Method::GET,
+            url,
+            body: None,
+            download: true,
+            transfer: true,
+        };
+        self.attempt_loop(&info, Repeat::Safe, false, &exchange).await
     }
 
     fn url(&self, call: &Call) -> Url {
@@ -352,7 +413,7 @@ impl Client {
         info: &RequestInfo,
         repeat: Repeat,
         about_project: bool,
-        build: impl Fn() -> reqwest::RequestBuilder,
+        exchange: &Exchange<'_>,
     ) -> Result<Response, Error> {
         let start = Instant::now();
         let mut attempt = 0;
@@ -365,7 +426,7 @@ impl Client {
                 let _permit = self.in_flight.acquire().await.expect("the semaphore is never closed");
                 self.limiter.acquire().await;
                 self.stats.sent.fetch_add(1, Ordering::Relaxed);
-                read_response(build()).await
+                self.exchange(exchange).await
             };
             if matches!(&outcome, Ok(response) if response.status != 429) {
                 self.limiter.answered();
@@ -403,21 +464,34 @@ impl Client {
                         (retry_after.unwrap_or_else(|| self.policy.backoff(attempt)), failure)
                     }
                 }
-                Err(e) => {
-                    let untrusted = crate::tls::is_untrusted_certificate(&e);
-                    let failure = Error::Transport {
+                Err(Failure::Redirected(to)) => {
+                    return Err(Error::Redirected {
                         request: info.clone(),
-                        reason: error_chain(&e),
-                        hint: if untrusted {
-                            crate::tls::UNTRUSTED_HINT
-                        } else {
-                            TRANSPORT_HINT
-                        },
-                    };
-                    if untrusted || (repeat == Repeat::Creates && !e.is_connect()) {
-                        return Err(failure);
+                        to,
+                    });
+                }
+                Err(Failure::TooManyRedirects) => {
+                    return Err(Error::Unexpected {
+                        request: info.clone(),
+                        what: format!("it was redirected more than {MAX_REDIRECTS} times"),
+                    });
+                }
+                // Whether the server may have acted on it: a connection that never opened is safe to
+                // repeat even for a request that creates something.
+                Err(Failure::Transport(e)) => {
+                    if crate::tls::is_untrusted_certificate(&e) {
+                        // No retry mends a certificate the runner does not trust.
+                        return Err(Error::Transport {
+                            request: info.clone(),
+                            reason: error_chain(&e),
+                            hint: crate::tls::UNTRUSTED_HINT,
+                        });
                     }
-                    (self.policy.backoff(attempt), failure)
+                    self.no_answer(info, error_chain(&e), !e.is_connect(), repeat, attempt)?
+                }
+                Err(Failure::Stalled(stall)) => {
+                    let reason = format!("no byte moved for {stall:?}");
+                    self.no_answer(info, reason, true, repeat, attempt)?
                 }
             };
             if attempt >= self.policy.max_attempts || start.elapsed() + wait > self.policy.deadline {
@@ -429,12 +503,103 @@ impl Client {
     }
 }
 
-/// Sends and reads the whole body: a body cut short is a transport error like a refused connection.
-async fn read_response(request: reqwest::RequestBuilder) -> Result<Response, reqwest::Error> {
-    let response = request.send().await?;
+impl Client {
+    /// A request that got no answer: the wait before the next attempt and the error, or the error
+    /// at once when the request creates something and may have reached the server.
+    fn no_answer(
+        &self,
+        info: &RequestInfo,
+        reason: String,
+        reached: bool,
+        repeat: Repeat,
+        attempt: u32,
+    ) -> Result<(Duration, Error), Error> {
+        let failure = Error::Transport {
+            request: info.clone(),
+            reason,
+            hint: TRANSPORT_HINT,
+        };
+        if repeat == Repeat::Creates && reached {
+            return Err(failure);
+        }
+        Ok((self.policy.backoff(attempt), failure))
+    }
+
+    /// One attempt of `exchange`: sent, its redirects followed, its body read whole. A transfer is
+    /// bounded by its progress, anything else by [`Timeouts::request`].
+    async fn exchange(&self, exchange: &Exchange<'_>) -> Result<Response, Failure> {
+        let progress = Progress::new();
+        let attempt = self.follow(exchange, &progress);
+        if exchange.transfer {
+            transfer::bounded(attempt, &progress, self.timeouts.stall)
+                .await
+                .map_err(Failure::Stalled)?
+        } else {
+            attempt.await
+        }
+    }
+
+    /// Sends the request and follows its redirects: with the key only to the API's own origin, and
+    /// to another origin only for a download.
+    async fn follow(&self, exchange: &Exchange<'_>, progress: &Arc<Progress>) -> Result<Response, Failure> {
+        let (mut method, mut url, mut body) = (exchange.method.clone(), exchange.url.clone(), exchange.body);
+        for _ in 0..=MAX_REDIRECTS {
+            let response = self
+                .request(&method, &url, body, exchange, progress)
+                .send()
+                .await
+                .map_err(Failure::Transport)?;
+            progress.moved();
+            let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok());
+            let Some(hop) = redirect::next(response.status().as_u16(), location, &url, &method) else {
+                return read_response(response, progress).await.map_err(Failure::Transport);
+            };
+            if !exchange.download && hop.url.origin() != self.api_root.origin() {
+                return Err(Failure::Redirected(redirect::origin(&hop.url)));
+            }
+            if !hop.keeps_body {
+                body = None;
+            }
+            (method, url) = (hop.method, hop.url);
+        }
+        Err(Failure::TooManyRedirects)
+    }
+
+    fn request(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&Body>,
+        exchange: &Exchange<'_>,
+        progress: &Arc<Progress>,
+    ) -> reqwest::RequestBuilder {
+        // A link may give CSV or a binary package; everything else answers JSON.
+        let accept = if exchange.download { "*/*" } else { "application/json" };
+        let mut request = self.http.request(method.clone(), url.clone()).header(ACCEPT, accept);
+        if url.origin() == self.api_root.origin() {
+            request = request.header("X-API-Key", self.key.expose());
+        }
+        if !exchange.transfer {
+            request = request.timeout(self.timeouts.request);
+        }
+        match body {
+            None => request,
+            Some(Body::Json(body)) => request.json(body),
+            Some(Body::Form(parts)) => request.multipart(form(parts, progress)),
+        }
+    }
+}
+
+/// Reads the whole body, recording its progress: a body cut short is a transport error like a
+/// refused connection.
+async fn read_response(mut response: reqwest::Response, progress: &Progress) -> Result<Response, reqwest::Error> {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.bytes().await?.to_vec();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        progress.moved();
+        body.extend_from_slice(&chunk);
+    }
     Ok(Response { status, headers, body })
 }
 

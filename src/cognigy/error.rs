@@ -92,6 +92,12 @@ pub enum Error {
         hint: &'static str,
     },
 
+    /// An API request was redirected to another origin: the key is never sent there.
+    #[error(
+        "Cognigy redirected {request} to {to}, another origin than cognigy-base-url, so it was not sent on (the API key goes only to cognigy-base-url). Check cognigy-base-url: it must be the API host itself, e.g. https://api-app.cognigy.ai (with https:// where the server redirects http:// to it)."
+    )]
+    Redirected { request: RequestInfo, to: String },
+
     /// An answer that is not what the API documents.
     #[error("unexpected answer from Cognigy for {request}: {what}")]
     Unexpected { request: RequestInfo, what: String },
@@ -109,6 +115,11 @@ pub enum Error {
         "cannot write {resource}: {what}, so nothing was sent. The snapshot's file for it is damaged or was edited by hand; restore from another snapshot."
     )]
     Unwritable { resource: String, what: String },
+
+    /// A write the API cannot take or that would do harm (a kind without an update, credentials
+    /// the backup redacted): nothing was sent. `why` says what to do instead.
+    #[error("cannot write {resource}: {why}; nothing was sent")]
+    NotWritable { resource: String, why: String },
 
     /// The project holds as many native snapshots as Cognigy allows, so an upload cannot add one.
     #[error(

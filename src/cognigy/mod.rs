@@ -4,7 +4,8 @@
 //! errors; [`paging`] and [`tasks`] are the API's list and long-running-job conventions on top of
 //! it; [`export`] reads a whole project into the neutral resources the snapshot is built from;
 //! [`native`] captures a Cognigy native snapshot (`.csnap`) and uploads and restores one; [`writes`]
-//! are the updates of a restore from the saved JSON.
+//! are the updates of a restore from the saved JSON. [`redirect`] and [`transfer`] are the
+//! transport's rules: redirects followed by hand, transfers bounded by their progress.
 
 pub mod client;
 pub mod error;
@@ -12,8 +13,10 @@ pub mod export;
 pub mod limiter;
 pub mod native;
 pub mod paging;
+pub mod redirect;
 pub mod tasks;
+pub mod transfer;
 pub mod writes;
 
-pub use client::{Client, Stats};
+pub use client::{Client, Stats, Timeouts};
 pub use error::Error;

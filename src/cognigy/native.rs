@@ -46,8 +46,21 @@ pub enum Capture {
 pub struct Listed {
     pub id: String,
     pub name: String,
-    /// Milliseconds since the epoch.
-    pub created_at: i64,
+    /// Unix seconds (see [`unix_seconds`]); `None` when the list gave none.
+    pub created_at: Option<i64>,
+}
+
+/// Timestamps from this value on are milliseconds, not seconds: in seconds it is the year 5138.
+const MILLISECONDS_FROM: i64 = 100_000_000_000;
+
+/// A Cognigy timestamp in Unix seconds. The API answers seconds (the typings' `TTimestamp`, e.g.
+/// `1694518620`); a value in milliseconds, should a platform answer one, is taken as such.
+pub fn unix_seconds(timestamp: i64) -> i64 {
+    if timestamp >= MILLISECONDS_FROM {
+        timestamp / 1000
+    } else {
+        timestamp
+    }
 }
 
 /// Every snapshot of the project.
@@ -59,7 +72,7 @@ pub async fn list(client: &Client) -> Result<Vec<Listed>, Error> {
         .map(|item| Listed {
             id: item.get("_id").and_then(Value::as_str).unwrap_or_default().to_owned(),
             name: item.get("name").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            created_at: item.get("createdAt").and_then(Value::as_i64).unwrap_or_default(),
+            created_at: item.get("createdAt").and_then(Value::as_i64).map(unix_seconds),
         })
         .collect())
 }
@@ -293,13 +306,33 @@ fn appeared(started: &RequestInfo, before: &[Listed], now: Vec<Listed>) -> Resul
 }
 
 /// Restores snapshot `snapshot_id` into the project: Cognigy deletes and re-creates every resource
-/// the snapshot holds. Sent once: a restore whose start failed unclearly is not started again.
+/// the snapshot holds. The body names the project (current Cognigy requires it; the 0.19 client
+/// sent none). Sent once: a restore whose start failed unclearly is not started again.
 pub async fn restore(client: &Client, snapshot_id: &str) -> Result<(), Error> {
     let call = Call::post(
         format!("restore of native snapshot {snapshot_id}"),
         format!("snapshots/{snapshot_id}/restore"),
-        json!({}),
+        json!({ "projectId": client.project_id() }),
     )
     .creates();
     tasks::run(client, call).await.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_seconds_and_milliseconds_are_tolerated() {
+        let table = [
+            (0, 0),
+            (1_694_518_620, 1_694_518_620),
+            (1_694_518_620_123, 1_694_518_620),
+            (99_999_999_999, 99_999_999_999),
+            (4_102_444_800_000, 4_102_444_800),
+        ];
+        for (given, seconds) in table {
+            assert_eq!(unix_seconds(given), seconds, "{given}");
+        }
+    }
 }

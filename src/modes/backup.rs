@@ -1,7 +1,8 @@
 //! The backup mode: export the project, build the snapshot, compare its `project/` tree with the
 //! hourly tip's, commit it to `<prefix>hourly` when it changed, promote (when `promote` is on), and
 //! push every ref change in one leased push. A run that loses a race fetches again and re-applies
-//! its snapshot, in capture order.
+//! its snapshot, in capture order. A part the platform did not offer fails the run before anything
+//! is committed when the hourly tip held items of it ([`unavailable::lost`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,7 +12,7 @@ use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoCo
 use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export};
 use crate::escape::markdown;
-use crate::snapshot::{self, Snapshot, diff};
+use crate::snapshot::{self, Snapshot, diff, unavailable};
 use crate::store::chain::Link;
 use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
 
@@ -48,6 +49,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         runtime.block_on(export::export(client.clone(), &backup.export.kinds))?
     };
     let export_time = started.elapsed();
+    let unavailable = exported.unavailable.clone();
     let meta = capture::meta_now(backup.cognigy, context);
     let captured_at = meta.captured_at;
     let native = backup.export.native_snapshot.then_some(NativeSource {
@@ -60,6 +62,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     let repo = Repo::open(backup.repo, &context.temp_dir)?;
     let pushed = repo.update(|refs| {
         let tip = refs.get(&repo.branch(Tier::Hourly));
+        refuse_lost_parts(&repo, tip, &unavailable)?;
         let chain = chain_of(&repo, tip)?;
         let captured = capture.onto(&repo, &chain, backup.keep.hourly, None, context)?;
         let hourly = captured.hourly_tip(tip);
@@ -91,8 +94,29 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         stats: client.stats(),
         pushed: pushed.report,
         tiers,
+        unavailable: &unavailable,
     };
     Ok(outcome(&repo, &pushed.refs, &capture, captured, &report, context)?)
+}
+
+/// Fails when a part the platform did not offer now held items in the snapshot at `tip`: a
+/// permission or licence change must never silently empty a kind.
+fn refuse_lost_parts(
+    repo: &Repo,
+    tip: Option<store::ObjectId>,
+    unavailable: &[unavailable::Unavailable],
+) -> Result<(), Error> {
+    let Some(tip) = tip.filter(|_| !unavailable.is_empty()) else {
+        return Ok(());
+    };
+    let commit = repo.store.read_commit(tip)?;
+    let previous = repo.store.read_files(commit.tree)?;
+    let lost = unavailable::lost(unavailable, previous.keys().map(String::as_str));
+    if lost.is_empty() {
+        return Ok(());
+    }
+    let snapshot = diff::snapshot_id_in(&commit.message).unwrap_or("on the hourly tier");
+    Err(Error::LostPart(unavailable::lost_message(&lost, snapshot)))
 }
 
 /// "Now" for the promotion after a capture at `captured_at` onto `chain` (the hourly tier as
@@ -118,6 +142,8 @@ struct Report<'a> {
     stats: StatsReport,
     pushed: PushReport,
     tiers: Vec<&'static str>,
+    /// What the platform did not offer.
+    unavailable: &'a [unavailable::Unavailable],
 }
 
 fn outcome(
@@ -172,6 +198,7 @@ fn outcome(
     outputs.set("tiers-updated", report.tiers.join(","));
     md.push_str(&summary::tiers_section(repo, refs, &report.tiers));
     md.push_str(&summary::counts_table(&report.built.counts));
+    md.push_str(&unavailable::markdown(report.unavailable));
     md.push_str(&summary::run_table(
         report.stats,
         report.export_time,

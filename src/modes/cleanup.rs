@@ -77,14 +77,15 @@ fn delete_leftovers(config: &CognigyConfig, now: OffsetDateTime) -> Result<Vec<S
     let runtime = super::runtime().map_err(|e| cognigy::Error::Setup(e.to_string()))?;
     let client = Arc::new(Client::new(config)?);
     runtime.block_on(async {
-        let cutoff_ms = (now - LEFTOVER_AGE).unix_timestamp() * 1000;
+        let cutoff = (now - LEFTOVER_AGE).unix_timestamp();
         let mut deleted = Vec::new();
         for snapshot in native::list(&client).await? {
             let ours = snapshot
                 .name
                 .strip_prefix(native::NAME_PREFIX)
                 .is_some_and(is_snapshot_id);
-            if ours && snapshot.created_at < cutoff_ms {
+            // A snapshot whose age is unknown may belong to a backup still running: it stays.
+            if ours && snapshot.created_at.is_some_and(|created| created < cutoff) {
                 native::delete(&client, &snapshot.name, &snapshot.id).await?;
                 deleted.push(snapshot.name);
             }

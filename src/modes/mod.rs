@@ -57,6 +57,10 @@ pub enum Error {
     #[error(transparent)]
     Clock(#[from] crate::retention::ClockBehind),
 
+    /// A part the previous snapshot held items of is not available any more: nothing was pushed.
+    #[error("{0}")]
+    LostPart(String),
+
     /// The chosen snapshot cannot be used as asked; says what exists and what to set.
     #[error("{0}")]
     Selection(String),

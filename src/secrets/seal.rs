@@ -332,6 +332,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             files,
+            children: Vec::new(),
         };
         let file = |name, locale: Option<Locale>, value| ResourceFile {
             locale,

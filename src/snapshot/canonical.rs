@@ -4,25 +4,40 @@
 //! Object keys are sorted at every depth by their UTF-8 bytes (sorted here, explicitly: the order
 //! of serde_json's map depends on its features), two-space indent, `": "` between key and value,
 //! empty objects and arrays as `{}` and `[]`, strings escaped as serde_json escapes them (non-ASCII
-//! kept as UTF-8), and a trailing newline.
+//! kept as UTF-8), and a trailing newline. JSON Lines ([`to_lines`]) are the same, each value on
+//! one line.
 
 use serde_json::Value;
 
 /// `value` as canonical JSON bytes.
 pub fn to_bytes(value: &Value) -> Vec<u8> {
     let mut out = String::new();
-    write(&mut out, value, 0);
+    write(&mut out, value, Some(0));
     out.push('\n');
     out.into_bytes()
 }
 
-fn write(out: &mut String, value: &Value, depth: usize) {
+/// `values` as JSON Lines: each value canonical on one line (keys sorted, no spaces), each line
+/// ending in a newline. For long lists whose elements change one by one (knowledge chunks), so that
+/// a diff shows the changed elements.
+pub fn to_lines(values: &[Value]) -> Vec<u8> {
+    let mut out = String::new();
+    for value in values {
+        write(&mut out, value, None);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// Writes `value` at `depth` of indentation; `None`: on one line.
+fn write(out: &mut String, value: &Value, depth: Option<usize>) {
+    let inner = depth.map(|d| d + 1);
     match value {
         Value::Array(items) if !items.is_empty() => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
-                separate(out, i, depth + 1);
-                write(out, item, depth + 1);
+                separate(out, i, inner);
+                write(out, item, inner);
             }
             newline(out, depth);
             out.push(']');
@@ -32,10 +47,10 @@ fn write(out: &mut String, value: &Value, depth: usize) {
             entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {
-                separate(out, i, depth + 1);
+                separate(out, i, inner);
                 out.push_str(&Value::from(key.as_str()).to_string());
-                out.push_str(": ");
-                write(out, item, depth + 1);
+                out.push_str(if depth.is_some() { ": " } else { ":" });
+                write(out, item, inner);
             }
             newline(out, depth);
             out.push('}');
@@ -46,16 +61,18 @@ fn write(out: &mut String, value: &Value, depth: usize) {
 }
 
 /// Before the `i`th element of a container: a comma after the previous one, then a new line.
-fn separate(out: &mut String, i: usize, depth: usize) {
+fn separate(out: &mut String, i: usize, depth: Option<usize>) {
     if i > 0 {
         out.push(',');
     }
     newline(out, depth);
 }
 
-fn newline(out: &mut String, depth: usize) {
-    out.push('\n');
-    out.extend(std::iter::repeat_n("  ", depth));
+fn newline(out: &mut String, depth: Option<usize>) {
+    if let Some(depth) = depth {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    }
 }
 
 #[cfg(test)]
@@ -103,6 +120,20 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(canonical(value.clone()), *expected, "{value}");
         }
+    }
+
+    #[test]
+    fn lines_are_compact_and_canonical_one_value_each() {
+        let values = [
+            json!({"b": [1, {"d": null, "c": "x y"}], "a": {}}),
+            json!("é"),
+            json!([]),
+        ];
+        assert_eq!(
+            String::from_utf8(to_lines(&values)).unwrap(),
+            "{\"a\":{},\"b\":[1,{\"c\":\"x y\",\"d\":null}]}\n\"é\"\n[]\n"
+        );
+        assert!(to_lines(&[]).is_empty());
     }
 
     #[test]

@@ -16,6 +16,15 @@ use crate::escape;
 /// The kind that `project/project.json` and `project/locales.json` are reported under.
 pub const PROJECT_KIND: &str = "project";
 
+/// The kind of the folders in `project/locales/` (each locale's yes/no intents).
+pub const LOCALES_KIND: &str = "locales";
+
+/// Whether `kind` is the project's own (its files, its locales' folders) rather than one of the
+/// `resources` kinds: it is compared and restored with the whole project.
+pub fn is_project_level(kind: &str) -> bool {
+    kind == PROJECT_KIND || kind == LOCALES_KIND
+}
+
 /// At most this many names per kind and list; the rest are counted ("and 12 more").
 const MAX_NAMES: usize = 50;
 
@@ -111,11 +120,13 @@ pub(super) fn items(files: &Files) -> BTreeMap<(&str, &str), Item<'_>> {
 }
 
 /// The human name of an item: `settings` and `locales` for the project's files, else the `name`
-/// of the resource's own JSON file (directly in its folder), else its folder name without the id.
+/// (else `label`) of the resource's own JSON file (directly in its folder), else its folder name
+/// without the id.
 pub(super) fn name(key: &(&str, &str), item: &Item<'_>) -> String {
     match *key {
         (PROJECT_KIND, "project.json") => return "settings".to_owned(),
         (PROJECT_KIND, "locales.json") => return "locales".to_owned(),
+        (PROJECT_KIND, "profile-schema.json") => return "contact-profile schema".to_owned(),
         (PROJECT_KIND, file) => return file.to_owned(),
         _ => {}
     }
@@ -125,7 +136,11 @@ pub(super) fn name(key: &(&str, &str), item: &Item<'_>) -> String {
         .filter(|(inner, _)| !inner.contains('/') && inner.ends_with(".json"));
     own_json
         .filter_map(|(_, bytes)| serde_json::from_slice::<serde_json::Value>(bytes).ok())
-        .find_map(|json| json.get("name")?.as_str().map(str::to_owned))
+        .find_map(|json| {
+            ["name", "label"]
+                .iter()
+                .find_map(|field| json.get(*field)?.as_str().map(str::to_owned))
+        })
         .unwrap_or_else(|| names::split_resource_folder(item.folder).0.to_owned())
 }
 

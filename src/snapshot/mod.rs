@@ -4,16 +4,18 @@
 //! commits those.
 //!
 //! ```text
-//! .backup-metadata.json                          manifest::PATH
-//! project/project.json, project/locales.json     Export::project
-//! project/<kind>/<name>--<id>/<file>              a Resource's files
-//! project/<kind>/<name>--<id>/<locale>/<file>     its per-locale files
-//! native/project.csnap                           Export::native
+//! .backup-metadata.json                                manifest::PATH
+//! project/project.json, project/locales.json, ...      Export::project
+//! project/locales/<locale>/<file>                      Export::locale_files
+//! project/<kind>/<name>--<id>/<file>                    a Resource's files
+//! project/<kind>/<name>--<id>/<locale>/<file>           its per-locale files
+//! project/<kind>/<name>--<id>/<group>/<name>--<id>/...  its children (a knowledge store's sources)
+//! native/project.csnap                                 Export::native
 //! ```
 //!
 //! Names are made safe by [`names`], JSON is written by [`canonical`], the manifest is
-//! [`manifest`], [`layout`] checks a tree against this layout, and [`diff`] tells what changed
-//! between two trees.
+//! [`manifest`], [`layout`] checks a tree against this layout, [`diff`] tells what changed
+//! between two trees, and [`unavailable`] is what a platform did not offer and when that must fail.
 
 pub mod archive;
 pub mod canonical;
@@ -22,6 +24,7 @@ pub mod diff;
 pub mod layout;
 pub mod manifest;
 pub mod names;
+pub mod unavailable;
 
 use std::collections::BTreeMap;
 
@@ -32,6 +35,9 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// The folder of the project's files; its subtree is what "changed" means.
 pub const PROJECT_DIR: &str = "project/";
+
+/// The folder of the project's locale folders, under `project/`.
+pub const LOCALES_DIR: &str = "locales/";
 
 /// Where the native Cognigy snapshot sits, when captured.
 pub const NATIVE_PATH: &str = "native/project.csnap";
@@ -45,12 +51,15 @@ pub enum Content {
     Text(String),
     /// Written unchanged.
     Bytes(Vec<u8>),
+    /// Written as JSON Lines, one canonical value a line ([`canonical::to_lines`]).
+    JsonLines(Vec<serde_json::Value>),
 }
 
 impl Content {
     fn into_bytes(self) -> Vec<u8> {
         match self {
             Content::Json(value) => canonical::to_bytes(&value),
+            Content::JsonLines(values) => canonical::to_lines(&values),
             Content::Text(text) => text.into_bytes(),
             Content::Bytes(bytes) => bytes,
         }
@@ -67,6 +76,28 @@ pub struct Resource {
     /// The name the user gave it.
     pub name: String,
     pub files: Vec<ResourceFile>,
+    /// What it holds in folders of their own: `<group>/<name>--<id>/` (a knowledge store's sources).
+    pub children: Vec<Child>,
+}
+
+/// A part of a resource in a folder of its own, `<group>/<name>--<id>/` inside the resource's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Child {
+    /// The folder of its kind of children: `sources`.
+    pub group: &'static str,
+    /// The `referenceId`, else the `_id`.
+    pub id: String,
+    pub name: String,
+    /// Its files (none per locale).
+    pub files: Vec<ResourceFile>,
+}
+
+/// A file of a locale of the project, `project/locales/<locale>/<name>` (its yes/no intents).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocaleFile {
+    pub locale: Locale,
+    pub name: &'static str,
+    pub content: Content,
 }
 
 /// One file of a resource.
@@ -106,9 +137,13 @@ pub struct Meta {
 pub struct Export {
     /// The kinds that were exported: each has a count in the manifest, 0 when it had no resource.
     pub kinds: Vec<&'static str>,
-    /// Files of `project/` itself: `project.json`, `locales.json`.
+    /// Files of `project/` itself: `project.json`, `locales.json`, `profile-schema.json`.
     pub project: Vec<(&'static str, Content)>,
+    /// Files of the project's locales.
+    pub locale_files: Vec<LocaleFile>,
     pub resources: Vec<Resource>,
+    /// What the platform did not offer, and why (not written into the tree).
+    pub unavailable: Vec<unavailable::Unavailable>,
     /// The native Cognigy snapshot (`.csnap`), when one was captured.
     pub native: Option<Vec<u8>>,
     /// The credentials the export took out of its files (each stands as
@@ -125,37 +160,47 @@ pub struct Snapshot {
     pub counts: BTreeMap<String, usize>,
 }
 
-/// The folder of each locale (by locale id) among the per-locale files of `resources`, as
-/// [`build`] names them.
-pub fn locale_folders(resources: &[Resource]) -> BTreeMap<String, String> {
-    let all_files = || resources.iter().flat_map(|r| &r.files);
+/// The folder of each locale (by locale id) among the per-locale files of `export`, as [`build`]
+/// names them: the same folder in every flow and under `project/locales/`.
+pub fn locale_folders(export: &Export) -> BTreeMap<String, String> {
+    let all_files = || export.resources.iter().flat_map(|r| &r.files);
+    let children = export.resources.iter().flat_map(|r| r.children.iter().map(|c| c.group));
     names::locale_folders(
         all_files()
             .filter_map(|f| f.locale.as_ref())
+            .chain(export.locale_files.iter().map(|f| &f.locale))
             .map(|l| (l.id.as_str(), l.name.as_str())),
-        all_files().filter(|f| f.locale.is_none()).map(|f| f.name),
+        all_files()
+            .filter(|f| f.locale.is_none())
+            .map(|f| f.name)
+            .chain(children),
     )
 }
 
 /// The snapshot tree of `export`: every file at its path, and the manifest. The same input always
 /// gives the same bytes, whatever the order of resources, locales and JSON keys.
 pub fn build(mut meta: Meta, export: Export) -> Snapshot {
+    meta.base_url = manifest::public_url(&meta.base_url);
+    let locales = locale_folders(&export);
     let Export {
         kinds,
         project,
+        locale_files,
         mut resources,
+        unavailable: _,
         native,
         secrets: _,
     } = export;
-    meta.base_url = manifest::public_url(&meta.base_url);
     // A stable order, so that the rare numbered folder (ids that collide once safe) is stable too.
     resources.sort_by(|a, b| (a.kind, &a.id, &a.name).cmp(&(b.kind, &b.id, &b.name)));
-
-    let locales = locale_folders(&resources);
 
     let mut files = Files::new();
     for (name, content) in project {
         files.insert(format!("{PROJECT_DIR}{name}"), content.into_bytes());
+    }
+    for file in locale_files {
+        let path = format!("{PROJECT_DIR}{LOCALES_DIR}{}/{}", locales[&file.locale.id], file.name);
+        files.insert(path, file.content.into_bytes());
     }
     let mut counts: BTreeMap<String, usize> = kinds.iter().map(|kind| (kind.to_string(), 0)).collect();
     let mut folders: BTreeMap<&str, names::Unique> = BTreeMap::new();
@@ -172,6 +217,21 @@ pub fn build(mut meta: Meta, export: Export) -> Snapshot {
                 None => format!("{dir}/{}", file.name),
             };
             files.insert(path, file.content.into_bytes());
+        }
+        let mut children = resource.children;
+        children.sort_by(|a, b| (a.group, &a.id, &a.name).cmp(&(b.group, &b.id, &b.name)));
+        let mut child_folders: BTreeMap<&str, names::Unique> = BTreeMap::new();
+        for child in children {
+            let folder = child_folders
+                .entry(child.group)
+                .or_default()
+                .claim(names::resource_folder(&child.name, &child.id));
+            for file in child.files {
+                files.insert(
+                    format!("{dir}/{}/{folder}/{}", child.group, file.name),
+                    file.content.into_bytes(),
+                );
+            }
         }
     }
     if let Some(native) = native {
@@ -225,17 +285,62 @@ mod tests {
             id: id.into(),
             name: name.into(),
             files,
+            children: Vec::new(),
+        }
+    }
+
+    fn source(id: &str, name: &str, chunks: Vec<serde_json::Value>) -> Child {
+        Child {
+            group: "sources",
+            id: id.into(),
+            name: name.into(),
+            files: vec![
+                file(None, "source.json", Content::Json(json!({"name": name}))),
+                file(None, "chunks.jsonl", Content::JsonLines(chunks)),
+            ],
         }
     }
 
     fn export() -> Export {
         Export {
-            kinds: vec!["flows", "lexicons", "endpoints", "llms"],
+            kinds: vec!["flows", "lexicons", "endpoints", "llms", "knowledge-stores"],
             project: vec![
                 ("project.json", Content::Json(json!({"name": "Bot", "b": 1, "a": 2}))),
                 ("locales.json", Content::Json(json!([{"name": "en"}]))),
+                ("profile-schema.json", Content::Json(json!({"details": []}))),
             ],
+            locale_files: vec![LocaleFile {
+                locale: Locale {
+                    id: "l-fr".into(),
+                    name: "fr/CA Québec".into(),
+                },
+                name: "yes-no-intents.json",
+                content: Content::Json(json!({"yesIntent": {}})),
+            }],
+            unavailable: Vec::new(),
             resources: vec![
+                Resource {
+                    children: vec![
+                        source(
+                            "s-1",
+                            "Manual",
+                            vec![json!({"order": 1, "text": "a"}), json!({"text": "b", "order": 2})],
+                        ),
+                        // Same name, another id; and a name the file system refuses.
+                        source("s-2", "Manual", vec![]),
+                        source("s-3", "../up", vec![]),
+                    ],
+                    ..resource(
+                        "knowledge-stores",
+                        "k-1",
+                        "Docs",
+                        vec![file(
+                            None,
+                            "knowledge-store.json",
+                            Content::Json(json!({"name": "Docs"})),
+                        )],
+                    )
+                },
                 resource(
                     "flows",
                     "f-1",
@@ -298,9 +403,18 @@ mod tests {
                 "project/flows/Main_Start--f-1/flow.json",
                 "project/flows/Main_Start--f-1/fr_CA Québec/chart.json",
                 "project/flows/Main_Start--f-1/fr_CA Québec/intents.json",
+                "project/knowledge-stores/Docs--k-1/knowledge-store.json",
+                "project/knowledge-stores/Docs--k-1/sources/Manual--s-1/chunks.jsonl",
+                "project/knowledge-stores/Docs--k-1/sources/Manual--s-1/source.json",
+                "project/knowledge-stores/Docs--k-1/sources/Manual--s-2/chunks.jsonl",
+                "project/knowledge-stores/Docs--k-1/sources/Manual--s-2/source.json",
+                "project/knowledge-stores/Docs--k-1/sources/_._up--s-3/chunks.jsonl",
+                "project/knowledge-stores/Docs--k-1/sources/_._up--s-3/source.json",
                 "project/lexicons/Cities--x-1/keyphrases.csv",
                 "project/lexicons/Cities--x-1/lexicon.json",
                 "project/locales.json",
+                "project/locales/fr_CA Québec/yes-no-intents.json",
+                "project/profile-schema.json",
                 "project/project.json",
             ]
         );
@@ -310,6 +424,10 @@ mod tests {
             "{\n  \"a\": 2,\n  \"b\": 1,\n  \"name\": \"Bot\"\n}\n"
         );
         assert_eq!(file("project/lexicons/Cities--x-1/keyphrases.csv"), "Paris;city\n");
+        assert_eq!(
+            file("project/knowledge-stores/Docs--k-1/sources/Manual--s-1/chunks.jsonl"),
+            "{\"order\":1,\"text\":\"a\"}\n{\"order\":2,\"text\":\"b\"}\n"
+        );
         assert_eq!(file("project/endpoints/Webchat--e-1/transformer.ts"), "export {};");
         assert_eq!(snapshot.files["project/endpoints/Webchat--e-2/endpoint.json"], [7]);
         assert_eq!(snapshot.files[NATIVE_PATH], b"csnap");
@@ -319,9 +437,15 @@ mod tests {
     #[test]
     fn counts_include_exported_kinds_without_resources() {
         let snapshot = build(meta(), export());
-        let expected: BTreeMap<String, usize> = [("endpoints", 2), ("flows", 1), ("lexicons", 1), ("llms", 0)]
-            .map(|(k, n)| (k.to_owned(), n))
-            .into();
+        let expected: BTreeMap<String, usize> = [
+            ("endpoints", 2),
+            ("flows", 1),
+            ("knowledge-stores", 1),
+            ("lexicons", 1),
+            ("llms", 0),
+        ]
+        .map(|(k, n)| (k.to_owned(), n))
+        .into();
         assert_eq!(snapshot.counts, expected);
         assert_eq!(
             manifest::parse(&snapshot.files[manifest::PATH]).unwrap().counts,

@@ -114,7 +114,8 @@ async fn the_servers_answer_through_their_proxies_with_the_credentials_they_prin
     let api = async |method: reqwest::Method, path: String| -> Value {
         let mut request = http
             .request(method.clone(), format!("{base}/new/v2.0{path}"))
-            .header("X-API-Key", env("cognigy-api-key"));
+            .header("X-API-Key", env("cognigy-api-key"))
+            .header("Accept", "application/json");
         if method == reqwest::Method::POST {
             request = request.json(&serde_json::json!({}));
         }

@@ -1,12 +1,14 @@
 //! Proves the fake Cognigy API behaves as the real one does where the backup tool depends on it:
-//! pagination, errors, tasks, rate limits, faults, snapshots, volatile fields, generation, writes.
+//! pagination, errors, tasks, rate limits, faults, snapshots, volatile fields, generation, writes,
+//! features a platform lacks and the size limits of request bodies.
 
 mod support;
 
 use std::time::{Duration, Instant};
 
 use cognigy_backup_testkit::fake_cognigy::{
-    FakeCognigy, Fault, Kind, MAX_SNAPSHOTS, Options, ProjectSpec, RateLimit, RetryAfter, TaskFailure, generate_project,
+    FakeCognigy, Fault, Feature, Kind, MAX_SNAPSHOTS, Options, ProjectSpec, RateLimit, RetryAfter, TaskFailure,
+    generate_project, id_of,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -66,6 +68,27 @@ async fn errors_follow_the_api_key_body_and_id_rules() {
         .await
         .unwrap();
     assert_eq!(with_body.status(), StatusCode::FORBIDDEN);
+    for accept in [None, Some("*/*"), Some("application/hal+json")] {
+        let request = api
+            .http
+            .get(api.url("/projects/{P}"))
+            .header("X-API-Key", api.fake.api_key());
+        let request = match accept {
+            Some(accept) => request.header("Accept", accept),
+            None => request,
+        };
+        assert_eq!(
+            request.send().await.unwrap().status(),
+            StatusCode::NOT_ACCEPTABLE,
+            "Accept {accept:?}"
+        );
+    }
+    let listed = api
+        .http
+        .get(api.url("/projects/{P}"))
+        .header("X-API-Key", api.fake.api_key())
+        .header("Accept", "application/hal+json, application/json; q=0.9");
+    assert_eq!(listed.send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(
         api.get("/projects/0123456789abcdef01234567").await.0,
         StatusCode::NOT_FOUND
@@ -136,6 +159,225 @@ async fn every_read_of_an_export_is_served() {
         .ok(&format!("/connections/{}", id_of_first(&project, Kind::Connection)))
         .await;
     assert!(connection["fields"]["password"].as_str().unwrap().starts_with("pw-"));
+}
+
+#[tokio::test]
+async fn every_part_of_a_project_beyond_its_flows_and_kinds_is_served_as_the_typings_shape_it() {
+    let api = Api::start(small(), Options::default());
+    let project = api.project();
+    let flow = project.flows[0].id().to_owned();
+    // Index items carry less than the read by id (`IFlowStateIndexItem_2_0`, `ISlotFillerIndexItem_2_0`).
+    for (part, detail) in [("states", "intentIds"), ("slotfillers", "slot")] {
+        let list = api.ok(&format!("/flows/{flow}/{part}")).await;
+        let item = &list["items"][0];
+        assert!(item.get(detail).is_none(), "{part} index items lack {detail}");
+        let id = item["_id"].as_str().unwrap();
+        let read = api.ok(&format!("/flows/{flow}/{part}/{id}")).await;
+        assert!(read.get(detail).is_some(), "{part} read by id has {detail}");
+        assert_eq!(read["referenceId"], item["referenceId"]);
+    }
+    let locale = &project.locale_ids()[0];
+    let yes_no = api.ok(&format!("/locales/{locale}/yesnointents")).await;
+    for intent in ["yesIntent", "noIntent", "rejectIntent"] {
+        assert!(
+            yes_no[intent]["_id"].is_string() && yes_no[intent]["rules"].is_array(),
+            "{yes_no}"
+        );
+    }
+    let snippets = api.ok("/projects/{P}/snippets").await;
+    assert_eq!(snippets["total"], 1);
+    assert!(snippets["items"][0]["label"].is_string() && snippets["items"][0]["script"].is_string());
+    let store = id_of_first(&project, Kind::KnowledgeStore);
+    let sources = api.ok(&format!("/knowledgestores/{store}/sources")).await;
+    assert_eq!(sources["total"], 2);
+    let source = sources["items"][0]["_id"].as_str().unwrap();
+    let chunks = api
+        .ok(&format!("/knowledgestores/{store}/sources/{source}/chunks?limit=2"))
+        .await;
+    assert_eq!(
+        (chunks["total"].as_u64(), chunks["items"].as_array().map(Vec::len)),
+        (Some(3), Some(2))
+    );
+    assert_eq!(chunks["items"][0]["sourceReference"], source);
+    let schema = api.ok("/profiles/schema/{P}").await;
+    assert!(
+        schema["schema"]["email"] == "string" && schema["details"].is_array(),
+        "{schema}"
+    );
+}
+
+#[tokio::test]
+async fn a_feature_switched_off_answers_its_status_on_every_route_of_it() {
+    let options = Options::default()
+        .without(Feature::KnowledgeAi, 403)
+        .without(Feature::Snippets, 404)
+        .without(Feature::YesNoIntents, 404)
+        .without(Feature::ContactProfiles, 403);
+    let api = Api::start(small(), options);
+    let project = api.project();
+    let store = id_of_first(&project, Kind::KnowledgeStore);
+    let locale = &project.locale_ids()[0];
+    for (path, status) in [
+        ("/knowledgestores?projectId={P}".to_owned(), StatusCode::FORBIDDEN),
+        (format!("/knowledgestores/{store}/sources"), StatusCode::FORBIDDEN),
+        ("/projects/{P}/snippets".to_owned(), StatusCode::NOT_FOUND),
+        (format!("/locales/{locale}/yesnointents"), StatusCode::NOT_FOUND),
+        ("/profiles/schema/{P}".to_owned(), StatusCode::FORBIDDEN),
+        ("/locales?projectId={P}".to_owned(), StatusCode::OK),
+        ("/projects/{P}".to_owned(), StatusCode::OK),
+    ] {
+        let (got, body) = api.get(&path).await;
+        assert_eq!(got, status, "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn updates_of_every_kind_take_what_the_typings_allow_and_refuse_the_rest() {
+    let api = Api::start(small(), Options::default());
+    let p = api.project();
+    let flow = p.flows[0].id().to_owned();
+    let (state, filler) = (
+        id_of(&p.flows[0].states[0]).to_owned(),
+        id_of(&p.flows[0].slot_fillers[0]).to_owned(),
+    );
+    let locale = p.locale_ids()[1].clone();
+    let yes = p.yes_no_intents[&p.locale_ids()[0]]["yesIntent"]["_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let store = id_of_first(&p, Kind::KnowledgeStore);
+    let source = id_of(&p.sources(&store)[0].doc).to_owned();
+    let item = |kind: Kind| format!("/{}/{}", kind.path(), id_of_first(&p, kind));
+    let cases = [
+        (
+            format!("/flows/{flow}/settings"),
+            json!({"intentMappingMode": "strict"}),
+            json!({"_id": "x"}),
+        ),
+        (
+            format!("/lexicons/{}", p.lexicons[0].id()),
+            json!({"description": "d"}),
+            json!({"values": []}),
+        ),
+        (
+            "/projects/{P}/settings".to_owned(),
+            json!({"intentThreshold": {"lower": 0.3}}),
+            json!({"createdAt": 1}),
+        ),
+        (
+            format!("/locales/{locale}"),
+            json!({"name": "de-AT", "nluLanguage": "de-DE"}),
+            json!({"fallbackLocaleReference": p.primary_locale_id()}),
+        ),
+        (
+            format!("/locales/{}/yesnointents/{yes}", p.locale_ids()[0]),
+            json!({"rules": ["jawohl"], "isDisabled": false}),
+            json!({"name": "ja"}),
+        ),
+        (
+            item(Kind::NluConnector),
+            json!({"settings": {"languageCode": "de"}}),
+            json!({"lastChangedBy": "u"}),
+        ),
+        (
+            item(Kind::Function),
+            json!({"code": "export default 1;"}),
+            json!({"_id": "f"}),
+        ),
+        (
+            item(Kind::Llm),
+            json!({"description": "other"}),
+            json!({"projectId": "p"}),
+        ),
+        (
+            item(Kind::KnowledgeStore),
+            json!({"name": "Manuals"}),
+            json!({"language": "de-DE"}),
+        ),
+        (
+            format!("/knowledgestores/{store}/sources/{source}"),
+            json!({"description": "d", "metaData": {"tags": ["t"]}}),
+            json!({"metaData": {"url": "https://x"}}),
+        ),
+        (
+            item(Kind::Playbook),
+            json!({"timeout": 9000}),
+            json!({"createdBy": "u"}),
+        ),
+        (
+            item(Kind::Connection),
+            json!({"fields": {"username": "u"}}),
+            json!({"name": "renamed"}),
+        ),
+        (
+            format!("/flows/{flow}/states/{state}"),
+            json!({"intentIds": []}),
+            json!({"referenceId": "r"}),
+        ),
+        (
+            format!("/flows/{flow}/slotfillers/{filler}"),
+            json!({"contextKey": "town"}),
+            json!({"createdAt": 2}),
+        ),
+        (item(Kind::Milestone), json!({"description": "d"}), json!({"_id": "m"})),
+        (
+            item(Kind::AiCopilotConfig),
+            json!({"description": "d"}),
+            json!({"referenceId": "r"}),
+        ),
+    ];
+    for (path, allowed, refused) in cases {
+        let (status, body) = api.send(Method::PATCH, &path, Some(refused.clone())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path} refuses {refused}: {body}");
+        let (status, body) = api.send(Method::PATCH, &path, Some(allowed.clone())).await;
+        assert!(status.is_success(), "{path} takes {allowed}: {status} {body}");
+    }
+    let after = api.project();
+    assert_eq!(after.flows[0].settings["intentMappingMode"], "strict");
+    assert_eq!(
+        after.settings["intentThreshold"],
+        json!({"lower": 0.3, "upper": 0.7}),
+        "merged at every depth"
+    );
+    assert_eq!(after.locales[1]["name"], "de-AT");
+    assert_eq!(
+        after.yes_no_intents[&p.locale_ids()[0]]["yesIntent"]["rules"],
+        json!(["jawohl"])
+    );
+    assert_eq!(
+        after.sources(&store)[0].doc["metaData"]["url"],
+        p.sources(&store)[0].doc["metaData"]["url"]
+    );
+    assert_eq!(after.flows[0].slot_fillers[0]["contextKey"], "town");
+    let extension = item(Kind::Extension);
+    assert_eq!(
+        api.send(Method::PATCH, &extension, Some(json!({}))).await.0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+}
+
+#[tokio::test]
+async fn bodies_beyond_the_platforms_limits_are_refused_with_413() {
+    let api = Api::start(small(), Options::default());
+    let p = api.project();
+    let (flow, node) = (p.flows[0].id(), p.flows[0].nodes[1].id());
+    let text = "x".repeat(60_000);
+    let (status, _) = api
+        .send(
+            Method::PATCH,
+            &format!("/flows/{flow}/chart/nodes/{node}"),
+            Some(json!({ "config": { "text": text } })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let big = format!("{}\n", "y".repeat(2_000_001));
+    let (status, _) = post_multipart(
+        &api,
+        &format!("/lexicons/{}/import", p.lexicons[0].id()),
+        &[("mode", b"overwrite"), ("file", big.as_bytes())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 fn id_of_first(project: &cognigy_backup_testkit::fake_cognigy::Project, kind: Kind) -> String {
@@ -364,6 +606,17 @@ async fn snapshots_are_capped_at_ten_and_names_are_unique() {
     assert!(refused["detail"].as_str().unwrap().contains("10"));
     let list = api.ok("/snapshots?projectId={P}&limit=100").await;
     assert_eq!(list["total"], 10);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for item in list["items"].as_array().unwrap() {
+        let created = item["createdAt"].as_u64().unwrap();
+        assert!(
+            created.abs_diff(now) < 600,
+            "createdAt is Unix seconds (TTimestamp): {created}"
+        );
+    }
     assert_eq!(api.fake.snapshot_names().len(), 10);
 }
 
@@ -425,7 +678,22 @@ async fn restore_upload_and_delete_change_state() {
         flow
     });
     assert_eq!(api.ok("/flows?projectId={P}").await["total"], 2);
-    let (_, task) = api.post(&format!("/snapshots/{id}/restore"), json!({})).await;
+    for (refused, expected) in [
+        (json!({}), StatusCode::BAD_REQUEST),
+        (
+            json!({ "projectId": "0123456789abcdef01234567" }),
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        let (status, _) = api.post(&format!("/snapshots/{id}/restore"), refused.clone()).await;
+        assert_eq!(status, expected, "a restore with {refused} is refused");
+    }
+    let (_, task) = api
+        .post(
+            &format!("/snapshots/{id}/restore"),
+            json!({ "projectId": api.fake.project_id() }),
+        )
+        .await;
     assert_eq!(api.finish(&task).await.0["status"], "done");
     let after = api.project();
     assert!(after.flow(&removed).is_some(), "the deleted flow is back");
@@ -468,12 +736,16 @@ async fn volatile_fields_change_between_reads_and_nothing_else_does() {
     let flow = project.flows[0].id().to_owned();
     let node = project.flows[0].nodes[1].id().to_owned();
     let endpoint = id_of_first(&project, Kind::Endpoint);
+    let store = id_of_first(&project, Kind::KnowledgeStore);
+    let source = id_of(&project.sources(&store)[0].doc).to_owned();
     let paths = [
         format!("/flows/{flow}"),
         format!("/flows/{flow}/chart/nodes/{node}"),
         format!("/endpoints/{endpoint}"),
         "/flows?projectId={P}".to_owned(),
         "/projects/{P}".to_owned(),
+        format!("/knowledgestores/{store}"),
+        format!("/knowledgestores/{store}/sources/{source}"),
     ];
     for path in paths {
         let (mut first, mut second) = (api.ok(&path).await, api.ok(&path).await);
@@ -487,6 +759,10 @@ async fn volatile_fields_change_between_reads_and_nothing_else_does() {
         api.ok(&format!("/flows/{flow}")).await,
     );
     assert_ne!(a["isTrainingOutOfDate"], b["isTrainingOutOfDate"]);
+    assert_ne!(a["feedbackReport"], b["feedbackReport"], "training scores move");
+    let source_path = format!("/knowledgestores/{store}/sources/{source}");
+    let (a, b) = (api.ok(&source_path).await, api.ok(&source_path).await);
+    assert_ne!(a["status"], b["status"], "a source's status follows its ingestion");
     let e = api.ok(&format!("/endpoints/{endpoint}")).await;
     assert!(
         e["transformer"]["transpiledTransformer"]
@@ -502,6 +778,26 @@ async fn volatile_fields_change_between_reads_and_nothing_else_does() {
     );
 }
 
+#[tokio::test]
+async fn a_lexicon_is_packed_by_its_keyphrase_export_and_read_meta_only_without_its_values() {
+    let api = Api::start(small(), Options::default());
+    let lexicon = api.project().lexicons[0].id().to_owned();
+    let before = api.ok(&format!("/lexicons/{lexicon}")).await;
+    assert_eq!(before["isPackedForDownload"], false);
+    assert_eq!(
+        before["values"].as_array().map(Vec::len),
+        Some(api.project().lexicons[0].keyphrases.len())
+    );
+    let (_, task) = api.get(&format!("/lexicons/{lexicon}/export")).await;
+    api.finish(&task).await;
+    let after = api.ok(&format!("/lexicons/{lexicon}?metaOnly=true")).await;
+    assert_eq!(after["isPackedForDownload"], true, "the export flipped it");
+    assert!(
+        after.get("values").is_none(),
+        "metaOnly leaves the deprecated values out"
+    );
+}
+
 fn strip_volatile(value: &mut Value) {
     match value {
         Value::Object(map) => {
@@ -511,6 +807,8 @@ fn strip_volatile(value: &mut Value) {
                 "isTrainingOutOfDate",
                 "preview",
                 "transpiledTransformer",
+                "feedbackReport",
+                "status",
             ] {
                 map.remove(key);
             }
@@ -726,10 +1024,75 @@ fn the_server_runs_while_the_caller_blocks() {
     let fake = FakeCognigy::start(small(), Options::default());
     let url = format!("{}{}/projects/{}", fake.base_url(), fake.prefix(), fake.project_id());
     let output = std::process::Command::new("curl")
-        .args(["-s", "-H", &format!("X-API-Key: {}", fake.api_key()), &url])
+        .args([
+            "-s",
+            "-H",
+            &format!("X-API-Key: {}", fake.api_key()),
+            "-H",
+            "Accept: application/json",
+            &url,
+        ])
         .output();
     if let Ok(output) = output {
         let body: Value = serde_json::from_slice(&output.stdout).expect("a JSON answer");
         assert_eq!(body["_id"], fake.project_id());
+    }
+}
+
+#[tokio::test]
+async fn snippets_are_created_and_deleted_as_the_typings_allow_and_never_updated() {
+    let api = Api::start(small(), Options::default());
+    let existing = api.project().snippets[0].clone();
+    let path = "/projects/{P}/snippets";
+    let body = json!({ "label": "Order id", "type": "context", "script": "context.orderId", "referenceId": "r-new" });
+    let (status, created) = api.post(path, body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    assert!(created["_id"].is_string() && created["createdAt"].is_u64(), "{created}");
+    assert_eq!(
+        (&created["label"], &created["referenceId"]),
+        (&body["label"], &body["referenceId"])
+    );
+    let listed = api.ok(path).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+
+    let refused = [
+        json!({ "label": "x", "type": "context", "script": "s", "referenceId": existing["referenceId"] }),
+        json!({ "label": "x", "type": "nonsense", "script": "s" }),
+        json!({ "type": "context", "script": "s" }),
+        json!({ "label": "x", "type": "context", "script": "s", "_id": "mine" }),
+    ];
+    for body in refused {
+        let (status, answer) = api.post(path, body.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body} answered {answer}");
+    }
+
+    let one = format!("/projects/{{P}}/snippets/{}", id_of(&created));
+    let (status, _) = api.send(Method::PATCH, &one, Some(json!({ "label": "y" }))).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "snippets have no update");
+    let (status, _) = api.send(Method::DELETE, &one, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = api.send(Method::DELETE, &one, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "deleted once");
+    assert_eq!(api.project().snippets, [existing]);
+}
+
+#[tokio::test]
+async fn the_profile_schema_is_set_by_its_custom_fields_only() {
+    let api = Api::start(small(), Options::default());
+    let path = "/profiles/schema/{P}";
+    let details = json!([{ "field": "Loyalty", "internal": "loyalty", "type": "number" }]);
+    let (status, answer) = api.send(Method::PUT, path, Some(json!({ "details": details }))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
+    let schema = api.ok(path).await;
+    assert_eq!(schema["details"], details);
+    assert_eq!(schema["schema"]["loyalty"], "number");
+    assert!(schema["schema"].get("customer_tier").is_none() && schema["schema"]["email"] == "string");
+    for body in [
+        json!({ "details": details, "schema": {} }),
+        json!({ "details": [{ "field": "x", "internal": "x", "type": "date" }] }),
+        json!({ "details": {} }),
+    ] {
+        let (status, _) = api.send(Method::PUT, path, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     }
 }

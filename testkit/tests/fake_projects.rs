@@ -63,9 +63,11 @@ async fn snapshot_ids(api: &Api, project: &str) -> Vec<String> {
     listed(&api.ok(&format!("/snapshots?projectId={project}&limit=100")).await)
 }
 
-/// Restores snapshot `id` and waits for the task.
-async fn restore(api: &Api, id: &str) {
-    let (status, task) = api.post(&format!("/snapshots/{id}/restore"), json!({})).await;
+/// Restores snapshot `id` into project `project` and waits for the task.
+async fn restore(api: &Api, project: &str, id: &str) {
+    let (status, task) = api
+        .post(&format!("/snapshots/{id}/restore"), json!({ "projectId": project }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{task}");
     assert_eq!(api.finish(&task).await.0["status"], "done");
 }
@@ -242,7 +244,7 @@ async fn a_restore_in_b_leaves_a_byte_for_byte_unchanged() {
         p.add_lexicon("Added in staging", 2);
     });
 
-    restore(&api, &snapshot).await;
+    restore(&api, &b, &snapshot).await;
 
     let without_rng = |p: &Project| {
         let mut state = serde_json::to_value(p).unwrap();
@@ -286,13 +288,18 @@ async fn a_package_of_a_uploaded_and_restored_in_b_gives_b_the_content_of_a() {
     assert_eq!(api.fake.snapshot_names(), ["to staging"], "the upload is B's, not A's");
     let uploaded = snapshot_ids(&api, &b).await;
     assert_eq!(uploaded.len(), 1);
-    restore(&api, &uploaded[0]).await;
+    restore(&api, &b, &uploaded[0]).await;
 
     let pb = api.fake.project_by_id(&b);
     assert_eq!(pb.id(), b, "B keeps its id");
     for kind in [Kind::Endpoint, Kind::KnowledgeStore] {
         assert_eq!(pb.items(kind), b_before.items(kind), "B keeps its {kind:?}s");
     }
+    assert_eq!(
+        serde_json::to_value(&pb.knowledge).unwrap(),
+        serde_json::to_value(&b_before.knowledge).unwrap(),
+        "B keeps its knowledge sources and chunks"
+    );
     let ids_a_to_b = same_up_to_ids(&content(&pa), &content(&pb));
     assert_eq!(ids_a_to_b[pa.id()], b);
     assert!(ids(&pa).is_disjoint(&ids(&pb)), "B's copies got ids of their own");
@@ -311,10 +318,11 @@ async fn a_package_of_a_uploaded_and_restored_in_b_gives_b_the_content_of_a() {
     assert_eq!(flow["referenceId"], pa.flows[0].doc["referenceId"]);
 }
 
-/// What a snapshot carries of `project` (all but endpoints, knowledge stores and the fake's id source).
+/// What a snapshot carries of `project` (all but endpoints, Knowledge AI and the fake's id source).
 fn content(project: &Project) -> Value {
     let mut value = serde_json::to_value(project).unwrap();
     value.as_object_mut().unwrap().remove("rng");
+    value.as_object_mut().unwrap().remove("knowledge");
     let resources = value["resources"].as_object_mut().unwrap();
     resources.remove("Endpoint");
     resources.remove("KnowledgeStore");

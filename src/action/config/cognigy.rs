@@ -9,7 +9,7 @@ use super::validator::Validator;
 use crate::secrets::Secret;
 
 /// The resource kinds the `resources` input selects from, in export order.
-pub const RESOURCE_KINDS: [&str; 11] = [
+pub const RESOURCE_KINDS: [&str; 15] = [
     "flows",
     "lexicons",
     "endpoints",
@@ -21,6 +21,10 @@ pub const RESOURCE_KINDS: [&str; 11] = [
     "knowledge-stores",
     "playbooks",
     "connections",
+    "snippets",
+    "milestones",
+    "ai-copilot-configs",
+    "handover-providers",
 ];
 
 /// Where and how to reach Cognigy.

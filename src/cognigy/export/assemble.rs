@@ -1,14 +1,17 @@
 //! Turns what was read ([`Reads`]) into the neutral resources of a snapshot ([`Export`]): volatile
-//! fields out, credentials redacted (by [`secrets::seal::redact`], kept aside in memory), transformer source split off, each chart's index nodes replaced
-//! by the full nodes, and lists in a stable order so an unchanged project gives the same bytes.
+//! fields out, credentials redacted (by [`secrets::seal::redact`], kept aside in memory),
+//! transformer source split off, each chart's index nodes replaced by the full nodes, a knowledge
+//! store's sources and chunks as its children, and lists in a stable order so an unchanged project
+//! gives the same bytes.
 
 use serde_json::Value;
 
-use super::kinds;
-use super::normalize::{split_transformer, strip_volatile};
-use super::{Reads, text};
+use super::jobs::{FlowLocale, Key};
+use super::normalize::{split_transformer, strip_ingestion, strip_volatile};
+use super::{Reads, kinds, part, text};
 use crate::secrets;
-use crate::snapshot::{Content, Export, Locale, Resource, ResourceFile};
+use crate::snapshot::layout::{PROFILE_SCHEMA_FILE, SOURCES, YES_NO_INTENTS_FILE};
+use crate::snapshot::{Child, Content, Export, Locale, LocaleFile, Resource, ResourceFile};
 
 /// The export of `reads`, for the `kinds` that were asked for.
 pub fn assemble(mut reads: Reads, kinds: &[&'static str]) -> Export {
@@ -16,35 +19,62 @@ pub fn assemble(mut reads: Reads, kinds: &[&'static str]) -> Export {
     if let Value::Object(map) = &mut project {
         map.insert("settings".to_owned(), std::mem::take(&mut reads.settings));
     }
-    strip_volatile(&mut project);
-    let mut locales = Value::Array(sorted_by_id(reads.locales.clone()));
-    strip_volatile(&mut locales);
+    let locales: Vec<Locale> = reads
+        .locales
+        .iter()
+        .map(|locale| Locale {
+            id: text(locale, "_id"),
+            name: text(locale, "name"),
+        })
+        .collect();
+    let mut project_files = vec![
+        ("project.json", json(project)),
+        ("locales.json", json(Value::Array(sorted_by_id(reads.locales.clone())))),
+    ];
+    if let Some(schema) = reads.docs.remove(&Key::new(part::PROFILE_SCHEMA, &[])) {
+        project_files.push((PROFILE_SCHEMA_FILE, json(schema)));
+    }
+    let locale_files = locales
+        .iter()
+        .enumerate()
+        .filter_map(|(index, locale)| {
+            let intents = reads.docs.remove(&Key::new(part::YES_NO_INTENTS, &[index]))?;
+            Some(LocaleFile {
+                locale: locale.clone(),
+                name: YES_NO_INTENTS_FILE,
+                content: json(intents),
+            })
+        })
+        .collect();
 
     let mut resources = Vec::new();
     for &kind in kinds {
-        let items = reads.lists.get(kind).cloned().unwrap_or_default();
+        let list = Key::new(kind, &[]);
+        let items = reads.lists.get(&list).cloned().unwrap_or_default();
+        let name_field = kinds::flat(kind).map_or("name", |flat| flat.name_field);
         for (index, item) in items.iter().enumerate() {
-            let full = reads.items.remove(&(kind, index)).unwrap_or_else(|| item.clone());
-            let files = match kind {
-                "flows" => flow_files(&mut reads, index, full),
-                "lexicons" => lexicon_files(&mut reads, index, full),
-                _ => flat_files(kind, full),
+            let full = reads.docs.remove(&list.item(index)).unwrap_or_else(|| item.clone());
+            let (files, children) = match kind {
+                "flows" => (flow_files(&mut reads, &locales, index, full), Vec::new()),
+                "lexicons" => (lexicon_files(&mut reads, index, full), Vec::new()),
+                "knowledge-stores" => knowledge_store(&mut reads, index, full),
+                _ => (flat_files(kind, full), Vec::new()),
             };
             resources.push(Resource {
                 kind,
                 id: resource_id(item),
-                name: text(item, "name"),
+                name: text(item, name_field),
                 files,
+                children,
             });
         }
     }
     let mut export = Export {
         kinds: kinds.to_vec(),
-        project: vec![
-            ("project.json", Content::Json(project)),
-            ("locales.json", Content::Json(locales)),
-        ],
+        project: project_files,
+        locale_files,
         resources,
+        unavailable: std::mem::take(&mut reads.unavailable),
         ..Export::default()
     };
     secrets::seal::redact(&mut export);
@@ -72,17 +102,33 @@ fn json(mut value: Value) -> Content {
     Content::Json(value)
 }
 
-fn flow_files(reads: &mut Reads, flow: usize, mut doc: Value) -> Vec<ResourceFile> {
-    if let (Value::Object(map), Some(settings)) = (&mut doc, reads.flow_settings.remove(&flow)) {
+/// The items of the list at `key`, each replaced by its read by id where there was one, sorted.
+fn list_items(reads: &mut Reads, key: &Key) -> Option<Vec<Value>> {
+    let items = reads.lists.remove(key)?;
+    let items = items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| reads.docs.remove(&key.item(index)).unwrap_or(item))
+        .collect();
+    Some(sorted_by_id(items))
+}
+
+fn flow_files(reads: &mut Reads, locales: &[Locale], flow: usize, mut doc: Value) -> Vec<ResourceFile> {
+    let settings = reads.docs.remove(&Key::new(part::FLOW_SETTINGS, &[flow]));
+    if let (Value::Object(map), Some(settings)) = (&mut doc, settings) {
         map.insert("settings".to_owned(), settings);
     }
     let mut files = vec![file("flow.json", doc)];
-    for (index, locale) in reads.locales.iter().enumerate() {
-        let at = super::jobs::FlowLocale { flow, locale: index };
-        let locale = Locale {
-            id: text(locale, "_id"),
-            name: text(locale, "name"),
-        };
+    for (list, name) in [
+        (part::FLOW_STATES, "states.json"),
+        (part::SLOT_FILLERS, "slot-fillers.json"),
+    ] {
+        if let Some(items) = list_items(reads, &Key::new(list, &[flow])) {
+            files.push(file(name, Value::Array(items)));
+        }
+    }
+    for (index, locale) in locales.iter().enumerate() {
+        let at = FlowLocale { flow, locale: index };
         if let Some(mut chart) = reads.charts.remove(&at) {
             let count = chart.get("nodes").and_then(Value::as_array).map_or(0, Vec::len);
             let nodes: Vec<Value> = (0..count).filter_map(|n| reads.nodes.remove(&(at, n))).collect();
@@ -102,7 +148,7 @@ fn flow_files(reads: &mut Reads, flow: usize, mut doc: Value) -> Vec<ResourceFil
                 other => other,
             };
             files.push(ResourceFile {
-                locale: Some(locale),
+                locale: Some(locale.clone()),
                 name: "intents.json",
                 content: json(intents),
             });
@@ -111,7 +157,11 @@ fn flow_files(reads: &mut Reads, flow: usize, mut doc: Value) -> Vec<ResourceFil
     files
 }
 
-fn lexicon_files(reads: &mut Reads, lexicon: usize, doc: Value) -> Vec<ResourceFile> {
+fn lexicon_files(reads: &mut Reads, lexicon: usize, mut doc: Value) -> Vec<ResourceFile> {
+    // The deprecated `values` repeat the keyphrases, which have their own file.
+    if let Value::Object(map) = &mut doc {
+        map.remove("values");
+    }
     let mut files = vec![file("lexicon.json", doc)];
     if let Some(csv) = reads.keyphrases.remove(&lexicon) {
         files.push(ResourceFile {
@@ -121,6 +171,46 @@ fn lexicon_files(reads: &mut Reads, lexicon: usize, doc: Value) -> Vec<ResourceF
         });
     }
     files
+}
+
+/// A knowledge store's file, and its sources as children with their chunks (in their order).
+fn knowledge_store(reads: &mut Reads, store: usize, mut doc: Value) -> (Vec<ResourceFile>, Vec<Child>) {
+    strip_ingestion(&mut doc);
+    let files = flat_files("knowledge-stores", doc);
+    let sources = reads
+        .lists
+        .remove(&Key::new(part::KNOWLEDGE_SOURCES, &[store]))
+        .unwrap_or_default();
+    let children = sources
+        .into_iter()
+        .enumerate()
+        .map(|(index, mut source)| {
+            let (id, name) = (resource_id(&source), text(&source, "name"));
+            strip_ingestion(&mut source);
+            let mut files = vec![file("source.json", source)];
+            if let Some(mut chunks) = reads.lists.remove(&Key::new(part::KNOWLEDGE_CHUNKS, &[store, index])) {
+                chunks.iter_mut().for_each(strip_volatile);
+                let order = |chunk: &Value| chunk.get("order").and_then(Value::as_f64).unwrap_or(f64::MAX);
+                chunks.sort_by(|a, b| {
+                    order(a)
+                        .total_cmp(&order(b))
+                        .then_with(|| text(a, "_id").cmp(&text(b, "_id")))
+                });
+                files.push(ResourceFile {
+                    locale: None,
+                    name: "chunks.jsonl",
+                    content: Content::JsonLines(chunks),
+                });
+            }
+            Child {
+                group: SOURCES,
+                id,
+                name,
+                files,
+            }
+        })
+        .collect();
+    (files, children)
 }
 
 fn flat_files(kind: &str, mut doc: Value) -> Vec<ResourceFile> {

@@ -1,14 +1,15 @@
-//! The reads an export is made of. Each [`Job`] is one read (the lexicon keyphrases: one export
-//! task); running it answers a [`Done`] carrying the job back with what was read.
+//! The reads an export is made of. Each [`Job`] is one read (a list: every page of it; the lexicon
+//! keyphrases: one export task); running it answers a [`Done`] carrying the job back with what was
+//! read. A read of an optional part that answers 403 or 404 gives nothing and says why.
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::kinds::FlatKind;
 use crate::cognigy::client::{Call, Client};
 use crate::cognigy::error::Error;
 use crate::cognigy::{paging, tasks};
+use crate::snapshot::unavailable::Unavailable;
 
 /// Where a flow-level read belongs: indexes into the flow list and the locale list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -17,29 +18,43 @@ pub struct FlowLocale {
     pub locale: usize,
 }
 
+/// Where a list or a document read belongs: what it is (`flows`, `flow-states`, ...) and the list
+/// indexes it hangs from (`[flow]` for a flow's states list, `[flow, state]` for one state).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub part: &'static str,
+    pub at: Vec<usize>,
+}
+
+impl Key {
+    pub fn new(part: &'static str, at: &[usize]) -> Key {
+        Key { part, at: at.to_vec() }
+    }
+
+    /// The key of this list's `index`th item.
+    pub fn item(&self, index: usize) -> Key {
+        let mut at = self.at.clone();
+        at.push(index);
+        Key { part: self.part, at }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Job {
     Project,
     ProjectSettings,
     Locales,
-    /// A collection: `flows`, `lexicons`, or a flat kind.
+    /// Every item of a collection. `optional`: the part a 403 or 404 makes unavailable.
     List {
-        kind: &'static str,
-        path: &'static str,
-        optional: bool,
+        key: Key,
+        call: Call,
+        optional: Option<&'static str>,
     },
-    /// One item of a listed collection (`flows`, `lexicons` and the flat kinds).
-    Item {
-        kind: &'static str,
-        path: &'static str,
-        index: usize,
-        id: String,
-        label: String,
-    },
-    FlowSettings {
-        flow: usize,
-        id: String,
-        label: String,
+    /// One document: an item read by id, or a part read on its own (a flow's settings).
+    Doc {
+        key: Key,
+        call: Call,
+        optional: Option<&'static str>,
     },
     Chart {
         at: FlowLocale,
@@ -68,61 +83,37 @@ pub enum Job {
     },
 }
 
-/// A finished job and what it read (`Value::String` for the keyphrase CSV).
+/// A finished job and what it read (`Value::String` for the keyphrase CSV; `Null` for an
+/// unavailable part, with why).
 pub struct Done {
     pub job: Job,
     pub value: Value,
+    pub unavailable: Option<Unavailable>,
 }
 
 impl Job {
-    pub fn list(kind: &FlatKind) -> Job {
-        Job::List {
-            kind: kind.kind,
-            path: kind.path,
-            optional: kind.optional,
-        }
-    }
-
     /// Runs the job.
     pub async fn run(self, client: Arc<Client>) -> Result<Done, Error> {
         let project = client.project_id().to_owned();
-        let value = match &self {
+        let read = match &self {
             Job::Project => {
                 client
                     .json(Call::get("project", format!("projects/{project}")).about_project())
-                    .await?
+                    .await
             }
             Job::ProjectSettings => {
                 client
                     .json(Call::get("project settings", format!("projects/{project}/settings")).about_project())
-                    .await?
+                    .await
             }
             Job::Locales => {
                 let call = Call::get("locales", "locales")
                     .query("projectId", &project)
                     .about_project();
-                Value::Array(paging::list_all(&client, &call).await?)
+                paging::list_all(&client, &call).await.map(Value::Array)
             }
-            Job::List { kind, path, optional } => {
-                let call = Call::get(format!("list of {kind}"), *path)
-                    .query("projectId", &project)
-                    .about_project();
-                match paging::list_all(&client, &call).await {
-                    Ok(items) => Value::Array(items),
-                    // The platform has no such feature: nothing to back up.
-                    Err(e) if *optional && e.status() == Some(404) => Value::Array(Vec::new()),
-                    Err(e) => return Err(e),
-                }
-            }
-            Job::Item { path, id, label, .. } => client.json(Call::get(label.clone(), format!("{path}/{id}"))).await?,
-            Job::FlowSettings { id, label, .. } => {
-                client
-                    .json(Call::get(
-                        format!("settings of {label}"),
-                        format!("flows/{id}/settings"),
-                    ))
-                    .await?
-            }
+            Job::List { call, .. } => paging::list_all(&client, call).await.map(Value::Array),
+            Job::Doc { call, .. } => client.json(call.clone()).await,
             Job::Chart {
                 flow_id,
                 locale_id,
@@ -131,7 +122,7 @@ impl Job {
             } => {
                 let call =
                     Call::get(label.clone(), format!("flows/{flow_id}/chart")).query("preferredLocaleId", locale_id);
-                client.json(call).await?
+                client.json(call).await
             }
             Job::Node {
                 flow_id,
@@ -142,7 +133,7 @@ impl Job {
             } => {
                 let call = Call::get(label.clone(), format!("flows/{flow_id}/chart/nodes/{node_id}"))
                     .query("preferredLocaleId", locale_id);
-                client.json(call).await?
+                client.json(call).await
             }
             Job::Intents {
                 flow_id,
@@ -157,11 +148,31 @@ impl Job {
                         format!("flows/{flow_id}/intents/export"),
                         body,
                     ))
-                    .await?
+                    .await
             }
-            Job::Keyphrases { id, label, .. } => Value::String(keyphrases_csv(&client, id, label).await?),
+            Job::Keyphrases { id, label, .. } => keyphrases_csv(&client, id, label).await.map(Value::String),
         };
-        Ok(Done { job: self, value })
+        let optional = match &self {
+            Job::List { optional, .. } | Job::Doc { optional, .. } => *optional,
+            _ => None,
+        };
+        match (read, optional) {
+            (Ok(value), _) => Ok(Done {
+                job: self,
+                value,
+                unavailable: None,
+            }),
+            // The platform, its licence or the key's role has no such feature: nothing to back up.
+            (Err(Error::Api { status, problem, .. }), Some(part)) if matches!(status, 403 | 404) => Ok(Done {
+                job: self,
+                value: Value::Null,
+                unavailable: Some(Unavailable {
+                    part,
+                    why: format!("Cognigy answered {status}{problem}"),
+                }),
+            }),
+            (Err(e), _) => Err(e),
+        }
     }
 }
 

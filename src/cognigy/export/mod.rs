@@ -2,9 +2,12 @@
 //! per item), all reads of all kinds in flight together under the client's rate limit and
 //! concurrency cap, and the answers turned into the neutral resources a snapshot is built from.
 //!
-//! Reads are [`jobs`]; a list that finishes schedules the reads of its items, a chart that finishes
-//! schedules the reads of its nodes. Any read that still fails after its retries fails the whole
-//! export: a partial export is never returned.
+//! Reads are [`jobs`]; a list that finishes schedules the reads of its items (and of what hangs from
+//! them: a flow's settings, states and slot fillers, a knowledge store's sources and their chunks),
+//! a chart that finishes schedules the reads of its nodes. Any read that still fails after its
+//! retries fails the whole export: a partial export is never returned. Only an optional part (a
+//! kind newer platforms have, or one a licence or role may withhold) answering 403 or 404 is left
+//! out, and reported as not available.
 
 pub mod assemble;
 pub mod jobs;
@@ -18,10 +21,22 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::task::JoinSet;
 
-use self::jobs::{Done, FlowLocale, Job};
+use self::jobs::{Done, FlowLocale, Job, Key};
+use self::kinds::{FlatKind, Scope};
 use self::progress::Progress;
-use crate::cognigy::client::Client;
+use crate::cognigy::client::{Call, Client};
 use crate::cognigy::error::Error;
+use crate::snapshot::unavailable::{PROFILE_SCHEMA, Unavailable, YES_NO_INTENTS};
+
+/// The parts of [`Reads`] besides the kinds themselves (which go by their own names).
+pub mod part {
+    pub const FLOW_SETTINGS: &str = "flow-settings";
+    pub const FLOW_STATES: &str = "flow-states";
+    pub const SLOT_FILLERS: &str = "slot-fillers";
+    pub const KNOWLEDGE_SOURCES: &str = "knowledge-sources";
+    pub const KNOWLEDGE_CHUNKS: &str = "knowledge-chunks";
+    pub use crate::snapshot::unavailable::{PROFILE_SCHEMA, YES_NO_INTENTS};
+}
 
 /// Everything read from Cognigy, before it is laid out as files.
 #[derive(Debug, Default)]
@@ -29,16 +44,18 @@ pub struct Reads {
     pub project: Value,
     pub settings: Value,
     pub locales: Vec<Value>,
-    /// List items per kind (`flows`, `lexicons`, flat kinds), in list order.
-    pub lists: BTreeMap<&'static str, Vec<Value>>,
-    /// The full item per kind and list index.
-    pub items: BTreeMap<(&'static str, usize), Value>,
-    pub flow_settings: BTreeMap<usize, Value>,
+    /// Every list read, in list order: `flows[]`, `flow-states[flow]`, `knowledge-chunks[store, source]`, ...
+    pub lists: BTreeMap<Key, Vec<Value>>,
+    /// Every document read: items by id (`flows[flow]`, `flow-states[flow, state]`) and parts read on
+    /// their own (`flow-settings[flow]`, `yes-no-intents[locale]`, `profile-schema[]`).
+    pub docs: BTreeMap<Key, Value>,
     pub charts: BTreeMap<FlowLocale, Value>,
     /// Full nodes per chart, by the node's index in the chart.
     pub nodes: BTreeMap<(FlowLocale, usize), Value>,
     pub intents: BTreeMap<FlowLocale, Value>,
     pub keyphrases: BTreeMap<usize, String>,
+    /// What the platform did not offer, once per part.
+    pub unavailable: Vec<Unavailable>,
 }
 
 /// Reads the project and the `kinds` asked for (a subset of the `resources` input's kinds).
@@ -55,22 +72,28 @@ pub async fn read_project(client: Arc<Client>, kinds: &[&'static str]) -> Result
     run.record(project, &mut false);
     run.spawn(Job::ProjectSettings);
     run.spawn(Job::Locales);
+    let project_id = run.client.project_id().to_owned();
+    run.spawn(Job::Doc {
+        key: Key::new(PROFILE_SCHEMA, &[]),
+        call: Call::get("contact-profile schema", format!("profiles/schema/{project_id}")),
+        optional: Some(PROFILE_SCHEMA),
+    });
     for &kind in kinds {
-        match kind {
-            "flows" => run.spawn(Job::List {
-                kind: "flows",
-                path: "flows",
-                optional: false,
-            }),
-            "lexicons" => run.spawn(Job::List {
-                kind: "lexicons",
-                path: "lexicons",
-                optional: false,
-            }),
-            other => run.spawn(Job::list(
-                kinds::flat(other).expect("kinds are validated against the table"),
-            )),
-        }
+        let (call, optional) = match kind {
+            "flows" | "lexicons" => (
+                Call::get(format!("list of {kind}"), kind).query("projectId", &project_id),
+                None,
+            ),
+            other => {
+                let flat = kinds::flat(other).expect("kinds are validated against the table");
+                (list_call(flat, &project_id), flat.optional.then_some(flat.kind))
+            }
+        };
+        run.spawn(Job::List {
+            key: Key::new(kind, &[]),
+            call: call.about_project(),
+            optional,
+        });
     }
     let mut locales_known = false;
     while let Some(joined) = run.jobs.join_next().await {
@@ -81,6 +104,15 @@ pub async fn read_project(client: Arc<Client>, kinds: &[&'static str]) -> Result
     }
     run.progress.finish(run.client.stats());
     Ok(run.reads)
+}
+
+/// The list of a flat kind in the project.
+fn list_call(flat: &FlatKind, project_id: &str) -> Call {
+    let resource = format!("list of {}", flat.kind);
+    match flat.scope {
+        Scope::Query => Call::get(resource, flat.path).query("projectId", project_id),
+        Scope::Path => Call::get(resource, format!("projects/{project_id}/{}", flat.path)),
+    }
 }
 
 struct Run {
@@ -96,54 +128,58 @@ impl Run {
         self.jobs.spawn(job.run(self.client.clone()));
     }
 
+    /// A read of a document, no part that may be unavailable.
+    fn spawn_doc(&mut self, key: Key, call: Call) {
+        self.spawn(Job::Doc {
+            key,
+            call,
+            optional: None,
+        });
+    }
+
+    /// A read of a list, no part that may be unavailable.
+    fn spawn_list(&mut self, key: Key, call: Call) {
+        self.spawn(Job::List {
+            key,
+            call,
+            optional: None,
+        });
+    }
+
     /// Keeps what a job read and schedules the reads it makes possible.
     fn record(&mut self, done: Done, locales_known: &mut bool) {
-        let Done { job, value } = done;
+        let Done {
+            job,
+            value,
+            unavailable,
+        } = done;
+        if let Some(unavailable) = unavailable {
+            if !self.reads.unavailable.iter().any(|u| u.part == unavailable.part) {
+                tracing::info!("{} is not available here: {}", unavailable.part, unavailable.why);
+                self.reads.unavailable.push(unavailable);
+            }
+            return;
+        }
         match job {
             Job::Project => self.reads.project = value,
             Job::ProjectSettings => self.reads.settings = value,
             Job::Locales => {
                 self.reads.locales = into_array(value);
                 *locales_known = true;
+                self.schedule_locales();
                 self.schedule_flows();
             }
-            Job::List { kind, path, .. } => {
+            Job::List { key, .. } => {
                 let items = into_array(value);
-                for (index, item) in items.iter().enumerate() {
-                    let id = text(item, "_id");
-                    let label = format!("{} {:?}", singular(kind), text(item, "name"));
-                    if kind == "lexicons" {
-                        self.spawn(Job::Keyphrases {
-                            lexicon: index,
-                            id: id.clone(),
-                            label: label.clone(),
-                        });
-                    }
-                    if kind == "flows" {
-                        self.spawn(Job::FlowSettings {
-                            flow: index,
-                            id: id.clone(),
-                            label: label.clone(),
-                        });
-                    }
-                    self.spawn(Job::Item {
-                        kind,
-                        path,
-                        index,
-                        id,
-                        label,
-                    });
-                }
-                self.reads.lists.insert(kind, items);
-                if kind == "flows" && *locales_known {
+                self.schedule_items(&key, &items);
+                let flows = key.part == "flows";
+                self.reads.lists.insert(key, items);
+                if flows && *locales_known {
                     self.schedule_flows();
                 }
             }
-            Job::Item { kind, index, .. } => {
-                self.reads.items.insert((kind, index), value);
-            }
-            Job::FlowSettings { flow, .. } => {
-                self.reads.flow_settings.insert(flow, value);
+            Job::Doc { key, .. } => {
+                self.reads.docs.insert(key, value);
             }
             Job::Chart {
                 at,
@@ -184,9 +220,100 @@ impl Run {
         }
     }
 
+    /// The reads the items of the list at `key` need: each read by id where the list gives index
+    /// items, and what hangs from each (a flow's settings, states and slot fillers; a lexicon's
+    /// keyphrases; a knowledge store's sources; a source's chunks).
+    fn schedule_items(&mut self, key: &Key, items: &[Value]) {
+        for (index, item) in items.iter().enumerate() {
+            let id = text(item, "_id");
+            let at = key.item(index);
+            let label = |what: &str| format!("{what} {:?}", text(item, "name"));
+            match key.part {
+                "flows" => {
+                    let flow = label("flow");
+                    self.spawn_doc(at.clone(), Call::get(flow.clone(), format!("flows/{id}")));
+                    self.spawn_doc(
+                        Key::new(part::FLOW_SETTINGS, &[index]),
+                        Call::get(format!("settings of {flow}"), format!("flows/{id}/settings")),
+                    );
+                    for (list, path, what) in [
+                        (part::FLOW_STATES, "states", "states"),
+                        (part::SLOT_FILLERS, "slotfillers", "slot fillers"),
+                    ] {
+                        let call = Call::get(format!("{what} of {flow}"), format!("flows/{id}/{path}"));
+                        self.spawn_list(Key::new(list, &[index]), call);
+                    }
+                }
+                "lexicons" => {
+                    let lexicon = label("lexicon");
+                    // `metaOnly`: without the deprecated `values` (every keyphrase once more).
+                    let call = Call::get(lexicon.clone(), format!("lexicons/{id}")).query("metaOnly", "true");
+                    self.spawn_doc(at, call);
+                    self.spawn(Job::Keyphrases {
+                        lexicon: index,
+                        id,
+                        label: lexicon,
+                    });
+                }
+                part::FLOW_STATES | part::SLOT_FILLERS => {
+                    let (path, what) = match key.part {
+                        part::FLOW_STATES => ("states", "flow state"),
+                        _ => ("slotfillers", "slot filler"),
+                    };
+                    let flow_id = self.list_item_id("flows", &[], key.at[0]);
+                    self.spawn_doc(at, Call::get(label(what), format!("flows/{flow_id}/{path}/{id}")));
+                }
+                part::KNOWLEDGE_SOURCES => {
+                    let store_id = self.list_item_id("knowledge-stores", &[], key.at[0]);
+                    let call = Call::get(
+                        format!("chunks of {}", label("knowledge source")),
+                        format!("knowledgestores/{store_id}/sources/{id}/chunks"),
+                    );
+                    self.spawn_list(Key::new(part::KNOWLEDGE_CHUNKS, &[key.at[0], index]), call);
+                }
+                kind => {
+                    let Some(flat) = kinds::flat(kind) else { continue };
+                    let name = format!("{} {:?}", singular(kind), text(item, flat.name_field));
+                    if flat.read_items {
+                        self.spawn_doc(at, Call::get(name.clone(), format!("{}/{id}", flat.path)));
+                    }
+                    if kind == "knowledge-stores" {
+                        let call = Call::get(format!("sources of {name}"), format!("knowledgestores/{id}/sources"));
+                        self.spawn_list(Key::new(part::KNOWLEDGE_SOURCES, &[index]), call);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `_id` of item `index` of the list `part[at]` (read before the lists that hang from it).
+    fn list_item_id(&self, part: &'static str, at: &[usize], index: usize) -> String {
+        self.reads
+            .lists
+            .get(&Key::new(part, at))
+            .and_then(|items| items.get(index))
+            .map(|item| text(item, "_id"))
+            .unwrap_or_default()
+    }
+
+    /// Once the locales are known: each locale's yes/no intents.
+    fn schedule_locales(&mut self) {
+        for (index, locale) in self.reads.locales.clone().iter().enumerate() {
+            let id = text(locale, "_id");
+            self.spawn(Job::Doc {
+                key: Key::new(YES_NO_INTENTS, &[index]),
+                call: Call::get(
+                    format!("yes/no intents of locale {:?}", text(locale, "name")),
+                    format!("locales/{id}/yesnointents"),
+                ),
+                optional: Some(YES_NO_INTENTS),
+            });
+        }
+    }
+
     /// Once both the flows and the locales are known: each flow's chart and intents per locale.
     fn schedule_flows(&mut self) {
-        let Some(flows) = self.reads.lists.get("flows").cloned() else {
+        let Some(flows) = self.reads.lists.get(&Key::new("flows", &[])).cloned() else {
             return;
         };
         let locales = self.reads.locales.clone();
@@ -224,7 +351,7 @@ pub fn text(value: &Value, key: &str) -> String {
     value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
 
-fn singular(kind: &str) -> &str {
+pub fn singular(kind: &str) -> &str {
     kind.strip_suffix('s').unwrap_or(kind)
 }
 

@@ -4,14 +4,23 @@
 
 use serde_json::Value;
 
-/// Fields that change between reads with no user edit (read- or training-time bookkeeping).
-pub const VOLATILE_FIELDS: [&str; 5] = [
+/// Fields that change between reads with no user edit (read-, training- or export-time
+/// bookkeeping): a flow's and an intent's `feedbackReport` are training results; a lexicon's
+/// `isPackedForDownload` is flipped by the backup's own keyphrase export.
+pub const VOLATILE_FIELDS: [&str; 7] = [
     "lastChanged",
     "lastChangedBy",
     "transpiledTransformer",
     "preview",
     "isTrainingOutOfDate",
+    "feedbackReport",
+    "isPackedForDownload",
 ];
+
+/// Fields of a knowledge source that ingestion derives: how many chunks it gave (the chunks are
+/// backed up themselves), and why it failed.
+const INGESTION_FIELDS: [&str; 1] = ["chunkCount"];
+const INGESTION_META_FIELDS: [&str; 2] = ["extractedChunks", "failReason"];
 
 /// Objects under these keys are user-authored content (a node's `config`, a task's `data`): their
 /// fields are kept whatever their names.
@@ -30,6 +39,20 @@ pub fn strip_volatile(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(strip_volatile),
         _ => {}
+    }
+}
+
+/// Takes out of a knowledge store or source what its ingestion changes: its `status` (`ready`,
+/// `ingesting`, ...; only a source's `disabled`, the user's choice, is kept), a source's
+/// `chunkCount` and the ingestion's notes in its `metaData`.
+pub fn strip_ingestion(doc: &mut Value) {
+    let Some(map) = doc.as_object_mut() else { return };
+    if map.get("status").and_then(Value::as_str) != Some("disabled") {
+        map.remove("status");
+    }
+    map.retain(|key, _| !INGESTION_FIELDS.contains(&key.as_str()));
+    if let Some(meta) = map.get_mut("metaData").and_then(Value::as_object_mut) {
+        meta.retain(|key, _| !INGESTION_META_FIELDS.contains(&key.as_str()));
     }
 }
 
@@ -73,6 +96,29 @@ mod tests {
         ];
         for (mut input, expected) in table {
             strip_volatile(&mut input);
+            assert_eq!(input, expected);
+        }
+    }
+
+    #[test]
+    fn what_ingestion_changes_is_left_out_but_a_disabled_source_stays_disabled() {
+        let table = [
+            (
+                json!({"name": "s", "status": "ingesting", "chunkCount": 3}),
+                json!({"name": "s"}),
+            ),
+            (
+                json!({"status": "ready", "metaData": {"tags": ["t"], "extractedChunks": 3, "failReason": ""}}),
+                json!({"metaData": {"tags": ["t"]}}),
+            ),
+            (
+                json!({"status": "disabled", "chunkCount": 0}),
+                json!({"status": "disabled"}),
+            ),
+            (json!(["not an object"]), json!(["not an object"])),
+        ];
+        for (mut input, expected) in table {
+            strip_ingestion(&mut input);
             assert_eq!(input, expected);
         }
     }

@@ -33,7 +33,7 @@ use crate::cognigy::{self, Client, native};
 use crate::escape::markdown;
 use crate::secrets::{Identity, seal, unseal};
 use crate::snapshot::compare::{self, Comparison, Words};
-use crate::snapshot::diff::{PROJECT_KIND, markdown_escaped, snapshot_id_in};
+use crate::snapshot::diff::{is_project_level, markdown_escaped, snapshot_id_in};
 use crate::snapshot::{self, Files, NATIVE_PATH, manifest};
 use crate::store::RefUpdate;
 
@@ -138,7 +138,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     };
     let client = Arc::new(Client::new(&target)?);
     let live = export_live(&runtime, &client, &target, &snapshot_kinds, context)?;
-    let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || restore.kinds.contains(&kind);
+    let in_scope = |kind: &str| (is_project_level(kind) && whole_project) || restore.kinds.contains(&kind);
     // Another project holds the same resources under other ids: those are no difference.
     let foreign = restore.target_project_id != restore.cognigy.project_id;
     let differences = |live: &Files, snapshot: &Files| match foreign {
@@ -185,8 +185,10 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
         return finish(&report, None, context);
     }
     let commit = selected.commit.to_string();
+    let oversized = plan.refusal();
     let refused = match (restore.dry_run, restore.confirm) {
         (true, _) => None,
+        (false, Some(_)) if oversized.is_some() => oversized,
         (false, Some(confirm))
             if confirm.project_id == restore.target_project_id
                 && confirm.commit.as_ref().is_none_or(|c| commit.starts_with(c.as_str())) =>
@@ -306,7 +308,7 @@ fn no_native(selected: &Selected) -> String {
 /// The live project as a restore by update needs it: its files (`plain`: with credentials), locale
 /// folders and primary locale, and the identity that opens the snapshot's encrypted credentials.
 fn live_view<'a>(live: &'a LiveExport, plain: &'a Files, identity: Option<&'a Identity>) -> update::Live<'a> {
-    let locales = snapshot::locale_folders(&live.export.resources)
+    let locales = snapshot::locale_folders(&live.export)
         .into_iter()
         .map(|(id, folder)| (folder, id))
         .collect();
@@ -327,6 +329,8 @@ fn live_view<'a>(live: &'a LiveExport, plain: &'a Files, identity: Option<&'a Id
         identity,
         locales,
         primary_locale,
+        project_id: live.built.meta.project_id.clone(),
+        unavailable: &live.export.unavailable,
     }
 }
 
@@ -727,6 +731,12 @@ fn markdown(report: &Report<'_>, refused: Option<&str>) -> String {
             }
             md.push('\n');
         }
+    }
+    if let Some(why) = report.writes.refusal() {
+        md.push_str(&format!(
+            "### Too large for a restore by update\n\n{}\n\n",
+            markdown::text(&why)
+        ));
     }
     match applied {
         None => {

@@ -11,7 +11,7 @@ use crate::cognigy::Client;
 use crate::escape::markdown;
 use crate::secrets::unseal;
 use crate::snapshot::compare::{self, Words};
-use crate::snapshot::diff::PROJECT_KIND;
+use crate::snapshot::diff::is_project_level;
 
 use super::super::capture::export_live;
 use super::super::repo::Repo;
@@ -48,7 +48,7 @@ pub fn report(
     let client = Arc::new(Client::new(cognigy)?);
     let live = export_live(&runtime, &client, cognigy, &kinds, context)?;
     let whole_project = export.kinds.len() == RESOURCE_KINDS.len();
-    let in_scope = |kind: &str| (kind == PROJECT_KIND && whole_project) || export.kinds.contains(&kind);
+    let in_scope = |kind: &str| (is_project_level(kind) && whole_project) || export.kinds.contains(&kind);
     // Credentials the snapshot holds encrypted read as redacted, as the live export has them.
     let snapshot = unseal::compare_view(&files, &live.built.files, None);
     let comparison = compare::compare(&snapshot, &live.built.files, in_scope);

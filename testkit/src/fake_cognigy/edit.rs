@@ -106,6 +106,7 @@ impl Project {
         let before = items.len();
         items.retain(|d| id_of(d) != id);
         assert!(items.len() < before, "no {} {id}", kind.path());
+        self.knowledge.remove(id);
     }
 
     /// Sets field `field` of document `id` (a flow, lexicon, locale or flat item) to `value`.

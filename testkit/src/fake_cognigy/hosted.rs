@@ -8,7 +8,7 @@ use super::ids;
 use super::model::Project;
 use super::snapshots::Snapshot;
 use super::tasks::Work;
-use super::world::{World, now_ms};
+use super::world::{World, now};
 
 /// One hosted project and its snapshots, oldest first.
 pub struct Hosted {
@@ -90,7 +90,7 @@ impl World {
     pub fn add_snapshot(&mut self, project_id: &str, name: String, description: String) -> Option<String> {
         let holder = self.projects.iter_mut().find(|h| h.project.id() == project_id)?;
         let id = self.ids.object_id();
-        let snapshot = Snapshot::capture(id.clone(), name, description, &holder.project, now_ms());
+        let snapshot = Snapshot::capture(id.clone(), name, description, &holder.project, now());
         holder.snapshots.push(snapshot);
         Some(id)
     }

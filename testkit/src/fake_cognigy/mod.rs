@@ -8,7 +8,7 @@
 //! knowledge stores, playbooks, connections), tasks, native snapshots (cap of 10, 409 before packaging
 //! ends, placeholder and cut-short downloads), the writes of a restore, and misbehaves on demand:
 //! latency, a window rate limit with both `Retry-After` forms, injected statuses, dropped connections
-//! and cut-short bodies. Volatile fields (see `volatile`) change on every read.
+//! and cut-short bodies, slow answers and slowly trickling bodies. Volatile fields (see `volatile`) change on every read.
 //!
 //! Like a Cognigy organisation it can host several projects behind one key
 //! ([`FakeCognigy::add_project`]): a route scoped by `projectId` acts on that project, a route naming
@@ -63,8 +63,8 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
-pub use model::{Flow, Keyphrase, Kind, Lexicon, Localized, Node, Project, id_of, name_of};
-pub use options::{ErrorShape, Fault, FaultKind, Options, RateLimit, RetryAfter, TaskFailure, TaskOutcome};
+pub use model::{Flow, Keyphrase, Kind, KnowledgeSource, Lexicon, Localized, Node, Project, id_of, name_of};
+pub use options::{ErrorShape, Fault, FaultKind, Feature, Options, RateLimit, RetryAfter, TaskFailure, TaskOutcome};
 pub use snapshots::MAX_SNAPSHOTS;
 pub use spec::ProjectSpec;
 pub use world::RequestRecord;

@@ -20,10 +20,13 @@ pub enum Kind {
     KnowledgeStore,
     Playbook,
     Connection,
+    Milestone,
+    AiCopilotConfig,
+    HandoverProvider,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Endpoint,
         Kind::AiAgent,
         Kind::Extension,
@@ -33,6 +36,9 @@ impl Kind {
         Kind::KnowledgeStore,
         Kind::Playbook,
         Kind::Connection,
+        Kind::Milestone,
+        Kind::AiCopilotConfig,
+        Kind::HandoverProvider,
     ];
 
     /// The collection's path segment under the API prefix.
@@ -47,6 +53,10 @@ impl Kind {
             Kind::KnowledgeStore => "knowledgestores",
             Kind::Playbook => "playbooks",
             Kind::Connection => "connections",
+            Kind::Milestone => "milestones",
+            Kind::AiCopilotConfig => "aicopilotconfigs",
+            // Documented by Cognigy, not in the 0.19 typings.
+            Kind::HandoverProvider => "handover/provider",
         }
     }
 
@@ -60,7 +70,25 @@ impl Kind {
             Kind::Function => &["code"],
             Kind::Playbook => &["steps"],
             Kind::Connection => &["fields"],
-            Kind::Llm | Kind::KnowledgeStore => &[],
+            // `IMilestoneIndexItem_2_0` has no steps; `IAgentAssistConfig_2_0` lists whole.
+            Kind::Milestone => &["steps", "version"],
+            Kind::Llm | Kind::KnowledgeStore | Kind::AiCopilotConfig | Kind::HandoverProvider => &[],
+        }
+    }
+
+    /// What a PATCH of an item may carry, per the typings' update bodies.
+    pub fn updatable(self) -> Updatable {
+        match self {
+            // `Partial<Pick<IKnowledgeStore_2_0, "name" | "description">>`
+            Kind::KnowledgeStore => Updatable::Only(&["name", "description"]),
+            // `Partial<Pick<IConnection_2_0, "fields">>`
+            Kind::Connection => Updatable::Only(&["fields"]),
+            // `Partial<Pick<IAgentAssistConfig_2_0, "name" | "description" | "config">>`
+            Kind::AiCopilotConfig => Updatable::Only(&["name", "description", "config"]),
+            // Extensions are updated by a package upload, handover providers are not in the typings.
+            Kind::Extension | Kind::HandoverProvider => Updatable::Never,
+            // `Omit<..., keyof IEntityMeta>` (the endpoint's also `URLToken`; the LLM's `projectId`).
+            _ => Updatable::AllBut(&SERVER_FIELDS),
         }
     }
 
@@ -69,6 +97,33 @@ impl Kind {
         !matches!(self, Kind::Endpoint | Kind::KnowledgeStore)
     }
 }
+
+/// What an update of a document may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Updatable {
+    /// Only these fields.
+    Only(&'static [&'static str]),
+    /// Any field but these.
+    AllBut(&'static [&'static str]),
+    /// Nothing: the API has no update for it.
+    Never,
+}
+
+/// Fields no update may carry (the server owns them): the entity meta and references, which the
+/// typings' update bodies leave out, an endpoint's `URLToken` (`IUpdateEndpointRestDataBody_2_0`
+/// omits it) and an LLM's `projectId`.
+pub const SERVER_FIELDS: [&str; 10] = [
+    "_id",
+    "createdAt",
+    "createdBy",
+    "lastChanged",
+    "lastChangedBy",
+    "referenceId",
+    "projectReference",
+    "organisationReference",
+    "URLToken",
+    "projectId",
+];
 
 /// A whole project. Every document is a JSON object carrying its own `_id`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,6 +136,14 @@ pub struct Project {
     pub flows: Vec<Flow>,
     pub lexicons: Vec<Lexicon>,
     pub resources: BTreeMap<Kind, Vec<Value>>,
+    /// `GET /projects/{P}/snippets` (no read by id, no update).
+    pub snippets: Vec<Value>,
+    /// `GET /locales/{id}/yesnointents` per locale id: `{ yesIntent, noIntent, rejectIntent }`.
+    pub yes_no_intents: BTreeMap<String, Value>,
+    /// Knowledge sources per knowledge store id (Knowledge AI: not in native snapshots).
+    pub knowledge: BTreeMap<String, Vec<KnowledgeSource>>,
+    /// `GET /profiles/schema/{P}`: `{ schema, details }`.
+    pub profile_schema: Value,
     /// Source of ids for resources added later (by edits or uploads).
     pub rng: Rng,
 }
@@ -111,6 +174,13 @@ pub struct Node {
 pub struct Localized {
     pub label: String,
     pub config: Value,
+}
+
+/// A knowledge source and its chunks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KnowledgeSource {
+    pub doc: Value,
+    pub chunks: Vec<Value>,
 }
 
 /// A lexicon and its keyphrases.
@@ -182,6 +252,15 @@ impl Project {
 
     pub fn item_mut(&mut self, kind: Kind, id: &str) -> Option<&mut Value> {
         self.resources.get_mut(&kind)?.iter_mut().find(|d| id_of(d) == id)
+    }
+
+    /// The sources of knowledge store `store` (empty if none).
+    pub fn sources(&self, store: &str) -> &[KnowledgeSource] {
+        self.knowledge.get(store).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    pub fn source_mut(&mut self, store: &str, id: &str) -> Option<&mut KnowledgeSource> {
+        self.knowledge.get_mut(store)?.iter_mut().find(|s| id_of(&s.doc) == id)
     }
 }
 

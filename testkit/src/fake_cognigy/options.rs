@@ -1,5 +1,5 @@
 //! How the fake behaves beyond its data: prefix, key, latency, rate limit, faults, task pacing and
-//! failures, snapshot download quirks, platform features.
+//! failures, snapshot download quirks, platform features that are missing or not licensed.
 
 use std::time::Duration;
 
@@ -24,8 +24,51 @@ pub struct Options {
     pub snapshot_placeholder_downloads: u32,
     /// The next this many snapshot downloads declare the full length but send only part, then close.
     pub snapshot_cut_short_downloads: u32,
-    /// Whether the platform has AI agents; without them `GET /aiagents` answers 404.
-    pub ai_agents: bool,
+    /// Features this platform lacks (404: an older version) or this key may not use (403: a
+    /// licence or role): every route of the feature answers that status.
+    pub unavailable: Vec<(Feature, u16)>,
+}
+
+/// A part of the platform that a version, a licence or a role may lack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    AiAgents,
+    Functions,
+    Llms,
+    /// Knowledge stores, their sources and chunks.
+    KnowledgeAi,
+    Playbooks,
+    Snippets,
+    Milestones,
+    AiCopilot,
+    HandoverProviders,
+    /// Contact profiles, and with them the profile schema.
+    ContactProfiles,
+    YesNoIntents,
+}
+
+impl Feature {
+    /// The path segment (under the API prefix) its routes share.
+    fn segment(self) -> &'static str {
+        match self {
+            Feature::AiAgents => "aiagents",
+            Feature::Functions => "functions",
+            Feature::Llms => "largelanguagemodels",
+            Feature::KnowledgeAi => "knowledgestores",
+            Feature::Playbooks => "playbooks",
+            Feature::Snippets => "snippets",
+            Feature::Milestones => "milestones",
+            Feature::AiCopilot => "aicopilotconfigs",
+            Feature::HandoverProviders => "handover",
+            Feature::ContactProfiles => "profiles",
+            Feature::YesNoIntents => "yesnointents",
+        }
+    }
+
+    /// Whether `path` (under the prefix) is one of its routes.
+    pub(crate) fn covers(self, path: &str) -> bool {
+        path.split('/').any(|segment| segment == self.segment())
+    }
 }
 
 impl Default for Options {
@@ -40,7 +83,7 @@ impl Default for Options {
             task_failures: Vec::new(),
             snapshot_placeholder_downloads: 0,
             snapshot_cut_short_downloads: 0,
-            ai_agents: true,
+            unavailable: Vec::new(),
         }
     }
 }
@@ -48,10 +91,13 @@ impl Default for Options {
 impl Options {
     /// An older platform without AI agents (their list answers 404).
     pub fn platform_without_ai_agents() -> Self {
-        Self {
-            ai_agents: false,
-            ..Self::default()
-        }
+        Self::default().without(Feature::AiAgents, 404)
+    }
+
+    /// These options on a platform where `feature` answers `status` (403 or 404).
+    pub fn without(mut self, feature: Feature, status: u16) -> Self {
+        self.unavailable.push((feature, status));
+        self
     }
 }
 
@@ -94,7 +140,15 @@ pub enum FaultKind {
     DropConnection,
     /// Answer normally but send only half the body under the full `Content-Length`, then close.
     CutShortBody,
+    /// Answer normally after this long (a slow server: nothing is sent meanwhile).
+    Delay(Duration),
+    /// Answer normally, but send the body in [`SLOW_PIECES`] pieces with this pause before each
+    /// (a slow link that keeps moving).
+    SlowBody(Duration),
 }
+
+/// The pieces a [`FaultKind::SlowBody`] is sent in.
+pub const SLOW_PIECES: usize = 8;
 
 /// The two error body shapes Cognigy answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -120,6 +174,16 @@ impl Fault {
     /// Send a cut-short body.
     pub fn cut_short(method: &str, path: &str) -> Self {
         Self::new(method, path, FaultKind::CutShortBody)
+    }
+
+    /// Answer only after `delay`.
+    pub fn delay(method: &str, path: &str, delay: Duration) -> Self {
+        Self::new(method, path, FaultKind::Delay(delay))
+    }
+
+    /// Send the body in pieces, pausing `pause` before each.
+    pub fn slow_body(method: &str, path: &str, pause: Duration) -> Self {
+        Self::new(method, path, FaultKind::SlowBody(pause))
     }
 
     fn new(method: &str, path: &str, kind: FaultKind) -> Self {

@@ -1,5 +1,5 @@
 //! Native snapshots: a frozen copy of everything a Cognigy snapshot holds (all but endpoints and
-//! knowledge stores), stored as an opaque binary `.csnap` package, restoring one (into the project it
+//! Knowledge AI: stores, sources, chunks), stored as an opaque binary `.csnap` package, restoring one (into the project it
 //! was captured in or another), and the per-project cap of 10.
 
 use std::collections::HashSet;
@@ -12,8 +12,8 @@ use super::model::{Kind, Project};
 /// A project holds at most this many snapshots (Cognigy's `MAX_AMOUNT_SNAPSHOTS_IN_AGENT`).
 pub const MAX_SNAPSHOTS: usize = 10;
 
-/// How long a package can be downloaded, in milliseconds (one day).
-const PACKAGE_LIFETIME_MS: u64 = 24 * 3_600_000;
+/// How long a package can be downloaded, in seconds (one day).
+const PACKAGE_LIFETIME: u64 = 24 * 3_600;
 
 const MAGIC: &[u8] = b"CSNAP\x01\x00";
 
@@ -23,8 +23,9 @@ pub struct Snapshot {
     pub id: String,
     pub name: String,
     pub description: String,
+    /// Unix seconds.
     pub created_at: u64,
-    /// When its package expires, once packaged.
+    /// When its package expires (Unix seconds), once packaged.
     pub package_expires_at: Option<u64>,
     /// The `.csnap` bytes.
     pub content: Vec<u8>,
@@ -44,7 +45,7 @@ impl Snapshot {
     }
 
     pub fn package(&mut self, now: u64) {
-        self.package_expires_at = Some(now + PACKAGE_LIFETIME_MS);
+        self.package_expires_at = Some(now + PACKAGE_LIFETIME);
     }
 
     pub fn is_packaged(&self) -> bool {
@@ -70,6 +71,7 @@ impl Snapshot {
 pub fn encode(project: &Project) -> Vec<u8> {
     let mut frozen = project.clone();
     frozen.resources.retain(|kind, _| kind.in_snapshot());
+    frozen.knowledge.clear();
     let json = serde_json::to_vec(&frozen).expect("a project always serialises");
     MAGIC.iter().copied().chain(scramble(json)).collect()
 }
@@ -85,6 +87,7 @@ pub fn restore(bytes: &[u8], current: &Project, taken: &HashSet<String>) -> Resu
     for kind in Kind::ALL.into_iter().filter(|k| !k.in_snapshot()) {
         restored.resources.insert(kind, current.items(kind).to_vec());
     }
+    restored.knowledge = current.knowledge.clone();
     Ok(restored)
 }
 

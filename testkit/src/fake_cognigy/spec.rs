@@ -27,6 +27,14 @@ pub struct ProjectSpec {
     pub knowledge_stores: usize,
     pub playbooks: usize,
     pub connections: usize,
+    pub snippets: usize,
+    pub milestones: usize,
+    pub ai_copilot_configs: usize,
+    pub handover_providers: usize,
+    /// Knowledge sources per knowledge store.
+    pub knowledge_sources: usize,
+    /// Chunks per knowledge source.
+    pub knowledge_chunks: usize,
     /// Use hostile names: `/`, `..`, unicode, 200+ characters, duplicates within a kind, `:*?"<>|`,
     /// a leading dot, a trailing space; the second locale is called `fr/CA Québec`.
     pub hard_names: bool,
@@ -51,6 +59,12 @@ impl Default for ProjectSpec {
             knowledge_stores: 1,
             playbooks: 1,
             connections: 2,
+            snippets: 1,
+            milestones: 1,
+            ai_copilot_configs: 1,
+            handover_providers: 1,
+            knowledge_sources: 2,
+            knowledge_chunks: 3,
             hard_names: false,
         }
     }
@@ -76,6 +90,12 @@ impl ProjectSpec {
             knowledge_stores: 0,
             playbooks: 0,
             connections: 0,
+            snippets: 0,
+            milestones: 0,
+            ai_copilot_configs: 0,
+            handover_providers: 0,
+            knowledge_sources: 0,
+            knowledge_chunks: 0,
             hard_names: false,
         }
     }
@@ -96,18 +116,27 @@ impl ProjectSpec {
             knowledge_stores: 2,
             playbooks: 5,
             connections: 5,
+            snippets: 5,
+            milestones: 2,
+            ai_copilot_configs: 2,
+            handover_providers: 2,
+            knowledge_sources: 5,
+            knowledge_chunks: 20,
             ..Self::default()
         }
     }
 
     /// Requests an export of every kind needs at the least, for a project of this spec whose every
-    /// list fits one page, when each task takes `task_polls` polls: the project, its settings and
-    /// the 12 lists once; per flow the flow and its settings, and per locale its chart, intents and
-    /// every node; per lexicon the read, the export task with its polls, the link and the download;
-    /// one read per item of the flat kinds.
+    /// list fits one page, when each task takes `task_polls` polls: the project, its settings, its
+    /// locales and its profile schema, and the 15 lists of kinds once; per locale its yes/no
+    /// intents; per flow the flow, its settings, its lists of states and slot fillers and each of
+    /// them by id (a generated flow has one of each), and per locale its chart, intents and every
+    /// node; per lexicon the read, the export task with its polls, the link and the download; one
+    /// read per item of the flat kinds whose lists give index items (all but snippets and handover
+    /// providers); per knowledge store its list of sources, and per source its list of chunks.
     pub fn minimum_export_requests(&self, task_polls: usize) -> usize {
         let locales = self.locales.clamp(1, 10);
-        let flat = self.endpoints
+        let read_by_id = self.endpoints
             + self.ai_agents
             + self.extensions
             + self.nlu_connectors
@@ -115,11 +144,14 @@ impl ProjectSpec {
             + self.llms
             + self.knowledge_stores
             + self.playbooks
-            + self.connections;
-        let lists = 3 + 2 + 9; // project, settings, locales; flows, lexicons; nine flat kinds
-        let flows = self.flows * (2 + locales * (2 + self.nodes_per_flow));
+            + self.connections
+            + self.milestones
+            + self.ai_copilot_configs;
+        let project = 4 + 2 + 13; // project, settings, locales, profile schema; flows, lexicons; 13 flat kinds
+        let flows = self.flows * (2 + 2 + 2 + locales * (2 + self.nodes_per_flow));
         let lexicons = self.lexicons * (1 + 1 + task_polls + 1 + 1); // read, export, polls, link, download
-        lists + flows + lexicons + flat
+        let knowledge = self.knowledge_stores * (1 + self.knowledge_sources);
+        project + locales + flows + lexicons + read_by_id + knowledge
     }
 
     /// Requests of an export answered successfully more often than the layout needs, by method,

@@ -1,7 +1,9 @@
 //! Fields that change between reads with no user edit, as on the real platform: `lastChanged`,
-//! `lastChangedBy`, a flow's `isTrainingOutOfDate`, a node's `preview` and an endpoint's
-//! `transformer.transpiledTransformer` (derived from the source,
-//! with a build stamp; nested in `transformer` as in Cognigy's typings). Every other field is stable.
+//! `lastChangedBy`, a flow's `isTrainingOutOfDate` and `feedbackReport` (training results), a
+//! node's `preview`, an endpoint's `transformer.transpiledTransformer` (derived from the source,
+//! with a build stamp; nested in `transformer` as in Cognigy's typings), a knowledge store's and a
+//! source's `status` (ingestion) and a lexicon's `isPackedForDownload` (set by a keyphrase export,
+//! see the lexicon routes). Every other field is stable.
 //!
 //! Each answered request has a `tick` (a per-server request counter); these fields are derived from it,
 //! so two reads of the same resource always differ in them.
@@ -26,10 +28,22 @@ pub fn stamped(doc: &Value, tick: u64) -> Value {
     doc
 }
 
-/// A flow: [`stamp`] plus `isTrainingOutOfDate` flipping.
+/// A flow: [`stamp`] plus `isTrainingOutOfDate` flipping and its training scores moving.
 pub fn stamp_flow(doc: &mut Value, tick: u64) {
     stamp(doc, tick);
     doc["isTrainingOutOfDate"] = json!(tick % 2 == 1);
+    if let Some(info) = doc.pointer_mut("/feedbackReport/info").filter(|i| i.is_object()) {
+        info["accuracy"] = json!(0.9 - (tick % 7) as f64 / 100.0);
+    }
+}
+
+/// A knowledge store or source: [`stamp`] plus its `status` going `ingesting` and back (a disabled
+/// source stays disabled: that is the user's choice).
+pub fn stamp_ingestion(doc: &mut Value, tick: u64) {
+    stamp(doc, tick);
+    if doc.get("status").and_then(Value::as_str) != Some("disabled") {
+        doc["status"] = json!(if tick % 2 == 1 { "ingesting" } else { "ready" });
+    }
 }
 
 /// A node's `preview`: its label rendered at `tick`.

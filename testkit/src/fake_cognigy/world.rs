@@ -53,11 +53,9 @@ pub struct World {
     pub ids: Rng,
 }
 
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
+/// Seconds since the Unix epoch: every timestamp the API answers is one (the typings' `TTimestamp`).
+pub fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 impl World {
@@ -88,13 +86,7 @@ impl World {
 
     /// Starts a task for `work`; answers the creating call's JSON.
     pub fn start_task(&mut self, work: Work, parameters: serde_json::Value) -> serde_json::Value {
-        let task = Task::new(
-            self.ids.object_id(),
-            work,
-            parameters,
-            now_ms(),
-            &mut self.task_failures,
-        );
+        let task = Task::new(self.ids.object_id(), work, parameters, now(), &mut self.task_failures);
         let created = task.created_json();
         self.tasks.insert(task.id.clone(), task);
         created
@@ -146,7 +138,7 @@ impl World {
                     .iter_mut()
                     .find_map(|h| h.snapshots.iter_mut().find(|s| s.id == id))
                     .ok_or_else(|| gone("snapshot", &id))?;
-                snapshot.package(now_ms());
+                snapshot.package(now());
             }
             Work::DeleteSnapshot { id } => self
                 .projects
@@ -170,7 +162,7 @@ impl World {
                     name: format!("Uploaded snapshot {id}"),
                     id,
                     description: String::new(),
-                    created_at: now_ms(),
+                    created_at: now(),
                     package_expires_at: None,
                     content: bytes,
                 });

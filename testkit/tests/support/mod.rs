@@ -30,10 +30,13 @@ impl Api {
         format!("{}{}{path}", self.fake.base_url(), self.fake.prefix())
     }
 
+    /// A request under the API prefix with the key and `Accept: application/json`, as every client
+    /// of the real API sends it.
     pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         self.http
             .request(method, self.url(path))
             .header("X-API-Key", self.fake.api_key())
+            .header("Accept", "application/json")
     }
 
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {

@@ -53,7 +53,12 @@ pub fn flow(g: &mut Gen, index: usize, nodes: usize, locale_ids: &[String]) -> F
             "name": "default", "type": "blacklist", "isDefault": true, "intentIds": [],
         }))],
         slot_fillers: vec![g.referenced(json!({
-            "name": "city", "type": "slot", "slot": "CITY", "isDisabled": false,
+            "name": "city", "type": "slot", "slot": "CITY",
+            "usePositiveOnly": false, "removeNegated": true,
+            "storeResultInContext": true, "contextKey": "city",
+            "storeInContactProfile": false, "profileKey": "",
+            "storeDetailedResults": false, "skipIfResultInContext": true,
+            "additionalValidation": "", "resultLocation": "context",
         }))],
         doc,
         nodes,

@@ -15,11 +15,12 @@ use super::rng::Rng;
 use super::spec::ProjectSpec;
 
 pub use flows::flow;
-pub use resources::{item, lexicon};
+pub use resources::{item, knowledge_source, lexicon, snippet};
 
-/// 2024-01-01T00:00:00Z in milliseconds: generated timestamps fall in the 30 days after it.
-const EPOCH_MS: u64 = 1_704_067_200_000;
-const THIRTY_DAYS_MS: u64 = 30 * 24 * 3_600_000;
+/// 2024-01-01T00:00:00Z in Unix seconds (the typings' `TTimestamp`, e.g. `1694518620`): generated
+/// timestamps fall in the 30 days after it.
+const EPOCH: u64 = 1_704_067_200;
+const THIRTY_DAYS: u64 = 30 * 24 * 3_600;
 
 /// The user every generated resource was created by.
 pub const CREATOR: &str = "65a0c0ffee0000000000c0de";
@@ -33,7 +34,7 @@ pub struct Gen<'a> {
 impl Gen<'_> {
     /// `fields` plus `_id`, `createdAt`, `createdBy`, `lastChanged`, `lastChangedBy`.
     pub fn doc(&mut self, fields: Value) -> Value {
-        let created = EPOCH_MS + self.rng.below(THIRTY_DAYS_MS);
+        let created = EPOCH + self.rng.below(THIRTY_DAYS);
         let mut doc = Map::new();
         doc.insert("_id".into(), json!(self.rng.object_id()));
         if let Value::Object(fields) = fields {
@@ -41,7 +42,7 @@ impl Gen<'_> {
         }
         doc.insert("createdAt".into(), json!(created));
         doc.insert("createdBy".into(), json!(CREATOR));
-        doc.insert("lastChanged".into(), json!(created + self.rng.below(THIRTY_DAYS_MS)));
+        doc.insert("lastChanged".into(), json!(created + self.rng.below(THIRTY_DAYS)));
         doc.insert("lastChangedBy".into(), json!(CREATOR));
         Value::Object(doc)
     }
@@ -99,9 +100,23 @@ pub fn project(spec: &ProjectSpec) -> Project {
     let mut resources = BTreeMap::new();
     for kind in Kind::ALL {
         let count = count_of(spec, kind);
-        let items = (0..count).map(|i| item(&mut g, kind, i, &doc, &locale_ids)).collect();
+        let items: Vec<Value> = (0..count).map(|i| item(&mut g, kind, i, &doc, &locale_ids)).collect();
         resources.insert(kind, items);
     }
+    let snippets = (0..spec.snippets).map(|i| snippet(&mut g, i)).collect();
+    let yes_no_intents = locale_ids
+        .iter()
+        .map(|l| (l.clone(), resources::yes_no_intents(&mut g)))
+        .collect();
+    let knowledge = resources[&Kind::KnowledgeStore]
+        .iter()
+        .map(|store: &Value| {
+            let sources = (0..spec.knowledge_sources)
+                .map(|i| knowledge_source(&mut g, store, i, spec.knowledge_chunks))
+                .collect();
+            (super::model::id_of(store).to_owned(), sources)
+        })
+        .collect();
     Project {
         doc,
         settings,
@@ -109,6 +124,10 @@ pub fn project(spec: &ProjectSpec) -> Project {
         flows,
         lexicons,
         resources,
+        snippets,
+        yes_no_intents,
+        knowledge,
+        profile_schema: resources::profile_schema(),
         rng,
     }
 }
@@ -138,6 +157,9 @@ fn count_of(spec: &ProjectSpec, kind: Kind) -> usize {
         Kind::KnowledgeStore => spec.knowledge_stores,
         Kind::Playbook => spec.playbooks,
         Kind::Connection => spec.connections,
+        Kind::Milestone => spec.milestones,
+        Kind::AiCopilotConfig => spec.ai_copilot_configs,
+        Kind::HandoverProvider => spec.handover_providers,
     }
 }
 

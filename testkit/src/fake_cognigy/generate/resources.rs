@@ -1,10 +1,13 @@
-//! Generated lexicons and the flat kinds (endpoints, AI agents, extensions, NLU connectors, functions,
-//! LLMs, knowledge stores, playbooks, connections), each shaped like Cognigy's payload for that kind.
+//! Generated lexicons, the flat kinds (endpoints, AI agents, extensions, NLU connectors, functions,
+//! LLMs, knowledge stores, playbooks, connections, milestones, AI copilot configs, handover
+//! providers), snippets, yes/no intents, knowledge sources with their chunks and the contact-profile
+//! schema, each shaped like Cognigy's payload for it (the 0.19 typings; handover providers as
+//! Cognigy documents them).
 
 use serde_json::{Value, json};
 
 use super::Gen;
-use crate::fake_cognigy::model::{Keyphrase, Kind, Lexicon, id_of};
+use crate::fake_cognigy::model::{Keyphrase, Kind, KnowledgeSource, Lexicon, id_of};
 
 /// The `index`th lexicon with `keyphrases` keyphrases.
 pub fn lexicon(g: &mut Gen, index: usize, keyphrases: usize) -> Lexicon {
@@ -97,6 +100,38 @@ pub fn item(g: &mut Gen, kind: Kind, index: usize, project: &Value, locale_ids: 
             "timeout": 5000,
             "steps": [{ "_id": g.rng.object_id(), "text": "hello", "asserts": [{ "type": "text", "value": "Hello" }] }],
         }),
+        Kind::Milestone => json!({
+            "referenceId": reference,
+            "name": g.name("Milestone", index),
+            "description": "Order tracked to the end",
+            "version": "1",
+            "steps": [
+                { "_id": g.rng.object_id(), "name": "Order started", "order": 1, "type": "start", "metrics": [] },
+                { "_id": g.rng.object_id(), "name": "Order placed", "order": 2, "type": "completion",
+                  "metrics": [{ "name": "Revenue", "description": "Order value", "type": "currency", "value": 30 }] },
+            ],
+            "projectReference": id_of(project),
+            "organisationReference": "65a0000000000000000000aa",
+        }),
+        Kind::AiCopilotConfig => json!({
+            "referenceId": reference,
+            "name": g.name("Copilot Config", index),
+            "description": "Tiles for the support desk",
+            "config": {
+                "grid": { "columns": 4, "rows": 3, "gap": 8 },
+                "tiles": { "summary": { "x": 1, "y": 1, "columns": 2, "rows": 1 } },
+            },
+            "projectReference": id_of(project),
+            "organisationReference": "65a0000000000000000000aa",
+        }),
+        Kind::HandoverProvider => json!({
+            "referenceId": reference,
+            "name": g.name("Handover Provider", index),
+            "type": "liveAgent",
+            "enabled": true,
+            "settings": { "inboxId": index + 1, "liveAgentBaseUrl": "https://liveagent.example" },
+            "projectReference": id_of(project),
+        }),
         Kind::Connection => json!({
             "referenceId": reference,
             "name": g.name("Connection", index),
@@ -148,4 +183,75 @@ fn transformer_source(index: usize) -> String {
     format!(
         "createRestTransformer({{\n    handleInput: async ({{ endpoint, request, response }}: IHandleInputParams) => {{\n        const userId: string = request.body.userId;\n        return {{ userId, sessionId: `s-${{userId}}-{index}`, text: request.body.text, data: {{}} }};\n    }}\n}});\n"
     )
+}
+
+/// The `index`th snippet (`ISnippet_2_0`: named by its `label`).
+pub fn snippet(g: &mut Gen, index: usize) -> Value {
+    let reference = g.rng.uuid();
+    g.doc(json!({
+        "label": g.name("Snippet", index),
+        "type": "context",
+        "script": format!("context.orders[{index}]"),
+        "referenceId": reference,
+    }))
+}
+
+/// A locale's yes/no intents (`IYesNoIntentItem_2_0`).
+pub fn yes_no_intents(g: &mut Gen) -> Value {
+    let mut intent = |name: &str, rules: &[&str]| json!({ "_id": g.rng.object_id(), "name": name, "rules": rules, "isDisabled": false });
+    json!({
+        "yesIntent": intent("yes", &["yes", "sure"]),
+        "noIntent": intent("no", &["no", "nope"]),
+        "rejectIntent": intent("reject", &[]),
+    })
+}
+
+/// The `index`th source of knowledge store `store`, with `chunks` chunks (`IKnowledgeSource_2_0`,
+/// `IKnowledgeChunk_2_0`).
+pub fn knowledge_source(g: &mut Gen, store: &Value, index: usize, chunks: usize) -> KnowledgeSource {
+    let (store_id, project) = (id_of(store).to_owned(), store["projectReference"].clone());
+    let reference = g.rng.uuid();
+    let doc = g.doc(json!({
+        "referenceId": reference,
+        "name": g.name("Source", index),
+        "description": "Manual pages",
+        "status": "ready",
+        "type": if index.is_multiple_of(2) { "manual" } else { "url" },
+        "chunkCount": chunks,
+        "metaData": { "tags": ["manual"], "url": format!("https://example.com/manual-{index}") },
+        "data": {},
+        "storeReference": store_id,
+        "projectReference": project,
+        "organisationReference": "65a0000000000000000000aa",
+    }));
+    let chunks = (0..chunks)
+        .map(|order| {
+            let reference = g.rng.uuid();
+            g.doc(json!({
+                "referenceId": reference,
+                "order": order + 1,
+                "text": format!("Paragraph {} of source {}: returns are free within 30 days.", order + 1, index + 1),
+                "disabled": false,
+                "data": {},
+                "storeReference": store_id,
+                "sourceReference": doc["_id"],
+                "projectReference": project,
+                "organisationReference": "65a0000000000000000000aa",
+            }))
+        })
+        .collect();
+    KnowledgeSource { doc, chunks }
+}
+
+/// The contact-profile schema (`IProfileSchema_2_0`): the standard fields and one of the project's.
+pub fn profile_schema() -> Value {
+    json!({
+        "schema": {
+            "firstname": "string", "lastname": "string", "email": "string", "age": "number",
+            "birthday": "string", "gender": "string", "location": "string", "profilepic": "string",
+            "prevent_data_collection": "boolean", "accepted_gdpr": "boolean",
+            "privacy_policy": "object", "goals": "object", "customer_tier": "string",
+        },
+        "details": [{ "field": "Customer tier", "internal": "customer_tier", "type": "string" }],
+    })
 }

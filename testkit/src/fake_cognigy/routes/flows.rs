@@ -1,5 +1,6 @@
 //! Flows: list, read and update; the chart per locale, nodes per locale (read and update); flow
-//! settings, states and slot fillers.
+//! settings (read and update), states and slot fillers (listed as index items, each read and updated
+//! by id).
 
 use std::sync::Arc;
 
@@ -11,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
-use super::{App, checked, found, json_object, only, scoped};
-use crate::fake_cognigy::model::{Flow, Localized, Node, Project};
+use super::{App, checked, found, json_object, only, scoped, updatable};
+use crate::fake_cognigy::model::{Flow, Localized, Node, Project, SERVER_FIELDS, Updatable, id_of};
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
 use crate::fake_cognigy::server::{Shared, Tick};
@@ -52,9 +53,25 @@ pub fn routes(app: App) -> App {
         .route("/flows/{flow_id}", get(read).patch(update))
         .route("/flows/{flow_id}/chart", get(chart))
         .route("/flows/{flow_id}/chart/nodes/{node_id}", get(node).patch(update_node))
-        .route("/flows/{flow_id}/settings", get(settings))
-        .route("/flows/{flow_id}/states", get(states))
-        .route("/flows/{flow_id}/slotfillers", get(slot_fillers))
+        .route("/flows/{flow_id}/settings", get(settings).patch(update_settings))
+        .route(
+            "/flows/{flow_id}/states",
+            get(|s: S, t: T, p: Path<String>, q: Query<Params>| sub_list(Sub::States, s, t, p, q)),
+        )
+        .route(
+            "/flows/{flow_id}/states/{id}",
+            get(|s: S, t: T, p: Path<(String, String)>| sub_read(Sub::States, s, t, p))
+                .patch(|s: S, p: Path<(String, String)>, b: Bytes| sub_update(Sub::States, s, p, b)),
+        )
+        .route(
+            "/flows/{flow_id}/slotfillers",
+            get(|s: S, t: T, p: Path<String>, q: Query<Params>| sub_list(Sub::SlotFillers, s, t, p, q)),
+        )
+        .route(
+            "/flows/{flow_id}/slotfillers/{id}",
+            get(|s: S, t: T, p: Path<(String, String)>| sub_read(Sub::SlotFillers, s, t, p))
+                .patch(|s: S, p: Path<(String, String)>, b: Bytes| sub_update(Sub::SlotFillers, s, p, b)),
+        )
 }
 
 /// The flow `id` and the project holding it (400 malformed, 404 in no project).
@@ -235,44 +252,130 @@ async fn update_node(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// A part of a flow served on its own path.
-enum Part<'a> {
-    Doc(&'a Value),
-    List(&'a [Value]),
+async fn settings(State(s): S, Extension(Tick(t)): T, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let world = s.world();
+    Ok(Json(stamped(&flow(&world, &id)?.1.settings, t)))
 }
 
-/// A flow's settings, or a paged list of its states or slot fillers.
-fn part(s: &Shared, id: &str, tick: u64, q: &Params, which: fn(&Flow) -> Part<'_>) -> ApiResult<Json<Value>> {
-    let world = s.world();
-    match which(flow(&world, id)?.1) {
-        Part::Doc(doc) => Ok(Json(stamped(doc, tick))),
-        Part::List(items) => page(items, q, |d| stamped(d, tick)),
+/// `Partial<Omit<IFlowSettings_2_0, keyof IEntityMeta>>`: the fields given replace the flow's.
+async fn update_settings(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let body = json_object(&body)?;
+    updatable(&body, Updatable::AllBut(&SERVER_FIELDS))?;
+    let mut world = s.world();
+    flow(&world, &id)?;
+    let flow = world.find_mut(|p| p.flow_mut(&id)).expect("found above");
+    for (key, value) in body {
+        flow.settings[key] = value;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A flow's states or slot fillers: a list of their index items, each read and updated by id.
+#[derive(Debug, Clone, Copy)]
+enum Sub {
+    States,
+    SlotFillers,
+}
+
+impl Sub {
+    fn items(self, flow: &Flow) -> &[Value] {
+        match self {
+            Sub::States => &flow.states,
+            Sub::SlotFillers => &flow.slot_fillers,
+        }
+    }
+
+    fn items_mut(self, flow: &mut Flow) -> &mut Vec<Value> {
+        match self {
+            Sub::States => &mut flow.states,
+            Sub::SlotFillers => &mut flow.slot_fillers,
+        }
+    }
+
+    /// What a list item shows (`IFlowStateIndexItem_2_0`, `ISlotFillerIndexItem_2_0`): the rest is
+    /// only in the read by id.
+    fn index_fields(self) -> &'static [&'static str] {
+        match self {
+            Sub::States => &[
+                "_id",
+                "name",
+                "referenceId",
+                "isDefault",
+                "createdAt",
+                "lastChanged",
+                "createdBy",
+                "lastChangedBy",
+            ],
+            Sub::SlotFillers => &[
+                "_id",
+                "name",
+                "type",
+                "referenceId",
+                "createdAt",
+                "lastChanged",
+                "createdBy",
+                "lastChangedBy",
+            ],
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Sub::States => "flow state",
+            Sub::SlotFillers => "slot filler",
+        }
     }
 }
 
-async fn settings(
+async fn sub_list(
+    sub: Sub,
     State(s): S,
     Extension(Tick(t)): T,
     Path(id): Path<String>,
     Query(q): Query<Params>,
 ) -> ApiResult<Json<Value>> {
-    part(&s, &id, t, &q, |f| Part::Doc(&f.settings))
+    let world = s.world();
+    page(sub.items(flow(&world, &id)?.1), &q, |d| {
+        stamped(&Value::Object(pick(d, sub.index_fields())), t)
+    })
 }
 
-async fn states(
+async fn sub_read(
+    sub: Sub,
     State(s): S,
     Extension(Tick(t)): T,
-    Path(id): Path<String>,
-    Query(q): Query<Params>,
+    Path((flow_id, id)): Path<(String, String)>,
 ) -> ApiResult<Json<Value>> {
-    part(&s, &id, t, &q, |f| Part::List(&f.states))
+    let world = s.world();
+    let item = sub.items(flow(&world, &flow_id)?.1).iter().find(|d| id_of(d) == id);
+    Ok(Json(stamped(found(item, sub.what(), checked(&id)?)?, t)))
 }
 
-async fn slot_fillers(
+/// `Partial<Omit<IFlowState_2_0, TReferenceAndEntityMetaKeys>>`, `Partial<Omit<ISlotFiller_2_0,
+/// keyof IEntityMeta>>`: the fields given replace the item's.
+async fn sub_update(
+    sub: Sub,
     State(s): S,
-    Extension(Tick(t)): T,
-    Path(id): Path<String>,
-    Query(q): Query<Params>,
-) -> ApiResult<Json<Value>> {
-    part(&s, &id, t, &q, |f| Part::List(&f.slot_fillers))
+    Path((flow_id, id)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let body = json_object(&body)?;
+    updatable(&body, Updatable::AllBut(&SERVER_FIELDS))?;
+    let mut world = s.world();
+    let flow_ref = flow(&world, &flow_id)?.1;
+    found(
+        sub.items(flow_ref).iter().find(|d| id_of(d) == id),
+        sub.what(),
+        checked(&id)?,
+    )?;
+    let flow = world.find_mut(|p| p.flow_mut(&flow_id)).expect("found above");
+    let item = sub
+        .items_mut(flow)
+        .iter_mut()
+        .find(|d| id_of(d) == id)
+        .expect("found above");
+    for (key, value) in body {
+        item[key] = value;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

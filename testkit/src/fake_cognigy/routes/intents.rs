@@ -60,7 +60,7 @@ async fn import(
 ) -> ApiResult<Json<Value>> {
     let form = Form::parse(&headers, &body)?;
     form.overwrite_mode()?;
-    let intents = match serde_json::from_slice(form.file("file")?) {
+    let intents = match serde_json::from_str(form.file_text("file")?) {
         Ok(Value::Array(intents)) => intents,
         _ => {
             return Err(ApiError::bad_request("The file must hold a JSON array of intents."));

@@ -1,4 +1,4 @@
-//! Lexicons: list and read, paged keyphrases, the keyphrase CSV export (task, then a download link)
+//! Lexicons: list, read and update (name, description), paged keyphrases, the keyphrase CSV export (task, then a download link)
 //! and the multipart CSV import (task).
 
 use std::sync::Arc;
@@ -6,11 +6,12 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{App, checked, found, scoped};
+use super::{App, checked, found, json_object, only, scoped};
 use crate::fake_cognigy::csv;
 use crate::fake_cognigy::model::Lexicon;
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
@@ -25,7 +26,7 @@ type S = State<Arc<Shared>>;
 
 pub fn routes(app: App) -> App {
     app.route("/lexicons", get(list))
-        .route("/lexicons/{lexicon_id}", get(read))
+        .route("/lexicons/{lexicon_id}", get(read).patch(update))
         .route("/lexicons/{lexicon_id}/keyphrases", get(keyphrases))
         .route("/lexicons/{lexicon_id}/export", get(export))
         .route("/lexicons/{lexicon_id}/downloadlink", post(download_link))
@@ -43,9 +44,36 @@ async fn list(State(s): S, Extension(Tick(t)): Extension<Tick>, Query(q): Query<
     page(&scoped(&world, &q)?.project.lexicons, &q, |l| stamped(&l.doc, t))
 }
 
-async fn read(State(s): S, Extension(Tick(t)): Extension<Tick>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+/// `IReadLexiconRestReturnValue_2_0`: the lexicon with `isPackedForDownload` (true once a keyphrase
+/// export was made: the backup's own export flips it) and, unless `metaOnly=true`, the deprecated
+/// `values` (every keyphrase).
+async fn read(
+    State(s): S,
+    Extension(Tick(t)): Extension<Tick>,
+    Path(id): Path<String>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
     let world = s.world();
-    Ok(Json(stamped(&lexicon(&world, &id)?.doc, t)))
+    let lexicon = lexicon(&world, &id)?;
+    let mut doc = stamped(&lexicon.doc, t);
+    doc["isPackedForDownload"] = json!(world.lexicon_exports.contains_key(lexicon.id()));
+    if q.get("metaOnly").map(String::as_str) != Some("true") {
+        doc["values"] = lexicon.keyphrases.iter().map(|k| json!(k.value)).collect();
+    }
+    Ok(Json(doc))
+}
+
+/// `Partial<Omit<ILexicon_2_0, keyof IEntityMeta>>`: its name and description.
+async fn update(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<Response> {
+    let body = json_object(&body)?;
+    only(&body, &["name", "description"])?;
+    let mut world = s.world();
+    lexicon(&world, &id)?;
+    let lexicon = world.find_mut(|p| p.lexicon_mut(&id)).expect("found above");
+    for (key, value) in body {
+        lexicon.doc[key] = value;
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn keyphrases(State(s): S, Path(id): Path<String>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {

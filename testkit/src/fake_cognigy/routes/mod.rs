@@ -5,6 +5,7 @@
 mod downloads;
 mod flows;
 mod intents;
+mod knowledge;
 mod lexicons;
 mod project;
 mod resources;
@@ -19,6 +20,7 @@ use axum::routing::get;
 use serde_json::Value;
 
 use super::hosted::Hosted;
+use super::model::Updatable;
 use super::rng::is_object_id;
 use super::server::Shared;
 use super::server::errors::{ApiError, ApiResult};
@@ -38,6 +40,7 @@ pub fn api() -> App {
     let app = intents::routes(app);
     let app = lexicons::routes(app);
     let app = resources::routes(app);
+    let app = knowledge::routes(app);
     let app = tasks::routes(app);
     snapshots::routes(app)
 }
@@ -81,12 +84,23 @@ fn json_object(body: &Bytes) -> ApiResult<serde_json::Map<String, Value>> {
     }
 }
 
-/// 400 if `body` holds a key outside `allowed`.
-fn only(body: &serde_json::Map<String, Value>, allowed: &[&str]) -> ApiResult<()> {
-    match body.keys().find(|k| !allowed.contains(&k.as_str())) {
+/// 400 if `body` holds a key that `allowed` leaves out (a request body's fields, or what an update
+/// of a kind may carry).
+fn updatable(body: &serde_json::Map<String, Value>, allowed: Updatable) -> ApiResult<()> {
+    let refused = body.keys().find(|key| match allowed {
+        Updatable::Only(fields) => !fields.contains(&key.as_str()),
+        Updatable::AllBut(fields) => fields.contains(&key.as_str()),
+        Updatable::Never => true,
+    });
+    match refused {
         Some(key) => Err(ApiError::bad_request(format!(
             "The property '{key}' is not allowed here."
         ))),
         None => Ok(()),
     }
+}
+
+/// 400 if `body` holds a key outside `allowed`.
+fn only(body: &serde_json::Map<String, Value>, allowed: &'static [&'static str]) -> ApiResult<()> {
+    updatable(body, Updatable::Only(allowed))
 }

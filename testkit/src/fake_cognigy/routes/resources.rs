@@ -1,37 +1,22 @@
 //! The flat kinds (endpoints, AI agents, extensions, NLU connectors, functions, LLMs, knowledge
-//! stores, playbooks, connections): `GET /<kind>?projectId=P`, `GET /<kind>/{id}`, and `PATCH` for
-//! endpoints and AI agents (an item by id in whichever project holds it).
+//! stores, playbooks, connections, milestones, AI copilot configs, handover providers):
+//! `GET /<kind>?projectId=P`, `GET /<kind>/{id}`, and `PATCH` where the typings have one, taking
+//! what their update body allows (an item by id in whichever project holds it).
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::Value;
 
-use super::{App, checked, found, json_object, scoped};
-use crate::fake_cognigy::model::{Kind, id_of};
-use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
+use super::{App, checked, found, json_object, scoped, updatable};
+use crate::fake_cognigy::model::{Kind, Updatable, id_of};
+use crate::fake_cognigy::server::errors::ApiResult;
 use crate::fake_cognigy::server::list::{Params, page};
 use crate::fake_cognigy::server::{Shared, Tick};
-use crate::fake_cognigy::volatile::{stamp, stamp_endpoint};
-
-/// Fields an update may not carry (the server owns them): the entity meta and references, which the
-/// typings' update bodies leave out, and an endpoint's `URLToken` (`IUpdateEndpointRestDataBody_2_0`
-/// omits it).
-const SERVER_FIELDS: [&str; 9] = [
-    "_id",
-    "createdAt",
-    "createdBy",
-    "lastChanged",
-    "lastChangedBy",
-    "referenceId",
-    "projectReference",
-    "organisationReference",
-    "URLToken",
-];
+use crate::fake_cognigy::volatile::{stamp, stamp_endpoint, stamp_ingestion};
 
 type S = State<Arc<Shared>>;
 type T = Extension<Tick>;
@@ -39,11 +24,9 @@ type T = Extension<Tick>;
 pub fn routes(mut app: App) -> App {
     for kind in Kind::ALL {
         let one = get(move |s: S, t: T, p: Path<String>| read(kind, s, t, p));
-        let one = match kind {
-            Kind::Endpoint | Kind::AiAgent => {
-                one.patch(move |s: S, t: T, p: Path<String>, b: Bytes| update(kind, s, t, p, b))
-            }
-            _ => one,
+        let one = match kind.updatable() {
+            Updatable::Never => one,
+            _ => one.patch(move |s: S, t: T, p: Path<String>, b: Bytes| update(kind, s, t, p, b)),
         };
         app = app
             .route(
@@ -55,17 +38,6 @@ pub fn routes(mut app: App) -> App {
     app
 }
 
-/// 404 for AI agents on a platform without them.
-fn available(shared: &Shared, kind: Kind) -> ApiResult<()> {
-    if kind == Kind::AiAgent && !shared.options.ai_agents {
-        return Err(ApiError::plain(
-            StatusCode::NOT_FOUND,
-            "AI Agents are not available on this platform.",
-        ));
-    }
-    Ok(())
-}
-
 /// A document as the API shows it: list items without the detail-only fields, volatile fields stamped.
 fn render(kind: Kind, doc: &Value, tick: u64, detail: bool) -> Value {
     let mut doc = doc.clone();
@@ -74,13 +46,13 @@ fn render(kind: Kind, doc: &Value, tick: u64, detail: bool) -> Value {
     }
     match kind {
         Kind::Endpoint => stamp_endpoint(&mut doc, tick),
+        Kind::KnowledgeStore => stamp_ingestion(&mut doc, tick),
         _ => stamp(&mut doc, tick),
     }
     doc
 }
 
 async fn list(kind: Kind, State(s): S, Extension(Tick(t)): T, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
-    available(&s, kind)?;
     let world = s.world();
     page(scoped(&world, &q)?.project.items(kind), &q, |d| {
         render(kind, d, t, false)
@@ -88,7 +60,6 @@ async fn list(kind: Kind, State(s): S, Extension(Tick(t)): T, Query(q): Query<Pa
 }
 
 async fn read(kind: Kind, State(s): S, Extension(Tick(t)): T, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    available(&s, kind)?;
     let world = s.world();
     let id = checked(&id)?;
     let doc = world.find(|p| p.items(kind).iter().find(|d| id_of(d) == id));
@@ -102,13 +73,8 @@ async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    available(&s, kind)?;
     let body = json_object(&body)?;
-    if let Some(key) = body.keys().find(|k| SERVER_FIELDS.contains(&k.as_str())) {
-        return Err(ApiError::bad_request(format!(
-            "The property '{key}' cannot be updated."
-        )));
-    }
+    updatable(&body, kind.updatable())?;
     let mut world = s.world();
     let id = checked(&id)?;
     let doc = found(world.find_mut(|p| p.item_mut(kind, id)), kind.path(), id)?;

@@ -1,5 +1,6 @@
-//! Native snapshots: list and read; create, package, delete, upload and restore (each a task); the
-//! download link (409 until the package is ready). A snapshot belongs to the project it was created
+//! Native snapshots: list and read (`createdAt` in Unix seconds, as the typings' `TTimestamp`);
+//! create, package, delete, upload and restore (each a task; a restore names its project in the
+//! body); the download link (409 until the package is ready). A snapshot belongs to the project it was created
 //! or uploaded in; a restore replaces that project's state and no other's.
 //!
 //! The cap, per project: with 10 snapshots (existing, being created or being uploaded) a create or
@@ -106,7 +107,23 @@ async fn delete(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     snapshot_task(&s, &id, |id| Work::DeleteSnapshot { id })
 }
 
-async fn restore(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+/// The body names the project restored into (`{ "projectId": ... }`, which current Cognigy requires;
+/// the 0.19 client sent none): missing 400, and a snapshot of another project 400 too.
+async fn restore(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+    let body = json_object(&body)?;
+    only(&body, &["projectId"])?;
+    {
+        let world = s.world();
+        let project_id = named(&world, body.get("projectId").and_then(Value::as_str))?
+            .project
+            .id();
+        let holder = world.snapshot_holder(checked(&id)?).map(|h| h.project.id());
+        if holder.is_some_and(|holder| holder != project_id) {
+            return Err(ApiError::bad_request(format!(
+                "The snapshot '{id}' belongs to another project than '{project_id}': upload its package into that project first."
+            )));
+        }
+    }
     snapshot_task(&s, &id, |id| Work::RestoreSnapshot { id })
 }
 

@@ -1,5 +1,6 @@
 //! Broken response bodies for injected faults: one that makes the server close the connection before
-//! anything is sent, and one that declares its full length but sends only half, then closes.
+//! anything is sent, one that declares its full length but sends only half, then closes, and one
+//! that trickles in over a slow link.
 
 use std::io;
 use std::time::Duration;
@@ -7,7 +8,9 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
+
+use crate::fake_cognigy::options::SLOW_PIECES;
 
 /// A response that never reaches the client: its body fails at once, so the connection is closed
 /// before the head is flushed.
@@ -33,6 +36,22 @@ pub async fn cut_short(response: Response) -> Response {
                 Some((Err(io::Error::other("body cut short by fault injection")), None))
             }
         }
+    });
+    Response::from_parts(parts, Body::from_stream(chunks))
+}
+
+/// `response` with its body sent in [`SLOW_PIECES`] pieces, each after `pause`.
+pub async fn slow(response: Response, pause: Duration) -> Response {
+    let (parts, body) = response.into_parts();
+    let full = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let size = full.len().div_ceil(SLOW_PIECES).max(1);
+    let pieces: Vec<Bytes> = (0..full.len())
+        .step_by(size)
+        .map(|at| full.slice(at..(at + size).min(full.len())))
+        .collect();
+    let chunks = stream::iter(pieces).then(move |piece| async move {
+        tokio::time::sleep(pause).await;
+        Ok::<_, io::Error>(piece)
     });
     Response::from_parts(parts, Body::from_stream(chunks))
 }

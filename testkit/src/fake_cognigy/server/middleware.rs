@@ -1,5 +1,5 @@
 //! The middleware every request passes: recording (and rendering error bodies), latency, the
-//! fixed-window rate limit, injected faults, and the API key / GET-body guard.
+//! fixed-window rate limit, injected faults, and the API key / `Accept` / GET-body guard.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -15,6 +15,9 @@ use super::{Shared, Tick, body};
 use crate::fake_cognigy::options::{FaultKind, RateLimit, RetryAfter};
 use crate::fake_cognigy::routes::DOWNLOADS;
 use crate::fake_cognigy::world::RequestRecord;
+
+/// The largest JSON request body Cognigy takes (its documented 60 kB).
+pub const MAX_JSON_BODY: usize = 60_000;
 
 /// Marks a response whose connection is dropped unanswered (logged with status 0).
 #[derive(Debug, Clone, Copy)]
@@ -127,11 +130,21 @@ pub async fn faults(State(shared): State<Arc<Shared>>, request: Request, next: N
             response
         }
         Some(FaultKind::CutShortBody) => body::cut_short(next.run(request).await).await,
+        Some(FaultKind::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            next.run(request).await
+        }
+        Some(FaultKind::SlowBody(pause)) => body::slow(next.run(request).await, pause).await,
     }
 }
 
-/// 401 without the right `X-API-Key` (download links excepted, they carry their own token);
-/// 403 for a GET or HEAD with a body.
+/// 401 without the right `X-API-Key` (download links excepted: they carry their own token), 406
+/// under the API prefix without `Accept: application/json`; 403 for a GET or HEAD with a body; 413
+/// for a JSON body over [`MAX_JSON_BODY`].
+///
+/// The 406 stands for what the real API does without that header: its documented default media
+/// type is `application/hal+json`, whose list items may carry their id only in `_links`. The
+/// official client sends `Accept: application/json` on every request, JSON and uploads alike.
 pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     if !request.uri().path().starts_with(DOWNLOADS) {
@@ -143,14 +156,67 @@ pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Ne
             )
             .into_response();
         }
+        if request.uri().path().starts_with(shared.options.prefix.as_str()) && !accepts_json(headers) {
+            return ApiError::plain(
+                StatusCode::NOT_ACCEPTABLE,
+                "Send 'Accept: application/json': without it this API answers application/hal+json.",
+            )
+            .into_response();
+        }
     }
-    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
-        || headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|l| l.to_str().ok()?.parse::<u64>().ok())
-            .is_some_and(|l| l > 0);
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|l| l.to_str().ok()?.parse::<u64>().ok());
+    let has_body = headers.contains_key(header::TRANSFER_ENCODING) || length.is_some_and(|l| l > 0);
     if has_body && (request.method() == Method::GET || request.method() == Method::HEAD) {
         return ApiError::plain(StatusCode::FORBIDDEN, "GET and HEAD requests must not carry a body.").into_response();
     }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if json && length.is_some_and(|l| l > MAX_JSON_BODY as u64) {
+        return ApiError::plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The JSON body exceeds the limit of {MAX_JSON_BODY} bytes."),
+        )
+        .into_response();
+    }
     next.run(request).await
+}
+
+/// 403 or 404 for the routes of a feature the options switch off, as a platform without it (or a
+/// key whose licence or role lacks it) answers.
+pub async fn features(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let off = path.strip_prefix(shared.options.prefix.as_str()).and_then(|path| {
+        shared
+            .options
+            .unavailable
+            .iter()
+            .find(|(feature, _)| feature.covers(path))
+    });
+    match off {
+        Some((feature, 403)) => ApiError::plain(
+            StatusCode::FORBIDDEN,
+            format!("Your licence or role does not include {feature:?}."),
+        )
+        .into_response(),
+        Some((feature, status)) => ApiError::plain(
+            StatusCode::from_u16(*status).unwrap_or(StatusCode::NOT_FOUND),
+            format!("{feature:?} is not available on this platform."),
+        )
+        .into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// Whether the `Accept` header names `application/json` (with or without parameters).
+fn accepts_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|range| range.split(';').next().map(str::trim) == Some("application/json"))
 }

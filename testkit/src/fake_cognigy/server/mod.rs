@@ -1,6 +1,6 @@
 //! The HTTP side: shared state, the router (API under the prefix, download links at the root, 404
 //! elsewhere) and the middleware stack, outermost first: record -> latency -> rate limit -> faults ->
-//! key and body guard -> routes.
+//! key and body guard -> features switched off -> routes.
 
 pub mod body;
 pub mod errors;
@@ -66,6 +66,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         Router::new().nest(prefix, api)
     };
     routes::root(app)
+        .layer(from_fn_with_state(shared.clone(), middleware::features))
         .layer(from_fn_with_state(shared.clone(), middleware::guard))
         .layer(from_fn_with_state(shared.clone(), middleware::faults))
         .layer(from_fn_with_state(shared.clone(), middleware::rate_limit))

@@ -9,6 +9,9 @@ use axum::http::HeaderMap;
 
 use super::errors::ApiError;
 
+/// The largest raw text upload Cognigy takes (its documented 2 MB): intents, keyphrases.
+pub const MAX_RAW_UPLOAD: usize = 2_000_000;
+
 /// The parts of a multipart body by field name.
 pub struct Form(HashMap<String, Part>);
 
@@ -68,10 +71,17 @@ impl Form {
         }
     }
 
-    /// The file uploaded as part `name` as text, or 400.
+    /// The file uploaded as part `name` as text (a raw text upload: at most [`MAX_RAW_UPLOAD`]
+    /// bytes, else 413), or 400.
     pub fn file_text(&self, name: &str) -> Result<&str, ApiError> {
-        std::str::from_utf8(self.file(name)?)
-            .map_err(|_| ApiError::bad_request(format!("The part '{name}' is not UTF-8.")))
+        let file = self.file(name)?;
+        if file.len() > MAX_RAW_UPLOAD {
+            return Err(ApiError::plain(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!("The uploaded file exceeds the limit of {MAX_RAW_UPLOAD} bytes for text uploads."),
+            ));
+        }
+        std::str::from_utf8(file).map_err(|_| ApiError::bad_request(format!("The part '{name}' is not UTF-8.")))
     }
 
     /// Part `name` as text, if present and UTF-8.
