@@ -32,21 +32,11 @@ repo=$PWD
 die() { printf 'e2e-act: FAILED: %s\n' "$*" >&2; exit 1; }
 step() { printf '\n==> %s\n' "$*"; }
 
-[[ $(id -u) -eq 0 ]] || die "needs root (podman, buildah)"
-if [[ -z ${ACT_TOOLS:-} ]]; then
-    main=$(git worktree list --porcelain 2>/dev/null | sed -n '1s/^worktree //p')
-    for candidate in "${main:-$repo}/../shared/tools/act" /work/shared/tools/act; do
-        [[ -f $candidate/run_e2e.py ]] && ACT_TOOLS=$candidate && break
-    done
-fi
-[[ -f ${ACT_TOOLS:-}/setup.sh && -f $ACT_TOOLS/run_e2e.py ]] \
-    || die "no act tools (setup.sh, run_e2e.py): set ACT_TOOLS to their folder"
+# shellcheck source=scripts/act-setup.sh
+source scripts/act-setup.sh
 IMAGE=${IMAGE:-localhost/cognigy-backup-action:dev}
 target_dir=${CARGO_TARGET_DIR:-$repo/target}
 
-step "act, podman and the job image ($ACT_TOOLS/setup.sh)"
-env_lines=$("$ACT_TOOLS/setup.sh")
-eval "$env_lines"
 
 step "the action's image (scripts/build-image.sh)"
 IMAGE=$IMAGE scripts/build-image.sh

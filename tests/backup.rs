@@ -3,7 +3,7 @@
 
 mod support;
 
-use cognigy_backup_action::snapshot::{Files, manifest};
+use cognigy_backup_action::snapshot::manifest;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Fault, Kind, Options, ProjectSpec};
 use support::git::{Fixture, TOKEN, git};
 use support::runner::{Step, StepRun};
@@ -31,23 +31,6 @@ fn log(fixture: &Fixture, branch: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The files of the branch's tip, read with the git CLI.
-fn tip_files(fixture: &Fixture, branch: &str) -> Files {
-    let listing = git(&fixture.repo, &["ls-tree", "-r", "-z", "--name-only", branch]);
-    listing
-        .split('\0')
-        .filter(|p| !p.is_empty())
-        .map(|path| {
-            let out = std::process::Command::new("git")
-                .args(["cat-file", "blob", &format!("{branch}:{path}")])
-                .current_dir(&fixture.repo)
-                .output()
-                .unwrap();
-            (path.to_owned(), out.stdout)
-        })
-        .collect()
-}
-
 #[test]
 fn a_first_backup_commits_the_snapshot_and_an_unchanged_run_pushes_nothing() {
     let fake = FakeCognigy::start(ProjectSpec::hard(), Options::default());
@@ -70,7 +53,7 @@ fn a_first_backup_commits_the_snapshot_and_an_unchanged_run_pushes_nothing() {
     fixture.assert_fsck_clean();
 
     // The branch holds exactly the snapshot: every file listed in the manifest with its digest.
-    let files = tip_files(&fixture, HOURLY);
+    let files = fixture.tip_files(HOURLY);
     assert_eq!(manifest::verify(&files), vec![], "the manifest matches the tree");
     assert_eq!(
         files["native/project.csnap"],
@@ -179,11 +162,7 @@ fn a_failed_export_pushes_nothing_and_names_the_request() {
     fake.edit(|p| p.add_lexicon("Never backed up", 1));
     let failed = backup(&fake, &fixture, "2026-11-22T07:37:00Z").run();
     assert_eq!(failed.code, Some(1));
-    let error = failed
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = failed.error();
     assert!(
         error.message.contains("404") && error.message.contains("GET /new/v2.0/lexicons/"),
         "{}",

@@ -8,7 +8,7 @@ mod support;
 use cognigy_backup_action::snapshot::{Files, layout};
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Fault, Feature, Kind, Options, ProjectSpec};
 use serde_json::Value;
-use support::git::{Fixture, git};
+use support::git::Fixture;
 use support::runner::{Step, StepRun};
 
 const BRANCHES: [&str; 3] = ["snapshot/hourly", "snapshot/daily", "snapshot/weekly"];
@@ -26,20 +26,7 @@ fn assert_ok(run: &StepRun) {
 
 /// The files of the hourly tip, read with the git CLI.
 fn hourly_files(fixture: &Fixture) -> Files {
-    let branch = BRANCHES[0];
-    let listing = git(&fixture.repo, &["ls-tree", "-r", "-z", "--name-only", branch]);
-    listing
-        .split('\0')
-        .filter(|p| !p.is_empty())
-        .map(|path| {
-            let blob = std::process::Command::new("git")
-                .args(["cat-file", "blob", &format!("{branch}:{path}")])
-                .current_dir(&fixture.repo)
-                .output()
-                .unwrap();
-            (path.to_owned(), blob.stdout)
-        })
-        .collect()
+    fixture.tip_files(BRANCHES[0])
 }
 
 fn server_refs(fixture: &Fixture) -> Vec<Option<String>> {
@@ -175,11 +162,7 @@ fn a_kind_that_held_items_and_then_answers_403_fails_the_run_with_nothing_pushed
     fake.add_fault(Fault::status("GET", "/knowledgestores", 403).always());
     let failed = backup(&fake, &fixture, "2026-11-22T08:07:00Z").run();
     assert_eq!(failed.code, Some(1), "stdout:\n{}", failed.stdout);
-    let error = failed
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = failed.error();
     assert!(
         error.message.contains("no longer serves knowledge-stores")
             && error.message.contains("20261122T073700Z")

@@ -796,11 +796,7 @@ fn a_clock_behind_the_newest_snapshot_fails_the_run_and_pushes_nothing() {
         sim.fixture.server.reset_bytes_received();
         let run = sim.step(mode, REPO, behind).run();
         assert_eq!(run.code, Some(1), "{mode}: {}", run.stdout);
-        let error = run
-            .annotations
-            .iter()
-            .find(|a| a.level == "error")
-            .expect("an error annotation");
+        let error = run.error();
         assert!(
             error.message.contains("COGNIGY_BACKUP_NOW")
                 && error.message.contains("2027-06-09T12:00:00Z")

@@ -456,7 +456,7 @@ fn an_unknown_snapshot_fails_and_lists_what_exists() {
             .with("snapshot", selector)
             .run();
         assert_code(&run, 1);
-        let error = run.annotations.iter().find(|a| a.level == "error").expect("an error");
+        let error = run.error();
         assert!(error.message.contains(says), "{selector}: {}", error.message);
         assert!(
             error.message.contains(SNAPSHOT_ID),
@@ -503,11 +503,7 @@ fn a_restore_that_fails_after_its_undo_point_says_so_and_logs_the_failure() {
         "the upload is deleted: {:?}",
         fake.snapshot_names()
     );
-    let error = run
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = run.error();
     for part in [
         "after its undo point was pushed",
         "storage quota reached",

@@ -144,11 +144,7 @@ fn a_snapshot_over_the_body_limit_is_refused_before_the_first_write_naming_what_
     fake.reset_log();
     let run = restore(&fake, &fixture).run();
     assert_code(&run, 1);
-    let error = run
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = run.error();
     assert!(
         error.message.contains("node")
             && error.message.contains("60000")
@@ -242,11 +238,7 @@ fn a_native_restore_whose_endpoint_is_over_the_limit_is_refused_before_the_uploa
     fake.reset_log();
     let run = restore(&fake, &fixture).with("restore-method", "native").run();
     assert_code(&run, 1);
-    let error = run
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = run.error();
     assert!(
         error.message.contains("endpoint") && error.message.contains("JSON body of"),
         "{}",

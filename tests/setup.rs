@@ -168,11 +168,7 @@ fn a_wrong_key_fails_naming_the_key_check_and_the_fixed_key_closes_the_same_issu
     let run = scene.setup().with("cognigy-api-key", wrong).run();
     assert_eq!(run.code, Some(1), "{}", run.stdout);
     assert_eq!(run.outputs["ok"], "false");
-    let error = run
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = run.error();
     assert!(
         error.message.contains("required checks failed: The API key is accepted (not checked until then: The project is readable; Resource kinds; Native snapshots can be listed)"),
         "{error:?}"
@@ -340,11 +336,7 @@ fn a_token_that_may_not_write_issues_fails_saying_so_and_still_shows_the_checkli
         run.outputs["ok"], "true",
         "every check passed; only the issue is missing"
     );
-    let error = run
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = run.error();
     assert!(
         error.message.starts_with("the setup issue could not be written: ")
             && error

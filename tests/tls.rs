@@ -126,11 +126,7 @@ fn an_ssl_cert_file_without_certificates_is_refused_before_any_request() {
         .env("SSL_CERT_FILE", not_pem.display().to_string())
         .run();
     assert_eq!(run.code, Some(2), "{}", run.stdout);
-    let error = run
-        .annotations
-        .iter()
-        .find(|a| a.level == "error")
-        .expect("an error annotation");
+    let error = run.error();
     assert_eq!(error.properties["title"], "Invalid CA certificates");
     assert!(
         error

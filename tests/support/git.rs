@@ -54,6 +54,23 @@ impl Fixture {
             .then(|| String::from_utf8(out.stdout).unwrap().trim().to_owned())
     }
 
+    /// The files of `branch`'s tip on the server, read with the git CLI.
+    pub fn tip_files(&self, branch: &str) -> Files {
+        let listing = git(&self.repo, &["ls-tree", "-r", "-z", "--name-only", branch]);
+        listing
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(|path| {
+                let blob = std::process::Command::new("git")
+                    .args(["cat-file", "blob", &format!("{branch}:{path}")])
+                    .current_dir(&self.repo)
+                    .output()
+                    .unwrap();
+                (path.to_owned(), blob.stdout)
+            })
+            .collect()
+    }
+
     /// `git fsck --full --strict` on the server repository passes.
     pub fn assert_fsck_clean(&self) {
         assert_fsck_clean(&self.repo);

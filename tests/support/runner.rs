@@ -200,6 +200,14 @@ impl Step {
 }
 
 impl StepRun {
+    /// The run's first error annotation; a run without one fails the test.
+    pub fn error(&self) -> &Annotation {
+        self.annotations
+            .iter()
+            .find(|a| a.level == "error")
+            .unwrap_or_else(|| panic!("no error annotation in {:?}\n{}", self.annotations, self.stdout))
+    }
+
     /// A file the step left in its workspace (`GITHUB_WORKSPACE`), if any.
     pub fn workspace_file(&self, name: &str) -> Option<Vec<u8>> {
         std::fs::read(self.temp.path().join("workspace").join(name)).ok()
