@@ -42,7 +42,7 @@ fn run_in(env: &Environment, runner: &Runner) -> u8 {
         }
     };
     runner.mask_secrets();
-    logging::init(config::requested_log_format(&raw));
+    logging::init(config::requested_log_format(&raw), env.var("RUNNER_DEBUG") == Some("1"));
 
     let clock = match Clock::from_env(env) {
         Ok(clock) => clock,

@@ -426,7 +426,17 @@ impl Client {
                 let _permit = self.in_flight.acquire().await.expect("the semaphore is never closed");
                 self.limiter.acquire().await;
                 self.stats.sent.fetch_add(1, Ordering::Relaxed);
-                self.exchange(exchange).await
+                let sent = Instant::now();
+                let outcome = self.exchange(exchange).await;
+                match &outcome {
+                    Ok(response) => tracing::debug!(
+                        "{info}: HTTP {} in {:?} (attempt {attempt})",
+                        response.status,
+                        sent.elapsed()
+                    ),
+                    Err(_) => tracing::debug!("{info}: no answer after {:?} (attempt {attempt})", sent.elapsed()),
+                }
+                outcome
             };
             if matches!(&outcome, Ok(response) if response.status != 429) {
                 self.limiter.answered();
@@ -448,6 +458,7 @@ impl Client {
                     };
                     let may_repeat = retryable_status(status) && (repeat == Repeat::Safe || status == 429);
                     if !may_repeat {
+                        tracing::debug!("{info}: not retried, HTTP {status} is final for this request");
                         return Err(failure);
                     }
                     let retry_after = response
@@ -495,6 +506,7 @@ impl Client {
                 }
             };
             if attempt >= self.policy.max_attempts || start.elapsed() + wait > self.policy.deadline {
+                tracing::debug!("{info}: not retried, out of attempts or time after attempt {attempt}");
                 return Err(failure);
             }
             tracing::debug!("{info}: attempt {attempt} failed ({failure}); retrying in {wait:?}");

@@ -69,7 +69,6 @@ impl Store {
     pub fn fetch(&self, remote: &Remote, selection: &RefSelection) -> Result<RemoteRefs, Error> {
         let found = self.fetch_refspecs(remote, &selection.refspecs(), Receive::Objects)?;
         self.forget_refs_except(&found)?;
-        tracing::debug!(remote = %remote.display(), refs = found.0.len(), "fetched");
         Ok(found)
     }
 
@@ -122,6 +121,12 @@ impl Store {
                 .filter_map(|m| Some((m.remote.as_name()?.to_string(), m.remote.as_id()?.to_owned())))
                 .collect(),
         );
+        for (name, id) in &found.0 {
+            tracing::debug!("read ref {name} at {id} from {shown}");
+        }
+        if found.0.is_empty() {
+            tracing::debug!("read no ref of {} from {shown}", refspecs.join(" "));
+        }
         // None of the selected refs exist yet (a new repository): there is nothing to receive.
         if receive == Receive::Objects && !found.0.is_empty() {
             prepared

@@ -86,6 +86,16 @@ impl Store {
         if updates.is_empty() {
             return Ok(PushReport::default());
         }
+        for update in &updates {
+            let at = |id: Option<ObjectId>| id.map_or_else(|| "nothing".to_owned(), |id| id.to_string());
+            tracing::debug!(
+                "write ref {} from {} to {} on {}",
+                update.name,
+                at(update.old),
+                at(update.new),
+                remote.display()
+            );
+        }
         let session = Session::open(remote)?;
         if !session.offers("report-status") {
             let detail = "the server does not report the outcome of a push (no `report-status`)".to_owned();
