@@ -10,7 +10,7 @@ use crate::action::environment::Environment;
 use crate::action::inputs::RawInputs;
 use crate::clock::Clock;
 use crate::escape::markdown;
-use crate::{crash, logging, modes, notify, store, tls};
+use crate::{crash, logging, metrics, modes, notify, store, tls};
 
 /// Exit status of a run that succeeded.
 pub const SUCCESS: u8 = 0;
@@ -28,7 +28,7 @@ pub fn run(env: &Environment) -> u8 {
              this message",
             env!("CARGO_PKG_VERSION")
         );
-        fail(&runner, "cognigy-backup", &message)
+        fail(&runner, "cognigy-backup", &message, Outputs::default())
     })
 }
 
@@ -140,36 +140,60 @@ fn repository(config: &Config) -> Option<&str> {
 fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
     let runner = context.runner;
     let mode = config.mode.mode();
+    let started = (context.clock.now(), std::time::Instant::now());
     let result = modes::run(config, context);
-    let (status, code) = match &result {
+    let status = match &result {
+        Ok(outcome) => match &outcome.failure {
+            None => success_status(&outcome.outputs),
+            Some(why) => notify::Status::Failed(why.clone()),
+        },
+        Err(error) => notify::Status::Failed(error.to_string()),
+    };
+    let outcome = result.as_ref().ok();
+    let snapshot_id = outcome
+        .and_then(|o| o.outputs.get("snapshot-id"))
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned);
+    let metrics = metrics::Metrics {
+        tool: "cognigy-backup",
+        version: env!("CARGO_PKG_VERSION"),
+        mode: mode.to_string(),
+        outcome: match status {
+            notify::Status::Failed(_) => "failed",
+            notify::Status::Changed => "changed",
+            notify::Status::Unchanged => "unchanged",
+        },
+        started: modes::summary::rfc3339(started.0),
+        duration_seconds: started.1.elapsed().as_secs_f64(),
+        project: project(config),
+        snapshot_id: snapshot_id.as_deref(),
+        figures: &outcome.map(|o| o.figures.clone()).unwrap_or_default(),
+    };
+    let mut outputs = outcome.map(|o| o.outputs.clone()).unwrap_or_default();
+    match metrics::write(&context.workspace, &metrics) {
+        Ok(file) => outputs.set("metrics-file", file),
+        Err(why) => runner.annotate(Level::Warning, "Metrics file not written", &why),
+    }
+    let code = match &result {
         Ok(outcome) => {
-            report(runner, outcome.outputs.clone(), &outcome.summary);
+            report(runner, outputs, &outcome.summary);
             match &outcome.failure {
-                None => (success_status(&outcome.outputs), SUCCESS),
+                None => SUCCESS,
                 Some(why) => {
                     runner.annotate(Level::Error, &format!("cognigy-backup {mode} failed"), why);
-                    (notify::Status::Failed(why.clone()), FAILURE)
+                    FAILURE
                 }
             }
         }
-        Err(error) => {
-            let message = error.to_string();
-            let code = fail(runner, &format!("cognigy-backup {mode}"), &message);
-            (notify::Status::Failed(message), code)
-        }
+        Err(error) => fail(runner, &format!("cognigy-backup {mode}"), &error.to_string(), outputs),
     };
-    let outcome = result.ok();
     let notice = notify::Notice {
         mode,
         status,
         project: project(config).map(str::to_owned),
         repository: repository(config).map(str::to_owned),
-        snapshot_id: outcome
-            .as_ref()
-            .and_then(|o| o.outputs.get("snapshot-id"))
-            .filter(|id| !id.is_empty())
-            .map(str::to_owned),
-        changes: outcome.and_then(|o| o.changes),
+        snapshot_id,
+        changes: result.ok().and_then(|o| o.changes),
         run_url: context.run.url.clone(),
     };
     notify::send(&config.notify, &notice, runner);
@@ -206,8 +230,9 @@ fn project(config: &Config) -> Option<&str> {
     }
 }
 
-/// Reports a run that stopped at an error: the annotation, and a summary that says what was pushed.
-fn fail(runner: &Runner, what: &str, message: &str) -> u8 {
+/// Reports a run that stopped at an error: the annotation, and a summary that says what was pushed;
+/// `outputs` holds what is known besides (the metrics file).
+fn fail(runner: &Runner, what: &str, message: &str, mut outputs: Outputs) -> u8 {
     runner.annotate(Level::Error, &format!("{what} failed"), message);
     let pushed = match store::pushes_completed() {
         0 => "Nothing was committed or pushed: earlier snapshots are untouched.",
@@ -217,7 +242,6 @@ fn fail(runner: &Runner, what: &str, message: &str) -> u8 {
         }
     };
     let summary = format!("## {what} failed\n\n{}\n\n{pushed}\n", markdown::text(message));
-    let mut outputs = Outputs::default();
     outputs.set("changed", "false");
     report(runner, outputs, &summary);
     FAILURE

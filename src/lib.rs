@@ -19,6 +19,7 @@ pub mod escape;
 pub mod github;
 pub mod init;
 pub mod logging;
+pub mod metrics;
 pub mod modes;
 pub mod notify;
 pub mod retention;

@@ -35,7 +35,7 @@ impl Level {
 }
 
 /// Every output the action declares, in `action.yml` order.
-pub const OUTPUT_NAMES: [&str; 11] = [
+pub const OUTPUT_NAMES: [&str; 12] = [
     "changed",
     "snapshot-id",
     "commit-sha",
@@ -47,6 +47,7 @@ pub const OUTPUT_NAMES: [&str; 11] = [
     "ok",
     "report-file",
     "issue-url",
+    "metrics-file",
 ];
 
 /// Named output values of a run, in the order they were set.

@@ -12,6 +12,7 @@ use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoCo
 use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export};
 use crate::escape::markdown;
+use crate::metrics::Figures;
 use crate::snapshot::{self, Snapshot, diff, unavailable};
 use crate::store::chain::Link;
 use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
@@ -209,11 +210,21 @@ fn outcome(
         Captured::New { changes, .. } => Some(changes),
         Captured::Unchanged { .. } => None,
     };
+    let figures = Figures {
+        requests: Some(report.stats.sent),
+        rate_limited: Some(report.stats.rate_limited),
+        retried: Some(report.stats.retried),
+        resources: report.built.counts.clone(),
+        files_changed: Some(changes.as_ref().map_or(0, |c| c.files_changed)),
+        snapshot_bytes: Some(report.built.files.values().map(|f| f.len() as u64).sum()),
+        export: Some("full"),
+    };
     Ok(Outcome {
         outputs,
         summary: md,
         failure: None,
         changes,
+        figures,
     })
 }
 

@@ -68,7 +68,7 @@ pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error
         outputs,
         summary: md,
         failure: None,
-        changes: None,
+        ..Outcome::default()
     })
 }
 

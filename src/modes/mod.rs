@@ -31,6 +31,8 @@ pub struct Outcome {
     pub failure: Option<String>,
     /// What a new snapshot changed, resource by resource, for notifications.
     pub changes: Option<crate::snapshot::diff::Changes>,
+    /// What the run measured, for the metrics file.
+    pub figures: crate::metrics::Figures,
 }
 
 /// Why a run failed. Every message says what failed and what the user can do.

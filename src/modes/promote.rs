@@ -44,6 +44,6 @@ pub fn run(config: &RepoConfig, keep: &Keep, github: &GithubApi, context: &Conte
         outputs,
         summary: md,
         failure: None,
-        changes: None,
+        ..Outcome::default()
     })
 }

@@ -195,6 +195,6 @@ fn outcome(report: &Report, repo: &Repo) -> Outcome {
         outputs,
         summary: report.markdown(&repo.remote.display()),
         failure: report.failure(),
-        changes: None,
+        ..Outcome::default()
     }
 }

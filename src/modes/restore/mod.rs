@@ -632,7 +632,7 @@ fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -
         outputs,
         summary: md,
         failure,
-        changes: None,
+        ..Outcome::default()
     })
 }
 

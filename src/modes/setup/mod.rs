@@ -96,7 +96,7 @@ pub fn run(setup: Setup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
         outputs,
         summary,
         failure,
-        changes: None,
+        ..Outcome::default()
     })
 }
 

@@ -1,0 +1,103 @@
+//! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
+//! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
+//! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
+//! size, how the export read the project). Every mode writes it, failed runs too, so that a later
+//! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
+//! content: numbers, kinds and ids.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+/// The file's name, in the workspace.
+pub const FILE: &str = "cognigy-backup-metrics.json";
+
+/// What a mode measured; what it does not know stays out of the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// Requests sent to Cognigy, every attempt counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<u64>,
+    /// 429 answers among them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limited: Option<u64>,
+    /// Attempts that repeated a failed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retried: Option<u64>,
+    /// Resources per kind in the snapshot.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub resources: BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files_changed: Option<usize>,
+    /// Bytes of the snapshot's files (the `.csnap` included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_bytes: Option<u64>,
+    /// `full`: the export read every resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<&'static str>,
+}
+
+/// The whole file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub mode: String,
+    /// `changed`, `unchanged` or `failed`.
+    pub outcome: &'static str,
+    /// RFC 3339, UTC.
+    pub started: String,
+    pub duration_seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<&'a str>,
+    #[serde(flatten)]
+    pub figures: &'a Figures,
+}
+
+/// Writes `metrics` into `workspace`; answers the file's name, or why it could not be written.
+pub fn write(workspace: &Path, metrics: &Metrics<'_>) -> Result<&'static str, String> {
+    let mut bytes = serde_json::to_vec_pretty(metrics).map_err(|e| e.to_string())?;
+    bytes.push(b'\n');
+    std::fs::write(workspace.join(FILE), bytes).map_err(|e| format!("{}: {e}", workspace.join(FILE).display()))?;
+    Ok(FILE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_figures_are_written_and_the_file_reads_back() {
+        let figures = Figures {
+            requests: Some(91),
+            rate_limited: Some(0),
+            resources: BTreeMap::from([("flows".to_owned(), 3), ("lexicons".to_owned(), 2)]),
+            export: Some("full"),
+            ..Figures::default()
+        };
+        let metrics = Metrics {
+            tool: "cognigy-backup",
+            version: "0.1.0",
+            mode: "backup".to_owned(),
+            outcome: "changed",
+            started: "2026-11-22T07:37:00Z".to_owned(),
+            duration_seconds: 1.5,
+            project: Some("279a6011ab4535c786292baa"),
+            snapshot_id: None,
+            figures: &figures,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(write(dir.path(), &metrics), Ok(FILE));
+        let read: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join(FILE)).unwrap()).unwrap();
+        assert_eq!(read["requests"], 91);
+        assert_eq!(read["resources"]["flows"], 3);
+        assert_eq!(read["outcome"], "changed");
+        assert!(
+            read.get("retried").is_none() && read.get("snapshot_id").is_none(),
+            "{read}"
+        );
+    }
+}
