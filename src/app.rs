@@ -144,7 +144,10 @@ fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
     let result = modes::run(config, context);
     let status = match &result {
         Ok(outcome) => match &outcome.failure {
-            None => success_status(&outcome.outputs),
+            None => match outcome.stale_days {
+                Some(days) => notify::Status::Stale(days),
+                None => success_status(&outcome.outputs),
+            },
             Some(why) => notify::Status::Failed(why.clone()),
         },
         Err(error) => notify::Status::Failed(error.to_string()),
@@ -161,7 +164,7 @@ fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
         outcome: match status {
             notify::Status::Failed(_) => "failed",
             notify::Status::Changed => "changed",
-            notify::Status::Unchanged => "unchanged",
+            notify::Status::Unchanged | notify::Status::Stale(_) => "unchanged",
         },
         started: modes::summary::rfc3339(started.0),
         duration_seconds: started.1.elapsed().as_secs_f64(),

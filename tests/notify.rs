@@ -277,3 +277,62 @@ fn a_dead_webhook_warns_and_never_fails_the_backup_and_a_busy_one_is_tried_again
     );
     assert_no_webhook_secret(&run);
 }
+
+#[test]
+fn eight_unchanged_days_give_one_stale_notice_and_the_next_change_starts_another_wait() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    let receiver = WebhookReceiver::start(200);
+    let day = |n: u32| format!("2026-11-{:02}T07:37:00Z", 10 + n);
+    let run_on = |n: u32| {
+        let run = backup(&fake, &fixture, &receiver, "json", "failure")
+            .with("stale-after-days", "7")
+            .env("COGNIGY_BACKUP_NOW", day(n))
+            .run();
+        assert_eq!(run.code, Some(0), "day {n}: {}", run.stdout);
+        assert_no_webhook_secret(&run);
+        run
+    };
+    run_on(0);
+    for n in 1..=9 {
+        run_on(n);
+    }
+    let received = receiver.received();
+    assert_eq!(received.len(), 1, "one notice in nine unchanged days: {received:#?}");
+    let notice = &received[0].body;
+    assert_eq!(notice["outcome"], "stale");
+    assert_eq!(notice["unchanged_days"], 7, "sent on the seventh day");
+    assert_eq!(
+        notice["title"],
+        format!("No change of project {} for 7 days", fake.project_id())
+    );
+    let first_snapshot = fixture.server_ref("snapshot/hourly").unwrap();
+    assert_eq!(
+        fixture.server_ref("snapshot/stale-notice").as_deref(),
+        Some(first_snapshot.as_str()),
+        "the notice is remembered by the snapshot it was about"
+    );
+
+    // A change ends the quiet; seven more quiet days give the next notice.
+    rename_first_flow(&fake, "Edited after the quiet");
+    let changed = run_on(10);
+    assert_eq!(changed.outputs["changed"], "true");
+    for n in 11..=17 {
+        run_on(n);
+    }
+    let received = receiver.received();
+    assert_eq!(received.len(), 2, "{received:#?}");
+    assert_eq!(received[1].body["unchanged_days"], 7);
+    assert_eq!(
+        fixture.server_ref("snapshot/stale-notice"),
+        fixture.server_ref("snapshot/hourly")
+    );
+
+    // Without a webhook, or with stale-after-days: 0, nothing is remembered or sent.
+    let quiet = support::step("backup", &fake, &fixture)
+        .with("stale-after-days", "0")
+        .env("COGNIGY_BACKUP_NOW", day(19))
+        .run();
+    assert_eq!(quiet.code, Some(0), "{}", quiet.stdout);
+    assert_eq!(receiver.received().len(), 2);
+}

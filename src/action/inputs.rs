@@ -126,6 +126,8 @@ inputs! {
         "failure, change, always or never";
     webhook_format = "webhook-format", default "auto", secret false,
         "auto (from the webhook's host), slack, discord, teams or json";
+    stale_after_days = "stale-after-days", default "7", secret false,
+        "backup: notify once when the project has not changed for this many days (0: never)";
     log_format = "log-format", default "text", secret false,
         "text or json (one JSON object per line)";
     owner = "owner", default "$GITHUB_REPOSITORY_OWNER", secret false,

@@ -13,6 +13,7 @@ use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export};
 use crate::escape::markdown;
 use crate::metrics::Figures;
+use crate::notify;
 use crate::snapshot::{self, Snapshot, diff, unavailable};
 use crate::store::chain::Link;
 use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
@@ -37,6 +38,8 @@ pub struct Backup<'a> {
     pub secrets: &'a SecretsMode,
     /// `Some` to promote in the same push, with the GitHub API for the monthly releases.
     pub releases: Option<&'a GithubApi>,
+    /// With a webhook: after how many days without a change the stale notice goes out.
+    pub stale_after_days: Option<u32>,
 }
 
 pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
@@ -67,6 +70,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         let chain = chain_of(&repo, tip)?;
         let captured = capture.onto(&repo, &chain, backup.keep.hourly, None, context)?;
         let hourly = captured.hourly_tip(tip);
+        let stale = stale_notice(&repo, refs, &chain, &captured, captured_at, backup.stale_after_days);
         let Some(api) = backup.releases else {
             let update = RefUpdate::new(repo.branch(Tier::Hourly), tip, hourly);
             let tiers = if update.old == update.new {
@@ -74,16 +78,15 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             } else {
                 vec![Tier::Hourly.name()]
             };
-            return Ok((vec![update], (captured, tiers, None)));
+            let (updates, stale_days) = with_stale(vec![update], stale);
+            return Ok((updates, (captured, tiers, None, stale_days)));
         };
         let promoted = promotion::promote(&repo, refs, hourly, &backup.keep, promotion_time(&chain, captured_at))?;
         let tiers = promoted.tiers_updated(&repo, refs);
-        Ok((
-            promoted.updates(&repo, refs),
-            (captured, tiers, Some((api, promoted.tags))),
-        ))
+        let (updates, stale_days) = with_stale(promoted.updates(&repo, refs), stale);
+        Ok((updates, (captured, tiers, Some((api, promoted.tags)), stale_days)))
     })?;
-    let (captured, tiers, releases_due) = pushed.work;
+    let (captured, tiers, releases_due, stale_days) = pushed.work;
     if let Some((api, tags)) = releases_due {
         let tags_changed = tiers.contains(&Tier::Monthly.name());
         releases::sync(&repo, releases::target(backup.repo, api), &tags, tags_changed, context);
@@ -97,7 +100,39 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         tiers,
         unavailable: &unavailable,
     };
-    Ok(outcome(&repo, &pushed.refs, &capture, captured, &report, context)?)
+    let mut outcome = outcome(&repo, &pushed.refs, &capture, captured, &report, context)?;
+    outcome.stale_days = stale_days;
+    Ok(outcome)
+}
+
+/// The stale notice this run is due to send, if any: when nothing changed, the hourly tip is at
+/// least `after_days` old and no notice was about it yet. Answers the days and the update that
+/// records the notice (`<prefix>stale-notice` moved to the tip, pushed with the run's other refs).
+fn stale_notice(
+    repo: &Repo,
+    refs: &RemoteRefs,
+    chain: &[Link],
+    captured: &Captured,
+    now: time::OffsetDateTime,
+    after_days: Option<u32>,
+) -> Option<(RefUpdate, u32)> {
+    let (Captured::Unchanged { same_as }, Some(after_days)) = (captured, after_days) else {
+        return None;
+    };
+    let last_change = chain.last()?.commit.committed.seconds;
+    let marker = repo.stale_notice_ref();
+    let noticed = refs.get(&marker) == Some(*same_as);
+    let days = notify::stale::due(last_change, now.unix_timestamp(), after_days, noticed)?;
+    Some((RefUpdate::new(marker.clone(), refs.get(&marker), Some(*same_as)), days))
+}
+
+/// `updates` with the stale notice's, and its days.
+fn with_stale(mut updates: Vec<RefUpdate>, stale: Option<(RefUpdate, u32)>) -> (Vec<RefUpdate>, Option<u32>) {
+    let days = stale.map(|(update, days)| {
+        updates.push(update);
+        days
+    });
+    (updates, days)
 }
 
 /// Fails when a part the platform did not offer now held items in the snapshot at `tip`: a
@@ -225,6 +260,7 @@ fn outcome(
         failure: None,
         changes,
         figures,
+        stale_days: None,
     })
 }
 

@@ -33,6 +33,9 @@ pub struct Outcome {
     pub changes: Option<crate::snapshot::diff::Changes>,
     /// What the run measured, for the metrics file.
     pub figures: crate::metrics::Figures,
+    /// A backup of a project unchanged for this many days (`stale-after-days`) that is due to
+    /// send the stale notice.
+    pub stale_days: Option<u32>,
 }
 
 /// Why a run failed. Every message says what failed and what the user can do.
@@ -112,6 +115,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 keep: *keep,
                 secrets,
                 releases: promote.as_ref(),
+                stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
             },
             context,
         ),

@@ -46,7 +46,8 @@ impl Repo {
         })
     }
 
-    /// Fetches the tier branches, the audit branch and the monthly tags, and nothing else.
+    /// Fetches the branches under the prefix (the tiers, the audit log, the stale notice's), the
+    /// audit branch and the monthly tags, and nothing else.
     pub fn fetch(&self) -> Result<RemoteRefs, store::Error> {
         let selection = RefSelection::new(&self.prefix, [self.audit_branch()], MONTHLY_TAG_PREFIX);
         self.store.fetch(&self.remote, &selection)
@@ -101,6 +102,12 @@ impl Repo {
 
     fn audit_branch(&self) -> String {
         format!("{}audit", self.prefix)
+    }
+
+    /// The branch that points at the snapshot the last stale notice was about
+    /// ([`crate::notify::stale`]): `refs/heads/<prefix>stale-notice`.
+    pub fn stale_notice_ref(&self) -> String {
+        format!("refs/heads/{}stale-notice", self.prefix)
     }
 
     /// The full ref of the restore audit log's branch: `refs/heads/<prefix>audit`.

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Notice, Status, limits, list_lines, signature};
+use super::{Notice, Status, limits, list_lines, signature, stale_words};
 use crate::escape::chat;
 
 const TITLE_MAX: usize = 256;
@@ -24,6 +24,7 @@ pub fn message(notice: &Notice) -> Value {
         Status::Failed(why) => (RED, limits::cut(&chat::discord(why), DESCRIPTION_MAX)),
         Status::Changed => (GREEN, headline(notice)),
         Status::Unchanged => (GREY, headline(notice)),
+        Status::Stale(days) => (GREY, stale_words(*days)),
     };
     let mut fields: Vec<Value> = notice
         .facts()

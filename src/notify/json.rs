@@ -21,6 +21,7 @@ pub fn message(notice: &Notice) -> Value {
         "mode": notice.mode.to_string(),
         "outcome": notice.outcome(),
         "error": match &notice.status { Status::Failed(why) => Some(why.as_str()), _ => None },
+        "unchanged_days": match notice.status { Status::Stale(days) => Some(days), _ => None },
         "project": notice.project,
         "repository": notice.repository,
         "snapshot_id": notice.snapshot_id,

@@ -13,6 +13,7 @@ mod discord;
 mod json;
 pub mod limits;
 mod slack;
+pub mod stale;
 mod teams;
 
 use crate::action::commands::{Level, Runner};
@@ -28,6 +29,9 @@ pub enum Status {
     Changed,
     /// The run succeeded and changed nothing (no new snapshot, a dry run, promote, verify, ...).
     Unchanged,
+    /// A backup found the project unchanged for this many days (`stale-after-days`): sent once,
+    /// then not again until the next change.
+    Stale(u32),
 }
 
 /// What a notification says about one run.
@@ -51,6 +55,9 @@ pub struct Notice {
 pub fn wanted(on: NotifyOn, status: &Status) -> bool {
     match on {
         NotifyOn::Never => false,
+        // A project that stopped changing may be a backup that stopped seeing it: worth a word
+        // whatever else is asked for.
+        _ if matches!(status, Status::Stale(_)) => true,
         NotifyOn::Always => true,
         NotifyOn::Failure => matches!(status, Status::Failed(_)),
         NotifyOn::Change => matches!(status, Status::Failed(_) | Status::Changed),
@@ -114,15 +121,17 @@ impl Notice {
             (Status::Unchanged, Mode::Backup) => format!("No change{project}"),
             (Status::Unchanged, Mode::Restore) => format!("Restore dry run{project}"),
             (Status::Unchanged, mode) => format!("Cognigy {mode}{project} succeeded"),
+            (Status::Stale(days), _) => format!("No change{project} for {days} days"),
         }
     }
 
-    /// A word for the outcome: `failed`, `changed` or `unchanged`.
+    /// A word for the outcome: `failed`, `changed`, `unchanged` or `stale`.
     pub fn outcome(&self) -> &'static str {
         match self.status {
             Status::Failed(_) => "failed",
             Status::Changed => "changed",
             Status::Unchanged => "unchanged",
+            Status::Stale(_) => "stale",
         }
     }
 
@@ -199,6 +208,15 @@ pub fn list_lines(list: &[Change], show: fn(&str) -> String, emphasis: &str, bud
 /// Names longer than this are cut in messages.
 const MAX_NAME_CHARS: usize = 80;
 
+/// What a stale notice says, in plain words (no markup).
+pub fn stale_words(days: u32) -> String {
+    format!(
+        "The project has not changed for {days} days, and every backup since found it so. If people are editing \
+         it, check that the backups read the right project (cognigy-project-id, the API key's project). This \
+         notice comes once; the next change ends it."
+    )
+}
+
 /// The tool and its version, for a footer.
 pub fn signature() -> String {
     format!("cognigy-backup {}", env!("CARGO_PKG_VERSION"))
@@ -212,13 +230,14 @@ mod tests {
     fn notify_on_picks_the_outcomes_it_names() {
         let failed = Status::Failed("x".into());
         let table = [
-            (NotifyOn::Failure, [true, false, false]),
-            (NotifyOn::Change, [true, true, false]),
-            (NotifyOn::Always, [true, true, true]),
-            (NotifyOn::Never, [false, false, false]),
+            (NotifyOn::Failure, [true, false, false, true]),
+            (NotifyOn::Change, [true, true, false, true]),
+            (NotifyOn::Always, [true, true, true, true]),
+            (NotifyOn::Never, [false, false, false, false]),
         ];
         for (on, expected) in table {
-            let got = [&failed, &Status::Changed, &Status::Unchanged].map(|status| wanted(on, status));
+            let got =
+                [&failed, &Status::Changed, &Status::Unchanged, &Status::Stale(7)].map(|status| wanted(on, status));
             assert_eq!(got, expected, "{on:?}");
         }
     }

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Notice, Status, limits, list_lines, signature};
+use super::{Notice, Status, limits, list_lines, signature, stale_words};
 use crate::escape::chat;
 
 const HEADER_MAX: usize = 150;
@@ -26,8 +26,10 @@ pub fn message(notice: &Notice) -> Value {
         .map(|(label, value)| json!({ "type": "mrkdwn", "text": format!("*{label}*\n{}", chat::slack(&value)) }))
         .collect();
     blocks.push(json!({ "type": "section", "fields": fields }));
-    if let Status::Failed(why) = &notice.status {
-        blocks.push(section(&format!("*Error*\n{}", chat::slack(why))));
+    match &notice.status {
+        Status::Failed(why) => blocks.push(section(&format!("*Error*\n{}", chat::slack(why)))),
+        Status::Stale(days) => blocks.push(section(&stale_words(*days))),
+        _ => {}
     }
     for (label, list) in notice.change_lists() {
         let lines = list_lines(list, chat::slack, "*", SECTION_MAX - 100);

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Notice, Status, limits, list_lines, signature};
+use super::{Notice, Status, limits, list_lines, signature, stale_words};
 use crate::escape::one_line;
 
 /// Characters of names per change list, and of an error.
@@ -18,6 +18,7 @@ pub fn message(notice: &Notice) -> Value {
         Status::Failed(_) => "Attention",
         Status::Changed => "Good",
         Status::Unchanged => "Default",
+        Status::Stale(_) => "Warning",
     };
     let mut body = vec![
         json!({ "type": "TextBlock", "text": notice.title(), "weight": "Bolder", "size": "Medium", "color": color, "wrap": true }),
@@ -26,8 +27,10 @@ pub fn message(notice: &Notice) -> Value {
             "facts": notice.facts().into_iter().map(|(title, value)| json!({ "title": title, "value": value })).collect::<Vec<_>>(),
         }),
     ];
-    if let Status::Failed(why) = &notice.status {
-        body.push(plain(&limits::cut(&one_line(why), ERROR_MAX)));
+    match &notice.status {
+        Status::Failed(why) => body.push(plain(&limits::cut(&one_line(why), ERROR_MAX))),
+        Status::Stale(days) => body.push(plain(&stale_words(*days))),
+        _ => {}
     }
     for (label, list) in notice.change_lists() {
         body.push(json!({ "type": "TextBlock", "text": label, "weight": "Bolder", "wrap": true }));

@@ -1,5 +1,5 @@
 //! Where notifications go, when and in which format (`webhook-url`, `notify-on`,
-//! `webhook-format`), and the log format.
+//! `webhook-format`, `stale-after-days`), and the log format.
 
 use reqwest::Url;
 
@@ -50,6 +50,8 @@ pub struct Notify {
     /// The webhook and its format (`auto` resolved from its host); `None` without `webhook-url`.
     pub webhook: Option<(Secret, WebhookFormat)>,
     pub on: NotifyOn,
+    /// Backup: after how many days without a change one stale notice goes out (`None`: never).
+    pub stale_after_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +99,15 @@ impl Validator<'_> {
                 ("never", NotifyOn::Never),
             ],
         );
-        Some(Notify { webhook, on: on? })
+        let stale_after_days = match self.value("stale-after-days") {
+            Some("0") => Some(None),
+            _ => self.count("stale-after-days", 7, 3650).map(|days| Some(days as u32)),
+        };
+        Some(Notify {
+            webhook,
+            on: on?,
+            stale_after_days: stale_after_days?,
+        })
     }
 }
 
