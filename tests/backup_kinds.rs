@@ -61,34 +61,13 @@ fn every_kind_is_in_the_layout_and_an_unchanged_project_stays_unchanged_while_vo
     assert!(!first.summary.contains("Not available"), "{}", first.summary);
     let files = hourly_files(&fixture);
     assert_eq!(layout::check(&files), vec![], "the tree follows the layout");
-    let count = |folder: &str, file: &str| {
-        files
-            .keys()
-            .filter(|p| p.starts_with(&format!("project/{folder}/")) && p.ends_with(&format!("/{file}")))
-            .count()
-    };
-    for (folder, file, expected) in [
-        ("flows", "states.json", spec.flows),
-        ("flows", "slot-fillers.json", spec.flows),
-        ("locales", "yes-no-intents.json", spec.locales),
-        ("snippets", "snippet.json", spec.snippets),
-        ("knowledge-stores", "knowledge-store.json", spec.knowledge_stores),
-        (
-            "knowledge-stores",
-            "source.json",
-            spec.knowledge_stores * spec.knowledge_sources,
-        ),
-        (
-            "knowledge-stores",
-            "chunks.jsonl",
-            spec.knowledge_stores * spec.knowledge_sources,
-        ),
-        ("milestones", "milestone.json", spec.milestones),
-        ("ai-copilot-configs", "ai-copilot-config.json", spec.ai_copilot_configs),
-        ("handover-providers", "handover-provider.json", spec.handover_providers),
-    ] {
+    for (folder, file, expected) in support::cognigy::expected_files(&spec) {
         assert!(expected > 0, "the spec has {folder}");
-        assert_eq!(count(folder, file), expected, "{folder} {file}");
+        assert_eq!(
+            support::cognigy::count_files(&files, folder, file),
+            expected,
+            "{folder} {file}"
+        );
     }
     assert!(files.contains_key("project/profile-schema.json"));
     let chunks = files.iter().find(|(p, _)| p.ends_with("/chunks.jsonl")).unwrap().1;

@@ -28,12 +28,7 @@ async fn a_hard_project_exports_completely_and_byte_identically_twice() {
         "volatile fields flipped between reads must not change a byte"
     );
 
-    let count = |kind: &str, file: &str| {
-        first
-            .keys()
-            .filter(|p| p.starts_with(&format!("project/{kind}/")) && p.ends_with(&format!("/{file}")))
-            .count()
-    };
+    let count = |kind: &str, file: &str| support::cognigy::count_files(&first, kind, file);
     let locales = spec.locales.clamp(1, 10);
     assert_eq!(count("flows", "flow.json"), spec.flows);
     assert_eq!(count("flows", "chart.json"), spec.flows * locales);
@@ -41,33 +36,7 @@ async fn a_hard_project_exports_completely_and_byte_identically_twice() {
     assert_eq!(count("lexicons", "keyphrases.csv"), spec.lexicons);
     assert_eq!(count("endpoints", "endpoint.json"), spec.endpoints);
     assert_eq!(count("endpoints", "transformer.ts"), spec.endpoints);
-    for (kind, file, n) in [
-        ("ai-agents", "ai-agent.json", spec.ai_agents),
-        ("extensions", "extension.json", spec.extensions),
-        ("nlu-connectors", "nlu-connector.json", spec.nlu_connectors),
-        ("functions", "function.json", spec.functions),
-        ("llms", "llm.json", spec.llms),
-        ("knowledge-stores", "knowledge-store.json", spec.knowledge_stores),
-        ("playbooks", "playbook.json", spec.playbooks),
-        ("connections", "connection.json", spec.connections),
-        ("snippets", "snippet.json", spec.snippets),
-        ("milestones", "milestone.json", spec.milestones),
-        ("ai-copilot-configs", "ai-copilot-config.json", spec.ai_copilot_configs),
-        ("handover-providers", "handover-provider.json", spec.handover_providers),
-        ("flows", "states.json", spec.flows),
-        ("flows", "slot-fillers.json", spec.flows),
-        (
-            "knowledge-stores",
-            "source.json",
-            spec.knowledge_stores * spec.knowledge_sources,
-        ),
-        (
-            "knowledge-stores",
-            "chunks.jsonl",
-            spec.knowledge_stores * spec.knowledge_sources,
-        ),
-        ("locales", "yes-no-intents.json", locales),
-    ] {
+    for (kind, file, n) in support::cognigy::expected_files(&spec) {
         assert_eq!(count(kind, file), n, "{kind} {file}");
     }
     assert!(first.contains_key("project/profile-schema.json"));

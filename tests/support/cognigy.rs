@@ -8,7 +8,7 @@ use cognigy_backup_action::cognigy::Client;
 use cognigy_backup_action::retry::RetryPolicy;
 use cognigy_backup_action::secrets::Secret;
 use cognigy_backup_action::snapshot::{self, Export, Files, Meta};
-use cognigy_backup_testkit::fake_cognigy::FakeCognigy;
+use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, ProjectSpec};
 
 pub fn config(fake: &FakeCognigy, requests_per_second: f64, concurrency: usize) -> CognigyConfig {
     CognigyConfig {
@@ -50,4 +50,37 @@ pub fn files_of(fake: &FakeCognigy, export: Export) -> Files {
         tool_version: "test".to_owned(),
     };
     snapshot::build(meta, export).files
+}
+
+/// How many files named `file` the resource folders under `project/<folder>/` hold in `files`.
+pub fn count_files(files: &Files, folder: &str, file: &str) -> usize {
+    files
+        .keys()
+        .filter(|p| p.starts_with(&format!("project/{folder}/")) && p.ends_with(&format!("/{file}")))
+        .count()
+}
+
+/// The files a full export of a project generated from `spec` holds, beside the flows' charts
+/// and intents, lexicons and endpoints: `(folder, file, how many)`, one row per kind or part.
+pub fn expected_files(spec: &ProjectSpec) -> Vec<(&'static str, &'static str, usize)> {
+    let sources = spec.knowledge_stores * spec.knowledge_sources;
+    vec![
+        ("ai-agents", "ai-agent.json", spec.ai_agents),
+        ("extensions", "extension.json", spec.extensions),
+        ("nlu-connectors", "nlu-connector.json", spec.nlu_connectors),
+        ("functions", "function.json", spec.functions),
+        ("llms", "llm.json", spec.llms),
+        ("knowledge-stores", "knowledge-store.json", spec.knowledge_stores),
+        ("playbooks", "playbook.json", spec.playbooks),
+        ("connections", "connection.json", spec.connections),
+        ("snippets", "snippet.json", spec.snippets),
+        ("milestones", "milestone.json", spec.milestones),
+        ("ai-copilot-configs", "ai-copilot-config.json", spec.ai_copilot_configs),
+        ("handover-providers", "handover-provider.json", spec.handover_providers),
+        ("flows", "states.json", spec.flows),
+        ("flows", "slot-fillers.json", spec.flows),
+        ("knowledge-stores", "source.json", sources),
+        ("knowledge-stores", "chunks.jsonl", sources),
+        ("locales", "yes-no-intents.json", spec.locales.clamp(1, 10)),
+    ]
 }
