@@ -147,6 +147,41 @@ fn a_change_appends_a_commit_that_names_it_and_retention_re_roots_the_branch() {
 }
 
 #[test]
+fn native_snapshot_daily_takes_one_csnap_a_utc_day_even_once_the_first_is_pruned() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    // Each run follows an edit, so each makes a new snapshot; keep-hourly=2 prunes the day's first
+    // (the one with the .csnap) by the third change of the day.
+    let runs = [
+        ("2026-11-22T07:07:00Z", true),
+        ("2026-11-22T07:37:00Z", false),
+        ("2026-11-22T12:07:00Z", false),
+        ("2026-11-22T23:37:00Z", false),
+        ("2026-11-23T00:07:00Z", true),
+        ("2026-11-23T00:37:00Z", false),
+    ];
+    for (n, (now, with_native)) in runs.into_iter().enumerate() {
+        fake.edit(|p| p.add_lexicon(&format!("Lexicon {n}"), 1));
+        fake.reset_log();
+        let run = backup(&fake, &fixture, now)
+            .with("keep-hourly", "2")
+            .with("native-snapshot", "daily")
+            .run();
+        assert_ok(&run);
+        assert_eq!(run.outputs["changed"], "true", "{now}");
+        let captures = fake
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/snapshots"))
+            .count();
+        assert_eq!(captures, usize::from(with_native), "native captures at {now}");
+        let files = fixture.tip_files(HOURLY);
+        assert_eq!(files.contains_key("native/project.csnap"), with_native, "{now}");
+        assert_eq!(manifest::verify(&files), vec![], "{now}");
+    }
+}
+
+#[test]
 fn a_failed_export_pushes_nothing_and_names_the_request() {
     let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
     let fixture = Fixture::new();

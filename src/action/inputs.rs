@@ -81,7 +81,7 @@ inputs! {
     resources = "resources", default "all", secret false,
         "comma list of resource kinds to export, or all";
     native_snapshot = "native-snapshot", default "on-change", secret false,
-        "on-change: capture a native .csnap with each changed snapshot; off";
+        "on-change: capture a native .csnap with each changed snapshot; daily: with the first change of a UTC day; off";
     requests_per_second = "requests-per-second", default "3", secret false,
         "client-side cap on the request rate to Cognigy";
     concurrency = "concurrency", default "4", secret false,

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::action::commands::Outputs;
-use crate::action::config::{CognigyConfig, ExportConfig, GithubApi, Keep, RepoConfig, SecretsMode, Tier};
+use crate::action::config::{
+    CognigyConfig, ExportConfig, GithubApi, Keep, NativeSnapshot, RepoConfig, SecretsMode, Tier,
+};
 use crate::cognigy::client::StatsReport;
 use crate::cognigy::{Client, export};
 use crate::escape::markdown;
@@ -56,9 +58,10 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     let unavailable = exported.unavailable.clone();
     let meta = capture::meta_now(backup.cognigy, context);
     let captured_at = meta.captured_at;
-    let native = backup.export.native_snapshot.then_some(NativeSource {
+    let native = (backup.export.native_snapshot != NativeSnapshot::Off).then_some(NativeSource {
         runtime: &runtime,
         client: &client,
+        once_a_day: backup.export.native_snapshot == NativeSnapshot::Daily,
     });
     let mut capture = Capture::new(meta, exported, native, capture::sealer(backup.secrets, backup.cognigy));
 

@@ -43,6 +43,9 @@ impl Captured {
 pub struct NativeSource<'a> {
     pub runtime: &'a tokio::runtime::Runtime,
     pub client: &'a Client,
+    /// Only when no snapshot of the capture's UTC day on the hourly tier has one yet
+    /// (`native-snapshot: daily`).
+    pub once_a_day: bool,
 }
 
 /// A capture on its way into the hourly tier.
@@ -153,7 +156,9 @@ impl<'a> Capture<'a> {
         };
         if let Some(source) = self.native.as_ref().filter(|_| !self.native_tried) {
             self.native_tried = true;
-            if let Some(csnap) = capture_native(source, &self.built.meta, context)? {
+            if source.once_a_day && day_has_native(repo, chain, keep, self.built.meta.captured_at)? {
+                tracing::info!("native snapshot: today's is already on the hourly tier (native-snapshot: daily)");
+            } else if let Some(csnap) = capture_native(source, &self.built.meta, context)? {
                 self.exported.native = Some(csnap);
                 self.built = snapshot::build(self.built.meta.clone(), self.exported.clone());
             }
@@ -249,6 +254,31 @@ fn commit_snapshot(
         .store
         .write_chain(&chain::plan(chain, Change::Insert { at, commit }, keep))?;
     Ok((changes, tip))
+}
+
+/// Whether the UTC day of `captured_at` already has its native snapshot on the hourly `chain`
+/// (pruned to `keep`): one of that day's snapshots holds a `.csnap`, or the chain is full and its
+/// oldest snapshot is of that day (the day's first change, which took it, was pruned).
+fn day_has_native(
+    repo: &Repo,
+    chain: &[Link],
+    keep: usize,
+    captured_at: time::OffsetDateTime,
+) -> Result<bool, store::Error> {
+    let day = captured_at.to_offset(time::UtcOffset::UTC).date();
+    let of_day = |link: &Link| {
+        time::OffsetDateTime::from_unix_timestamp(link.commit.committed.seconds).is_ok_and(|at| at.date() == day)
+    };
+    if chain.len() >= keep && chain.first().is_some_and(of_day) {
+        return Ok(true);
+    }
+    let (native_dir, _) = snapshot::NATIVE_PATH.rsplit_once('/').unwrap_or_default();
+    for link in chain.iter().filter(|link| of_day(link)) {
+        if repo.store.subtree(link.id, native_dir)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Captures the native snapshot; `None` (with a warning) when the project is at Cognigy's cap.

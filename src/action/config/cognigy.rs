@@ -43,8 +43,18 @@ pub struct CognigyConfig {
 pub struct ExportConfig {
     /// The selected kinds, a subset of [`RESOURCE_KINDS`] in that order.
     pub kinds: Vec<&'static str>,
-    /// Capture a native `.csnap` when a backup finds a change.
-    pub native_snapshot: bool,
+    /// When a backup that finds a change also captures a native `.csnap`.
+    pub native_snapshot: NativeSnapshot,
+}
+
+/// `native-snapshot`: which new snapshots carry a native `.csnap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NativeSnapshot {
+    /// Every new snapshot.
+    OnChange,
+    /// The first new snapshot of each UTC day: at most one `.csnap` a day.
+    Daily,
+    Off,
 }
 
 impl Validator<'_> {
@@ -117,7 +127,15 @@ impl Validator<'_> {
 
     pub(super) fn export(&mut self) -> Option<ExportConfig> {
         let kinds = self.resources();
-        let native_snapshot = self.choice("native-snapshot", "on-change", &[("on-change", true), ("off", false)]);
+        let native_snapshot = self.choice(
+            "native-snapshot",
+            "on-change",
+            &[
+                ("on-change", NativeSnapshot::OnChange),
+                ("daily", NativeSnapshot::Daily),
+                ("off", NativeSnapshot::Off),
+            ],
+        );
         Some(ExportConfig {
             kinds: kinds?,
             native_snapshot: native_snapshot?,

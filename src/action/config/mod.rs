@@ -28,7 +28,7 @@ use super::environment::Environment;
 use super::inputs::RawInputs;
 use validator::Validator;
 
-pub use cognigy::{CognigyConfig, ExportConfig, RESOURCE_KINDS, api_host_for_ui_host};
+pub use cognigy::{CognigyConfig, ExportConfig, NativeSnapshot, RESOURCE_KINDS, api_host_for_ui_host};
 pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::{Confirm, RestoreMethod};

@@ -300,7 +300,7 @@ pub(super) fn kinds_of(files: &Files, snapshot: &str) -> Result<Vec<&'static str
 fn no_native(selected: &Selected) -> String {
     format!(
         "snapshot {} ({}) has no native Cognigy snapshot ({NATIVE_PATH}), so `restore-method: native` cannot restore it. \
-         Use `restore-method: update` (or `auto`), or choose a snapshot captured with `native-snapshot: on-change`.",
+         Use `restore-method: update` (or `auto`), or choose a snapshot captured with `native-snapshot: on-change` (under `daily`: a day's first change).",
         selected.snapshot_id, selected.place
     )
 }
@@ -386,6 +386,7 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
     let native = (apply.method == Method::Native).then_some(NativeSource {
         runtime: apply.runtime,
         client: apply.client,
+        once_a_day: false,
     });
     let mut undo = same_project.then(|| {
         let meta = snapshot::Meta {
