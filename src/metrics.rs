@@ -1,7 +1,7 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, how the export read the project). Every mode writes it, failed runs too, so that a later
+//! size, the repository's size, how the export read the project). Every mode writes it, failed runs too, so that a later
 //! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
 //! content: numbers, kinds and ids.
 
@@ -33,6 +33,10 @@ pub struct Figures {
     /// Bytes of the snapshot's files (the `.csnap` included).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_bytes: Option<u64>,
+    /// Bytes before compression of the git objects every tier and monthly tag keeps after the run
+    /// (what the repository holds, garbage not counted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_bytes: Option<u64>,
     /// `full`: the export read every resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,

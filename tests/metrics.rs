@@ -46,6 +46,10 @@ fn every_backup_writes_its_figures_and_a_failed_one_says_so() {
         first.outputs["files-changed"]
     );
     assert!(metrics["snapshot_bytes"].as_u64().unwrap() > 1000);
+    assert!(
+        metrics["repository_bytes"].as_u64().unwrap() >= metrics["snapshot_bytes"].as_u64().unwrap(),
+        "the repository holds at least the snapshot"
+    );
 
     let again = step("2026-11-22T08:07:00Z").run();
     let metrics = metrics_of(&again);

@@ -103,7 +103,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         tiers,
         unavailable: &unavailable,
     };
-    let mut outcome = outcome(&repo, &pushed.refs, &capture, captured, &report, context)?;
+    let mut outcome = outcome(&repo, &pushed.refs, &pushed.after, &capture, captured, &report, context)?;
     outcome.stale_days = stale_days;
     Ok(outcome)
 }
@@ -185,9 +185,11 @@ struct Report<'a> {
     unavailable: &'a [unavailable::Unavailable],
 }
 
+/// `refs`: as fetched; `after`: after the push.
 fn outcome(
     repo: &Repo,
     refs: &RemoteRefs,
+    after: &RemoteRefs,
     capture: &Capture<'_>,
     captured: Captured,
     report: &Report<'_>,
@@ -244,6 +246,9 @@ fn outcome(
         report.git_time,
         &report.pushed,
     ));
+    let tips: Vec<store::ObjectId> = after.0.values().copied().collect();
+    let (objects, repository_bytes) = repo.store.reachable_size(&tips)?;
+    md.push_str(&summary::storage_line(objects, repository_bytes));
     let changes = match captured {
         Captured::New { changes, .. } => Some(changes),
         Captured::Unchanged { .. } => None,
@@ -255,6 +260,7 @@ fn outcome(
         resources: report.built.counts.clone(),
         files_changed: Some(changes.as_ref().map_or(0, |c| c.files_changed)),
         snapshot_bytes: Some(report.built.files.values().map(|f| f.len() as u64).sum()),
+        repository_bytes: Some(repository_bytes),
         export: Some("full"),
     };
     Ok(Outcome {

@@ -135,9 +135,6 @@ fn spans(repo: &Repo, promoted: &Promoted) -> Result<String, store::Error> {
         .chain(promoted.tags.values().copied())
         .collect();
     let (objects, bytes) = repo.store.reachable_size(&tips)?;
-    md.push_str(&format!(
-        "\nThe snapshots kept (every tier and tag) take {objects} git objects, {} KiB before compression.\n",
-        bytes.div_ceil(1024)
-    ));
+    md.push_str(&summary::storage_line(objects, bytes));
     Ok(md)
 }

@@ -25,6 +25,8 @@ pub fn remote(config: &RepoConfig) -> Remote {
 /// What an [`Repo::update`] pushed: the refs it was leased on, what the work answered, the push.
 pub struct Pushed<T> {
     pub refs: RemoteRefs,
+    /// The refs after the push.
+    pub after: RemoteRefs,
     pub work: T,
     pub report: PushReport,
 }
@@ -66,6 +68,7 @@ impl Repo {
             match self.store.push(&self.remote, &updates) {
                 Ok(report) => {
                     return Ok(Pushed {
+                        after: refs.applied(&updates),
                         refs,
                         work: done,
                         report,

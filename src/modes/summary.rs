@@ -82,6 +82,14 @@ pub fn counts_table(counts: &BTreeMap<String, usize>) -> String {
 }
 
 /// Requests to Cognigy, timings and what was pushed.
+/// What the snapshots kept take: `objects` git objects of `bytes` before compression.
+pub fn storage_line(objects: usize, bytes: u64) -> String {
+    format!(
+        "\nThe snapshots kept (every tier and tag) take {objects} git objects, {} KiB before compression.\n",
+        bytes.div_ceil(1024)
+    )
+}
+
 pub fn run_table(stats: StatsReport, export: Duration, git: Duration, pushed: &PushReport) -> String {
     let mut md = String::from("### Run\n\n| | |\n|---|---:|\n");
     md.push_str(&format!("| requests to Cognigy | {} |\n", stats.sent));

@@ -61,6 +61,18 @@ impl RemoteRefs {
     pub fn get(&self, full_name: &str) -> Option<ObjectId> {
         self.0.get(full_name).copied()
     }
+
+    /// The refs once `updates` are applied: what the remote holds after a push of them.
+    pub fn applied(&self, updates: &[crate::store::RefUpdate]) -> RemoteRefs {
+        let mut refs = self.0.clone();
+        for update in updates {
+            match update.new {
+                Some(id) => refs.insert(update.name.clone(), id),
+                None => refs.remove(&update.name),
+            };
+        }
+        RemoteRefs(refs)
+    }
 }
 
 impl Store {
