@@ -70,7 +70,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "unknown kind bots; accepted: all, or a comma list of flows, lexicons",
     ),
     ("backup", "resources", ",", "accepted: all, or a comma list"),
-    ("backup", "native-snapshot", "always", "accepted: on-change, off"),
+    ("backup", "native-snapshot", "always", "accepted: on-change, daily, off"),
     ("backup", "promote", "yes", "accepted: true or false"),
     (
         "backup",
