@@ -176,11 +176,17 @@ pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         .and_then(|t| t.to_str().ok())
         .is_some_and(|t| t.starts_with("application/json"));
     if json && length.is_some_and(|l| l > MAX_JSON_BODY as u64) {
-        return ApiError::plain(
+        // The body is refused unread, so the connection cannot carry another request: say so, or
+        // a client reuses it and the next request's body meets a closed socket.
+        let mut response = ApiError::plain(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("The JSON body exceeds the limit of {MAX_JSON_BODY} bytes."),
         )
         .into_response();
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        return response;
     }
     next.run(request).await
 }
