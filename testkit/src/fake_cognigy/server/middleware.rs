@@ -150,18 +150,16 @@ pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Ne
     if !request.uri().path().starts_with(DOWNLOADS) {
         let key = headers.get("x-api-key").and_then(|k| k.to_str().ok());
         if key != Some(shared.options.api_key.as_str()) {
-            return ApiError::plain(
+            return refused_unread(ApiError::plain(
                 StatusCode::UNAUTHORIZED,
                 "A valid API key is required in the X-API-Key header.",
-            )
-            .into_response();
+            ));
         }
         if request.uri().path().starts_with(shared.options.prefix.as_str()) && !accepts_json(headers) {
-            return ApiError::plain(
+            return refused_unread(ApiError::plain(
                 StatusCode::NOT_ACCEPTABLE,
                 "Send 'Accept: application/json': without it this API answers application/hal+json.",
-            )
-            .into_response();
+            ));
         }
     }
     let length = headers
@@ -169,26 +167,32 @@ pub async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Ne
         .and_then(|l| l.to_str().ok()?.parse::<u64>().ok());
     let has_body = headers.contains_key(header::TRANSFER_ENCODING) || length.is_some_and(|l| l > 0);
     if has_body && (request.method() == Method::GET || request.method() == Method::HEAD) {
-        return ApiError::plain(StatusCode::FORBIDDEN, "GET and HEAD requests must not carry a body.").into_response();
+        return refused_unread(ApiError::plain(
+            StatusCode::FORBIDDEN,
+            "GET and HEAD requests must not carry a body.",
+        ));
     }
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|t| t.to_str().ok())
         .is_some_and(|t| t.starts_with("application/json"));
     if json && length.is_some_and(|l| l > MAX_JSON_BODY as u64) {
-        // The body is refused unread, so the connection cannot carry another request: say so, or
-        // a client reuses it and the next request's body meets a closed socket.
-        let mut response = ApiError::plain(
+        return refused_unread(ApiError::plain(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!("The JSON body exceeds the limit of {MAX_JSON_BODY} bytes."),
-        )
-        .into_response();
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
-        return response;
+        ));
     }
     next.run(request).await
+}
+
+/// A refusal sent before the request's body is read. The connection cannot carry another request
+/// then, so the answer says so: else a client reuses it and its next body meets a closed socket.
+fn refused_unread(error: ApiError) -> Response {
+    let mut response = error.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    response
 }
 
 /// 403 or 404 for the routes of a feature the options switch off, as a platform without it (or a
