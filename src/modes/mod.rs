@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod capture;
 pub mod cleanup;
+pub mod live;
 pub mod promote;
 pub mod promotion;
 pub mod releases;

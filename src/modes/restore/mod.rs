@@ -17,7 +17,7 @@
 //! 4. the audit line with the outcome.
 
 pub mod audit;
-mod select;
+pub(super) mod select;
 mod update;
 
 use std::sync::Arc;
@@ -33,11 +33,12 @@ use crate::cognigy::{self, Client, native};
 use crate::escape::markdown;
 use crate::secrets::{Identity, seal, unseal};
 use crate::snapshot::compare::{self, Comparison, Words};
-use crate::snapshot::diff::{is_project_level, markdown_escaped, snapshot_id_in};
+use crate::snapshot::diff::{markdown_escaped, snapshot_id_in};
 use crate::snapshot::{self, Files, NATIVE_PATH, manifest};
 use crate::store::RefUpdate;
 
 use super::capture::{self, Capture, Captured, LiveExport, NativeSource, export_live};
+use super::live;
 use super::promotion::chain_of;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
@@ -102,9 +103,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     let runtime = super::runtime()?;
     let repo = Repo::open(restore.repo, &context.temp_dir)?;
     let refs = repo.fetch()?;
-    let selected = select::select(&repo, &refs, restore.tier, restore.snapshot)?;
-    let snapshot_files = repo.store.read_files(repo.store.read_commit(selected.commit)?.tree)?;
-    check_manifest(&snapshot_files, &selected)?;
+    let (selected, snapshot_files) = select::read(&repo, &refs, restore.tier, restore.snapshot)?;
     let snapshot_kinds = kinds_of(
         &snapshot_files,
         &format!("{} ({})", selected.snapshot_id, selected.place),
@@ -138,7 +137,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     };
     let client = Arc::new(Client::new(&target)?);
     let live = export_live(&runtime, &client, &target, &snapshot_kinds, context)?;
-    let in_scope = |kind: &str| (is_project_level(kind) && whole_project) || restore.kinds.contains(&kind);
+    let in_scope = live::scope(restore.kinds);
     // Another project holds the same resources under other ids: those are no difference.
     let foreign = restore.target_project_id != restore.cognigy.project_id;
     let differences = |live: &Files, snapshot: &Files| match foreign {
@@ -252,24 +251,6 @@ impl Restore<'_> {
             SnapshotSelector::MonthlyTag(tag) => tag.clone(),
         }
     }
-}
-
-/// Refuses a snapshot whose files do not match its manifest (every file's sha256, the `.csnap`
-/// included): what a restore writes is exactly what was backed up and reviewed.
-fn check_manifest(files: &Files, selected: &Selected) -> Result<(), Error> {
-    let problems = manifest::verify(files);
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    Err(Error::Selection(format!(
-        "snapshot {} ({}, commit {}) does not match its manifest, so nothing was restored: {}. Run `verify` on the \
-         repository, and choose another snapshot.",
-        selected.snapshot_id,
-        selected.place,
-        selected.commit,
-        listed.join("; ")
-    )))
 }
 
 /// The live project's files with its credentials in place: what a restore keeps where the
@@ -568,16 +549,7 @@ fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -
         differs_still: left,
         error: failed.map(String::as_str),
     };
-    let path = context.workspace.join(REPORT_FILE);
-    let mut bytes = serde_json::to_vec_pretty(&json).expect("a report always serialises");
-    bytes.push(b'\n');
-    if let Err(e) = std::fs::write(&path, bytes) {
-        context.runner.annotate(
-            Level::Warning,
-            "Restore report not written",
-            &format!("{}: {e}", path.display()),
-        );
-    }
+    summary::write_report(context, REPORT_FILE, &json, "Restore report not written");
 
     let md = markdown(report, refused.as_deref());
     if let Some(plan) = report.plan.filter(|p| !p.cannot.is_empty()) {
