@@ -5,7 +5,7 @@
 //! their own.
 
 use crate::action::commands::{self, Level, Outputs, Runner};
-use crate::action::config::{self, Config, InputError, ModeConfig, RunnerEnv};
+use crate::action::config::{self, Against, Config, InputError, ModeConfig, RunnerEnv};
 use crate::action::environment::Environment;
 use crate::action::inputs::RawInputs;
 use crate::clock::Clock;
@@ -132,7 +132,8 @@ fn repository(config: &Config) -> Option<&str> {
         | ModeConfig::Cleanup { repo, .. }
         | ModeConfig::Restore { repo, .. }
         | ModeConfig::Verify { repo, .. }
-        | ModeConfig::Setup { repo, .. } => repo.repository.as_deref(),
+        | ModeConfig::Setup { repo, .. }
+        | ModeConfig::Diff { repo, .. } => repo.repository.as_deref(),
         ModeConfig::Status { .. } => None,
     }
 }
@@ -229,6 +230,10 @@ fn project(config: &Config) -> Option<&str> {
         }),
         ModeConfig::Cleanup { cognigy, .. } => cognigy.as_ref().map(|c| c.project_id.as_str()),
         ModeConfig::Verify { live, .. } => live.as_ref().map(|(c, _)| c.project_id.as_str()),
+        ModeConfig::Diff { against, .. } => match against {
+            Against::Live(cognigy) => Some(&cognigy.project_id),
+            Against::Snapshot(_) => None,
+        },
         ModeConfig::Promote { .. } | ModeConfig::Status { .. } => None,
     }
 }

@@ -69,7 +69,7 @@ macro_rules! inputs {
 
 inputs! {
     mode = "mode", default "", secret false,
-        "backup, promote, cleanup, restore, verify, status or setup";
+        "backup, promote, cleanup, restore, verify, status, setup or diff";
     cognigy_base_url = "cognigy-base-url", default "", secret false,
         "Cognigy API base URL, e.g. https://api-app.cognigy.ai";
     cognigy_api_key = "cognigy-api-key", default "", secret true,
@@ -109,7 +109,9 @@ inputs! {
     tier = "tier", default "", secret false,
         "hourly, daily, weekly or monthly: the tier restore reads and verify checks";
     snapshot = "snapshot", default "latest", secret false,
-        "restore: latest, a commit SHA, a snapshot id or a monthly-YYYY-MM tag";
+        "restore, diff: latest, a commit SHA, a snapshot id or a monthly-YYYY-MM tag";
+    against = "against", default "", secret false,
+        "diff: the snapshot to compare `snapshot` with (same selectors); empty: the live project";
     dry_run = "dry-run", default "true", secret false,
         "restore: only show what would change";
     verify_live = "verify-live", default "false", secret false,

@@ -5,12 +5,13 @@
 //!
 //! [`validator`] holds the primitives; the groups of inputs that several modes share have a file
 //! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
-//! validation (`backup.rs`, `restore.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
+//! validation (`backup.rs`, `restore.rs`, `diff.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
 
 pub mod answers;
 mod backup;
 mod cleanup;
 mod cognigy;
+mod diff;
 mod notify;
 mod promote;
 mod repo;
@@ -29,6 +30,7 @@ use super::inputs::RawInputs;
 use validator::Validator;
 
 pub use cognigy::{CognigyConfig, ExportConfig, NativeSnapshot, RESOURCE_KINDS, api_host_for_ui_host};
+pub use diff::Against;
 pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::{Confirm, RestoreMethod};
@@ -46,10 +48,11 @@ pub enum Mode {
     Verify,
     Status,
     Setup,
+    Diff,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Backup,
         Mode::Promote,
         Mode::Cleanup,
@@ -57,6 +60,7 @@ impl Mode {
         Mode::Verify,
         Mode::Status,
         Mode::Setup,
+        Mode::Diff,
     ];
 
     pub fn name(self) -> &'static str {
@@ -68,6 +72,7 @@ impl Mode {
             Mode::Verify => "verify",
             Mode::Status => "status",
             Mode::Setup => "setup",
+            Mode::Diff => "diff",
         }
     }
 }
@@ -154,6 +159,17 @@ pub enum ModeConfig {
         /// Where the releases, the issue and the restore environment are checked.
         github: GithubApi,
     },
+    Diff {
+        repo: RepoConfig,
+        /// The tier `latest` reads, for either side.
+        tier: Tier,
+        /// The side the comparison reads from.
+        snapshot: SnapshotSelector,
+        /// The side it reads to.
+        against: Against,
+        /// The kinds `resources` names: what is compared.
+        kinds: Vec<&'static str>,
+    },
 }
 
 impl ModeConfig {
@@ -166,6 +182,7 @@ impl ModeConfig {
             ModeConfig::Verify { .. } => Mode::Verify,
             ModeConfig::Status { .. } => Mode::Status,
             ModeConfig::Setup { .. } => Mode::Setup,
+            ModeConfig::Diff { .. } => Mode::Diff,
         }
     }
 }
@@ -264,6 +281,7 @@ impl Validator<'_> {
             Mode::Verify => self.verify(),
             Mode::Status => self.status(),
             Mode::Setup => self.setup(),
+            Mode::Diff => self.diff(),
         }
     }
 }
