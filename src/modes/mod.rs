@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod capture;
 pub mod cleanup;
+pub mod diff;
 pub mod live;
 pub mod promote;
 pub mod promotion;
@@ -43,7 +44,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify, setup",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify, setup, diff",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
@@ -192,6 +193,22 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 missing,
                 repo,
                 github,
+            },
+            context,
+        ),
+        ModeConfig::Diff {
+            repo,
+            tier,
+            snapshot,
+            against,
+            kinds,
+        } => diff::run(
+            diff::Diff {
+                repo,
+                tier: *tier,
+                snapshot,
+                against,
+                kinds,
             },
             context,
         ),
