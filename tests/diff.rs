@@ -10,19 +10,14 @@ mod support;
 
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
 use serde_json::{Value, json};
+use support::assert_code;
 use support::cognigy::writes;
 use support::git::Fixture;
 use support::runner::{Step, StepRun};
 
-fn assert_code(run: &StepRun, code: i32) {
-    assert_eq!(run.code, Some(code), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
-}
-
+/// A backup that captures a new snapshot.
 fn backup(fake: &FakeCognigy, fixture: &Fixture, now: &str) -> StepRun {
-    let run = support::step("backup", fake, fixture)
-        .env("COGNIGY_BACKUP_NOW", now)
-        .run();
-    assert_code(&run, 0);
+    let run = support::backup(fake, fixture, now);
     assert_eq!(run.outputs["changed"], "true", "backup at {now}");
     run
 }
@@ -46,25 +41,12 @@ fn diff_of_snapshots(fake: &FakeCognigy, fixture: &Fixture, snapshot: &str, agai
 
 fn report(run: &StepRun) -> Value {
     assert_eq!(run.outputs["report-file"], "cognigy-backup-diff.json");
-    let bytes = run
-        .workspace_file(&run.outputs["report-file"])
-        .expect("the report is in the workspace");
-    serde_json::from_slice(&bytes).unwrap()
+    support::report::read(run)
 }
 
-/// `(kind, name, status)` of every resource in a report, sorted.
+/// `(kind, name, status)` of every resource in a diff's report, sorted.
 fn resources(report: &Value) -> Vec<(String, String, String)> {
-    let mut out: Vec<_> = report["comparison"]["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let s = |k: &str| r[k].as_str().unwrap().to_owned();
-            (s("kind"), s("name"), s("status"))
-        })
-        .collect();
-    out.sort();
-    out
+    support::report::resources(&report["comparison"])
 }
 
 fn triples(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
