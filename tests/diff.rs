@@ -321,10 +321,10 @@ fn selectors_that_name_no_snapshot_fail_listing_what_exists_before_any_request()
     // Against the live project, the Cognigy inputs are needed.
     let run = diff(&fake, &fixture).with("cognigy-project-id", "").run();
     assert_code(&run, 2);
+    let error = &run.error().message;
     assert!(
-        run.error().message.contains("cognigy-project-id"),
-        "{}",
-        run.error().message
+        error.contains("input `cognigy-project-id`") && error.contains("set `against` to compare two snapshots"),
+        "{error}"
     );
 
     assert!(

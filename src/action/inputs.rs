@@ -107,7 +107,7 @@ inputs! {
     promote = "promote", default "true", secret false,
         "backup mode: promote to daily/weekly/monthly in the same push";
     tier = "tier", default "", secret false,
-        "hourly, daily, weekly or monthly: the tier restore reads and verify checks";
+        "hourly, daily, weekly or monthly: the tier restore and diff read latest from, and verify checks";
     snapshot = "snapshot", default "latest", secret false,
         "restore, diff: latest, a commit SHA, a snapshot id or a monthly-YYYY-MM tag";
     against = "against", default "", secret false,

@@ -24,7 +24,19 @@ impl Validator<'_> {
         let snapshot = self.snapshot_selector("snapshot");
         let against = match self.value("against") {
             Some(_) => self.snapshot_selector("against").map(Against::Snapshot),
-            None => self.cognigy(mode).map(Against::Live),
+            None => {
+                let before = self.errors.len();
+                let cognigy = self.cognigy(mode);
+                for error in &mut self.errors[before..] {
+                    if error.problem.starts_with("is required") {
+                        error.problem.push_str(
+                            " (with `against` empty, a diff compares the snapshot with the live project; set `against` to \
+                             compare two snapshots)",
+                        );
+                    }
+                }
+                cognigy.map(Against::Live)
+            }
         };
         let kinds = self.resources();
         Some(ModeConfig::Diff {
