@@ -12,7 +12,7 @@ use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
 use serde_json::{Value, json};
 use support::assert_code;
 use support::cognigy::writes;
-use support::git::Fixture;
+use support::git::{Fixture, git};
 use support::runner::{Step, StepRun};
 
 /// A backup that captures a new snapshot.
@@ -332,4 +332,47 @@ fn selectors_that_name_no_snapshot_fail_listing_what_exists_before_any_request()
         "nothing was asked of Cognigy: {:?}",
         fake.requests()
     );
+}
+
+#[test]
+fn a_snapshot_that_does_not_match_its_manifest_is_not_compared() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    backup(&fake, &fixture, "2026-11-22T08:00:00Z");
+    first_edit(&fake);
+    backup(&fake, &fixture, "2026-11-22T09:00:00Z");
+    // The newest snapshot's keyphrases are edited behind its manifest's back.
+    let file = fixture.tamper("snapshot/hourly", |clone| {
+        let file = git(clone, &["ls-files", "project/lexicons"])
+            .lines()
+            .find(|l| l.ends_with("keyphrases.csv"))
+            .unwrap()
+            .to_owned();
+        std::fs::write(clone.join(&file), "tampered,PRODUCT,,{}\n").unwrap();
+        file
+    });
+    fake.reset_log();
+
+    for against in ["latest", ""] {
+        let run = diff(&fake, &fixture)
+            .with(
+                "snapshot",
+                if against.is_empty() {
+                    "latest"
+                } else {
+                    "20261122T080000Z"
+                },
+            )
+            .with("against", against)
+            .run();
+        assert_code(&run, 1);
+        let error = &run.error().message;
+        assert!(
+            error.contains("20261122T090000Z")
+                && error.contains("does not match its manifest")
+                && error.contains(&file),
+            "{error}"
+        );
+    }
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
