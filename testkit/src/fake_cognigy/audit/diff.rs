@@ -168,7 +168,7 @@ fn documents(
 /// (changed or not), `Delete` with the old one (in the order of `after`, then the deleted).
 fn paired<'a, T>(before: &'a [T], after: &'a [T], id: impl Fn(&T) -> &str) -> Vec<(Op, Option<&'a T>, &'a T)> {
     let earlier: HashMap<&str, &T> = before.iter().map(|b| (id(b), b)).collect();
-    let later: HashSet<&str> = after.iter().map(|a| id(a)).collect();
+    let later: HashSet<&str> = after.iter().map(&id).collect();
     let mut out: Vec<(Op, Option<&T>, &T)> = after
         .iter()
         .map(|a| match earlier.get(id(a)) {
@@ -192,6 +192,8 @@ mod tests {
     use super::*;
     use crate::fake_cognigy::generate;
     use crate::fake_cognigy::spec::ProjectSpec;
+
+    type Edit<'a> = dyn FnOnce(&mut Project) + 'a;
 
     /// The changes `edit` makes to a generated project, as `"op type:id > ..."`.
     fn after(edit: impl FnOnce(&mut Project)) -> Vec<String> {
@@ -226,7 +228,7 @@ mod tests {
         let chunk = id_of(&p.sources(&store)[0].chunks[0]).to_owned();
         let snippet = id_of(&p.snippets[0]).to_owned();
         let project = p.id().to_owned();
-        let rows: Vec<(Box<dyn FnOnce(&mut Project)>, Vec<String>)> = vec![
+        let rows: Vec<(Box<Edit<'_>>, Vec<String>)> = vec![
             (Box::new(|_| {}), vec![]),
             (
                 Box::new(|p| p.doc["name"] = json!("x")),
