@@ -65,10 +65,12 @@ async fn a_test_edit_becomes_one_event_per_change_by_the_named_user() {
     });
     api.fake.edit(|p| p.remove_flow(&added));
     api.fake.edit(|_| {});
+    let snapshot = api.fake.seed_snapshot("by hand");
 
     assert_eq!(
         trail(&api, &project).await,
         [
+            row("action createSnapshot", EDITOR, format!("snapshot:{snapshot}")),
             row("delete", EDITOR, format!("flow:{added}")),
             row("patch", "bob@example.com", format!("endpoint:{endpoint}")),
             row(

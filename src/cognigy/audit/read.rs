@@ -24,7 +24,7 @@ pub struct Window {
 impl Window {
     /// The earliest time an event must be read back to.
     pub fn start(&self) -> OffsetDateTime {
-        self.since - self.skew
+        self.since.saturating_sub(self.skew)
     }
 }
 

@@ -15,7 +15,7 @@ use super::world::{World, now};
 pub struct Hosted {
     pub project: Project,
     pub snapshots: Vec<Snapshot>,
-    /// Expired events are kept here but never answered.
+    /// Expired events are never answered, and dropped when the next one is recorded.
     pub audit: Vec<Recorded>,
 }
 

@@ -225,13 +225,14 @@ impl FakeCognigy {
         self.seed_snapshot_in(&self.project_id, name)
     }
 
-    /// [`FakeCognigy::seed_snapshot`] in project `project_id`.
+    /// [`FakeCognigy::seed_snapshot`] in project `project_id` (by [`EDITOR`], in the audit trail).
     pub fn seed_snapshot_in(&self, project_id: &str, name: &str) -> String {
-        let made =
-            self.shared
-                .world()
-                .add_snapshot(project_id, name.to_owned(), "Made outside the backup tool".to_owned());
-        made.unwrap_or_else(|| panic!("no project {project_id}"))
+        let mut world = self.shared.world();
+        let made = world.add_snapshot(project_id, name.to_owned(), "Made outside the backup tool".to_owned());
+        let id = made.unwrap_or_else(|| panic!("no project {project_id}"));
+        let change = audit::Change::new(audit::Op::Action("createSnapshot"), [("snapshot", id.as_str())]);
+        world.audit(project_id, EDITOR, &change);
+        id
     }
 
     /// Names of the first project's snapshots, oldest first.

@@ -85,7 +85,9 @@ impl World {
         let Some(event) = self.recorder.record(project_id, user, change) else {
             return;
         };
-        if let Some(hosted) = self.hosted_mut(project_id) {
+        let recorder = &self.recorder;
+        if let Some(hosted) = self.projects.iter_mut().find(|h| h.project.id() == project_id) {
+            hosted.audit.retain(|e| recorder.kept(e));
             hosted.audit.push(event);
         }
     }

@@ -142,7 +142,7 @@ impl Recorder {
             "organisationReference": ORGANISATION,
             "chain": chain,
             "projectReference": project_id,
-            "expiresAt": rfc3339(at_ms + self.retention_ms),
+            "expiresAt": rfc3339(at_ms.saturating_add(self.retention_ms)),
         });
         if let Op::Action(action) = change.op {
             json["actionType"] = json!(action);
@@ -158,7 +158,7 @@ impl Recorder {
 
     /// Whether `event` is still kept at this time.
     pub fn kept(&self, event: &Recorded) -> bool {
-        event.at_ms + self.retention_ms > self.now_ms()
+        event.at_ms.saturating_add(self.retention_ms) > self.now_ms()
     }
 }
 
