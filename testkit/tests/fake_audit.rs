@@ -142,7 +142,7 @@ async fn each_write_over_http_is_one_event_of_the_key_s_user_with_the_typings_sh
 
     let who = API_KEY_USER;
     assert_eq!(
-        trail(&api, &project).await,
+        trail(&api, &project).await[..10],
         [
             row("delete", who, format!("snippet:{snippet}")),
             row("create", who, format!("snippet:{snippet}")),
@@ -158,8 +158,63 @@ async fn each_write_over_http_is_one_event_of_the_key_s_user_with_the_typings_sh
         "one event per write, none for reads"
     );
 
-    let page = api.ok(&format!("/auditevents?projectId={project}&limit=1")).await;
+    let locale = live.primary_locale_id().to_owned();
+    let yes = live.yes_no_intents[&locale]["yesIntent"]["_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let store = id_of(&live.items(Kind::KnowledgeStore)[0]).to_owned();
+    let source = id_of(&live.sources(&store)[0].doc).to_owned();
+    patch(format!("/locales/{locale}"), json!({ "name": "x" })).await;
+    patch(
+        format!("/locales/{locale}/yesnointents/{yes}"),
+        json!({ "isDisabled": true }),
+    )
+    .await;
+    patch(
+        format!("/knowledgestores/{store}/sources/{source}"),
+        json!({ "name": "x" }),
+    )
+    .await;
+    let details = json!({ "details": [{ "field": "Tier", "internal": "tier", "type": "string" }] });
+    let (status, _) = api
+        .send(Method::PUT, &format!("/profiles/schema/{project}"), Some(details))
+        .await;
+    assert!(status.is_success(), "{status}");
+    let snapshot = api.fake.seed_snapshot("by hand");
+    let (status, task) = api
+        .post(
+            &format!("/snapshots/{snapshot}/restore"),
+            json!({ "projectId": project }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{task}");
+    api.finish(&task).await;
+    assert_eq!(
+        trail(&api, &project).await[..6],
+        [
+            row("action restoreSnapshot", who, format!("snapshot:{snapshot}")),
+            row("action createSnapshot", EDITOR, format!("snapshot:{snapshot}")),
+            row("replace", who, format!("profileSchema:{project}")),
+            row(
+                "patch",
+                who,
+                format!("knowledgeStore:{store} > knowledgeSource:{source}")
+            ),
+            row("patch", who, format!("locale:{locale} > yesNoIntent:{yes}")),
+            row("patch", who, format!("locale:{locale}")),
+        ]
+    );
+
+    let page = api
+        .ok(&format!("/auditevents?projectId={project}&limit=1&sort=timestamp:asc"))
+        .await;
     let event = &page["items"][0];
+    assert_eq!(
+        event["chain"],
+        json!([{ "elementType": "flow", "elementId": flow }]),
+        "the first write"
+    );
     let fields: Vec<&str> = event.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         fields,
@@ -184,7 +239,7 @@ async fn each_write_over_http_is_one_event_of_the_key_s_user_with_the_typings_sh
         .unwrap()
     };
     assert_eq!(at("expiresAt") - at("timestamp"), time::Duration::days(30));
-    assert_eq!(page["total"], 10);
+    assert_eq!(page["total"], 16);
     assert!(page["nextCursor"].is_string());
 }
 
