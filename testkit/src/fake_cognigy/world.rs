@@ -1,4 +1,5 @@
-//! Everything the server remembers: the hosted projects with their snapshots (see `hosted`), tasks
+//! Everything the server remembers: the hosted projects with their snapshots and audit trails (see
+//! `hosted`, `audit`), tasks
 //! and what they do when done, prepared downloads, the request log and the counters behind rate
 //! limiting and injected quirks, all server-wide. Guarded by one mutex; no handler holds it across
 //! an await.
@@ -6,6 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use super::audit::{Change, Recorded, Recorder};
 use super::csv;
 use super::hosted::Hosted;
 use super::model::Project;
@@ -51,6 +53,8 @@ pub struct World {
     pub window: Option<(Instant, u32)>,
     /// Ids of server-made things (tasks, snapshots, tokens), apart from the project's own generator.
     pub ids: Rng,
+    /// The audit trail's clock, retention and ids.
+    pub recorder: Recorder,
 }
 
 /// Seconds since the Unix epoch: every timestamp the API answers is one (the typings' `TTimestamp`).
@@ -72,7 +76,28 @@ impl World {
             cut_shorts_left: options.snapshot_cut_short_downloads,
             window: None,
             ids: Rng::new(0xC0FFEE),
+            recorder: Recorder::new(options.audit_retention.as_millis() as u64, options.audit_drop_every),
         }
+    }
+
+    /// Records `change` in the audit trail of project `project_id` (if hosted), made by `user`.
+    pub fn audit(&mut self, project_id: &str, user: &str, change: &Change) {
+        let Some(event) = self.recorder.record(project_id, user, change) else {
+            return;
+        };
+        let recorder = &self.recorder;
+        if let Some(hosted) = self.projects.iter_mut().find(|h| h.project.id() == project_id) {
+            hosted.audit.retain(|e| recorder.kept(e));
+            hosted.audit.push(event);
+        }
+    }
+
+    /// The events of project `project_id` still kept, newest first.
+    pub fn audit_trail(&self, project_id: &str) -> Vec<&Recorded> {
+        let events = self.hosted(project_id).map(|h| h.audit.as_slice()).unwrap_or_default();
+        let mut kept: Vec<&Recorded> = events.iter().filter(|e| self.recorder.kept(e)).collect();
+        kept.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+        kept
     }
 
     /// The first injected fault matching the request, counting the use.
