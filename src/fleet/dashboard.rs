@@ -9,14 +9,14 @@ use std::fmt::Write as _;
 
 use time::{Duration, OffsetDateTime};
 
-use super::health::Level;
+use super::health::{self, Level};
 use super::probe::{BACKUP_WORKFLOW, RunRecord, Snapshot, parse};
-use super::report::{Entry, Fleet, run_words, size_words, symbol};
+use super::report::{Entry, Fleet, size_words};
 use crate::escape::html;
 
 /// The days a timeline spans, up to the page's time.
 pub const WINDOW_DAYS: i64 = 7;
-const TIMELINE_WIDTH: f64 = 240.0;
+const TIMELINE_WIDTH: f64 = 150.0;
 
 const STYLE: &str = r#"
 :root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0;
@@ -27,8 +27,8 @@ const STYLE: &str = r#"
     --red: #ff7b72; --yellow: #d29922; --green: #3fb950; --link: #4493f8;
     --hourly: #4493f8; --daily: #ab7df8; --weekly: #f778ba; }
 }
-body { margin: 2rem; background: var(--bg); color: var(--fg);
-  font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
+body { margin: 1.5rem; background: var(--bg); color: var(--fg);
+  font: 13px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
 p.meta { color: var(--muted); margin: 0 0 1rem; }
 a { color: var(--link); }
@@ -37,15 +37,18 @@ th, td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align:
 th { background: var(--head); white-space: nowrap; }
 th[aria-sort] { cursor: pointer; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table#storage { width: auto; min-width: 24rem; }
+td.num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
 .level { font-weight: 600; white-space: nowrap; }
+.dot { display: inline-block; width: .7em; height: .7em; border-radius: 50%; margin-right: .3em; background: currentColor; }
+td.repository { min-width: 15rem; max-width: 24rem; } td.repository > a { white-space: nowrap; font-weight: 600; }
+td.nowrap, td.nowrap a { white-space: nowrap; }
 .red .level { color: var(--red); } .yellow .level { color: var(--yellow); } .green .level { color: var(--green); }
 .counts span { margin-right: 1rem; font-weight: 600; }
 .counts .red { color: var(--red); } .counts .yellow { color: var(--yellow); } .counts .green { color: var(--green); }
-svg.timeline { display: block; }
-svg.timeline line { stroke: var(--line); }
-svg.timeline .hourly { fill: var(--hourly); } svg.timeline .daily { fill: var(--daily); }
-svg.timeline .weekly { fill: var(--weekly); }
+svg.timeline { display: block; } svg.key { vertical-align: middle; }
+svg line { stroke: var(--line); }
+svg .hourly { fill: var(--hourly); } svg .daily { fill: var(--daily); } svg .weekly { fill: var(--weekly); }
 small { color: var(--muted); }
 "#;
 
@@ -106,17 +109,17 @@ pub fn page(fleet: &Fleet, now: OffsetDateTime) -> String {
         fleet.count(Level::Yellow),
         fleet.count(Level::Green),
     );
-    out.push_str("<table id=\"fleet\">\n<thead><tr><th>Health</th><th>Repository</th><th>Why</th><th>Last backup run</th>");
-    out.push_str("<th>Last successful backup</th><th>Newest snapshots</th><th>Last drill</th><th>Size</th>");
-    let _ = write!(out, "<th>Setup issue</th><th>Snapshots, last {WINDOW_DAYS} days</th></tr></thead>\n<tbody>\n");
+    out.push_str("<table id=\"fleet\">\n<thead><tr><th>Health</th><th>Repository and why</th>");
+    let _ = write!(out, "<th>Snapshots, last {WINDOW_DAYS} days</th><th>Backup runs</th>");
+    out.push_str("<th>Newest snapshots</th><th>Last drill</th><th>Size</th></tr></thead>\n<tbody>\n");
     for entry in &fleet.entries {
         row(&mut out, entry, now);
     }
     out.push_str("</tbody>\n</table>\n");
     storage(&mut out, fleet);
-    out.push_str("<p><small>Timeline: <svg width=\"10\" height=\"10\" class=\"timeline\" aria-hidden=\"true\"><circle class=\"hourly\" cx=\"5\" cy=\"5\" r=\"4\"/></svg> hourly ");
-    out.push_str("<svg width=\"10\" height=\"10\" class=\"timeline\" aria-hidden=\"true\"><circle class=\"daily\" cx=\"5\" cy=\"5\" r=\"4\"/></svg> daily ");
-    out.push_str("<svg width=\"10\" height=\"10\" class=\"timeline\" aria-hidden=\"true\"><circle class=\"weekly\" cx=\"5\" cy=\"5\" r=\"4\"/></svg> weekly. ");
+    out.push_str("<p><small>Timeline: <svg width=\"10\" height=\"10\" class=\"key\" aria-hidden=\"true\"><circle class=\"hourly\" cx=\"5\" cy=\"5\" r=\"4\"/></svg> hourly ");
+    out.push_str("<svg width=\"10\" height=\"10\" class=\"key\" aria-hidden=\"true\"><circle class=\"daily\" cx=\"5\" cy=\"5\" r=\"4\"/></svg> daily ");
+    out.push_str("<svg width=\"10\" height=\"10\" class=\"key\" aria-hidden=\"true\"><circle class=\"weekly\" cx=\"5\" cy=\"5\" r=\"4\"/></svg> weekly. ");
     let _ = writeln!(out, "Made by {}.</small></p>", html::text(&crate::notify::signature()));
     out.push_str("<script>");
     out.push_str(SCRIPT);
@@ -129,19 +132,40 @@ fn row(out: &mut String, entry: &Entry, now: OffsetDateTime) {
     let level = entry.health.level;
     let _ = write!(
         out,
-        "<tr class=\"{}\" data-repository=\"{}\"><td class=\"level\" data-sort=\"{}\">{} {}</td>",
+        "<tr class=\"{}\" data-repository=\"{}\"><td class=\"level\" data-sort=\"{}\"><span class=\"dot\"></span>{}</td>",
         level.name(),
         html::text(&record.repository),
         level as u8,
-        symbol(level),
         level.name()
     );
-    let _ = write!(out, "<td>{}</td>", link(record.url.as_deref(), &record.repository));
-    let _ = write!(out, "<td>{}</td>", html::text(&entry.health.reason));
+    let _ = write!(
+        out,
+        "<td class=\"repository\">{}<br><small>{}</small>",
+        link(record.url.as_deref(), &record.repository),
+        html::text(&entry.health.reason)
+    );
+    if let Some(issue) = &record.setup_issue {
+        let _ = write!(
+            out,
+            "<br><small class=\"issue\">open setup issue {}</small>",
+            link(Some(&issue.url), &format!("#{} {}", issue.number, issue.title))
+        );
+    }
+    out.push_str("</td>");
+    let _ = write!(
+        out,
+        "<td data-sort=\"{}\">{}</td>",
+        record.timeline.len(),
+        timeline(&record.timeline, now)
+    );
     let backup = record.workflow(BACKUP_WORKFLOW);
-    run_cell(out, backup.and_then(|w| w.last.as_ref()), now);
-    run_cell(out, backup.and_then(|w| w.last_success.as_ref()), now);
-    out.push_str("<td>");
+    let runs: Vec<(&str, &RunRecord)> = match backup.map(|w| (&w.last, &w.last_success)) {
+        Some((Some(last), Some(success))) if last != success => vec![("last", last), ("last success", success)],
+        Some((Some(last), _)) => vec![("last", last)],
+        _ => Vec::new(),
+    };
+    runs_cell(out, &runs, now);
+    out.push_str("<td class=\"nowrap\">");
     if record.tiers.is_empty() {
         out.push_str("none");
     }
@@ -151,15 +175,15 @@ fn row(out: &mut String, entry: &Entry, now: OffsetDateTime) {
         }
         let _ = write!(
             out,
-            "{}: {} <small>{}</small>",
+            "<span title=\"{}\">{} {}</span>",
+            html::text(&snapshot.time),
             html::text(&snapshot.tier),
-            link(Some(&snapshot.url), &snapshot.id),
-            html::text(&snapshot.time)
+            link(Some(&snapshot.url), snapshot.name()),
         );
     }
     out.push_str("</td>");
     match record.workflow("drill.yml") {
-        Some(drill) => run_cell(out, drill.last.as_ref(), now),
+        Some(drill) => runs_cell(out, &Vec::from_iter(drill.last.iter().map(|run| ("last", run))), now),
         None => out.push_str("<td data-sort=\"-1\">no drill.yml</td>"),
     }
     let _ = write!(
@@ -168,36 +192,40 @@ fn row(out: &mut String, entry: &Entry, now: OffsetDateTime) {
         record.size_kib.map_or(-1, |k| k as i64),
         html::text(&size_words(record.size_kib))
     );
-    match &record.setup_issue {
-        Some(issue) => {
-            let _ = write!(
-                out,
-                "<td>{}</td>",
-                link(Some(&issue.url), &format!("#{} {}", issue.number, issue.title))
-            );
+    out.push_str("</tr>\n");
+}
+
+/// A cell of runs, one a line (`label` before each but a lone one), linked to each run with its
+/// start as a tooltip; sortable by the age in minutes of the last line's run.
+fn runs_cell(out: &mut String, runs: &[(&str, &RunRecord)], now: OffsetDateTime) {
+    let mut lines = Vec::new();
+    let mut age = None;
+    for (label, run) in runs {
+        // Its age as health counts it: from its end (from its start while it runs).
+        age = run.ended.as_deref().or(run.started.as_deref()).and_then(parse).map(|at| now - at);
+        let mut words = run.conclusion.as_deref().unwrap_or(&run.status).to_owned();
+        if let Some(age) = age {
+            words.push_str(&format!(", {} ago", health::words(age)));
         }
-        None => out.push_str("<td></td>"),
+        if let Some(seconds) = run.duration_seconds {
+            words.push_str(&format!(", {seconds}s"));
+        }
+        let label = if runs.len() > 1 { format!("{label}: ") } else { String::new() };
+        lines.push(format!(
+            "<span title=\"{}\">{label}{}</span>",
+            html::text(run.started.as_deref().unwrap_or_default()),
+            link(Some(&run.url), &words)
+        ));
+    }
+    if lines.is_empty() {
+        lines.push("none".to_owned());
     }
     let _ = write!(
         out,
-        "<td data-sort=\"{}\">{}</td></tr>\n",
-        record.timeline.len(),
-        timeline(&record.timeline, now)
+        "<td class=\"nowrap\" data-sort=\"{}\">{}</td>",
+        age.map_or(999_999_999, |age| age.whole_minutes()),
+        lines.join("<br>")
     );
-}
-
-/// A run's cell: its words linked to the run, sortable by its age in minutes.
-fn run_cell(out: &mut String, run: Option<&RunRecord>, now: OffsetDateTime) {
-    let Some(run) = run else {
-        out.push_str("<td data-sort=\"999999999\">none</td>");
-        return;
-    };
-    let age = run
-        .started
-        .as_deref()
-        .and_then(parse)
-        .map_or(999_999_999, |at| (now - at).whole_minutes());
-    let _ = write!(out, "<td data-sort=\"{age}\">{}</td>", link(Some(&run.url), &run_words(run)));
 }
 
 /// `text` as a link to `url` when it is a web link, else as text.

@@ -59,6 +59,16 @@ pub struct Snapshot {
     pub time: String,
     pub commit: String,
     pub url: String,
+    /// The monthly tier's tag (`monthly-2026-11`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+impl Snapshot {
+    /// What people call it: the monthly tag, else the snapshot id.
+    pub fn name(&self) -> &str {
+        self.tag.as_deref().unwrap_or(&self.id)
+    }
 }
 
 /// The last run and the last successful run of one workflow file.
@@ -164,7 +174,7 @@ async fn read(api: &GithubApi, repository: &str, layout: &Layout) -> Result<Reco
         && let Some(commit) = reader.commit(&newest).await?
     {
         let mut monthly = snapshot("monthly", commit);
-        monthly.id = format!("{newest} ({})", monthly.id);
+        monthly.tag = Some(newest);
         record.tiers.push(monthly);
     }
     record.timeline.sort_by(|a, b| b.time.cmp(&a.time));
@@ -197,5 +207,6 @@ fn snapshot(tier: &str, commit: Commit) -> Snapshot {
         time: commit.date,
         commit: commit.sha,
         url: commit.html_url,
+        tag: None,
     }
 }

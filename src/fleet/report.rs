@@ -117,7 +117,7 @@ impl Fleet {
                 .tiers
                 .iter()
                 .max_by(|a, b| a.time.cmp(&b.time))
-                .map_or_else(|| "none".to_owned(), |s| format!("{} {}", s.tier, markdown::text(&s.id)));
+                .map_or_else(|| "none".to_owned(), |s| format!("{} {}", s.tier, markdown::text(s.name())));
             let issue = record
                 .setup_issue
                 .as_ref()
@@ -144,7 +144,7 @@ impl Fleet {
 }
 
 /// `failure, 2026-12-04T11:00:00Z, 42s` (plain text: escape it for its sink).
-pub fn run_words(run: &RunRecord) -> String {
+fn run_words(run: &RunRecord) -> String {
     let conclusion = run.conclusion.as_deref().unwrap_or(&run.status);
     let at = run.started.as_deref().and_then(parse).map(crate::modes::summary::rfc3339);
     let mut words = conclusion.to_owned();
@@ -158,7 +158,7 @@ pub fn run_words(run: &RunRecord) -> String {
 }
 
 /// A colour's sign, so that the table reads without colour.
-pub fn symbol(level: Level) -> &'static str {
+fn symbol(level: Level) -> &'static str {
     match level {
         Level::Red => "🔴",
         Level::Yellow => "🟡",
