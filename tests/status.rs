@@ -54,9 +54,23 @@ impl Fleet {
             github.add_repo(&format!("acme/tool-{n:03}"), false);
         }
 
-        snapshots(&github, HEALTHY, &["2026-12-04T11:30:00Z", "2026-12-04T10:30:00Z", "2026-12-03T23:30:00Z"]);
-        let daily = github.add_commit(HEALTHY, "snapshot/daily", "snapshot 20261203T233000Z", "2026-12-03T23:30:00Z");
-        github.add_commit(HEALTHY, "snapshot/weekly", "snapshot 20261130T003000Z", "2026-11-30T00:30:00Z");
+        snapshots(
+            &github,
+            HEALTHY,
+            &["2026-12-04T11:30:00Z", "2026-12-04T10:30:00Z", "2026-12-03T23:30:00Z"],
+        );
+        let daily = github.add_commit(
+            HEALTHY,
+            "snapshot/daily",
+            "snapshot 20261203T233000Z",
+            "2026-12-03T23:30:00Z",
+        );
+        github.add_commit(
+            HEALTHY,
+            "snapshot/weekly",
+            "snapshot 20261130T003000Z",
+            "2026-11-30T00:30:00Z",
+        );
         github.add_tag_on(HEALTHY, "monthly-2026-11", &daily);
         github.add_tag_on(HEALTHY, "monthly-2026-12", &daily);
         run(&github, HEALTHY, "backup.yml", "success", "2026-12-04T11:29:00Z", 62);
@@ -101,7 +115,12 @@ impl Fleet {
 fn snapshots(github: &FakeGithub, repository: &str, times: &[&str]) {
     for at in times.iter().rev() {
         let id = at.replace(['-', ':'], "");
-        github.add_commit(repository, "snapshot/hourly", &format!("snapshot {id}\n\nAdded: flows (1)"), at);
+        github.add_commit(
+            repository,
+            "snapshot/hourly",
+            &format!("snapshot {id}\n\nAdded: flows (1)"),
+            at,
+        );
     }
 }
 
@@ -209,7 +228,10 @@ fn the_fleet_by_prefix_over_every_page_is_judged_reds_first_into_outputs_report_
     assert_eq!(backup["last"]["conclusion"], "success");
     assert_eq!(backup["last"]["duration_seconds"], 62);
     assert!(backup["last"]["url"].as_str().unwrap().contains("/actions/runs/"));
-    assert_eq!(healthy["workflows"][1]["file"], "drill.yml", "the last drill run is shown too");
+    assert_eq!(
+        healthy["workflows"][1]["file"], "drill.yml",
+        "the last drill run is shown too"
+    );
     assert_eq!(healthy["workflows"][1]["last"]["conclusion"], "success");
 
     assert_eq!(
@@ -236,17 +258,37 @@ fn the_fleet_by_prefix_over_every_page_is_judged_reds_first_into_outputs_report_
     // The summary: a row per repository, reds first, untrusted text escaped for markdown.
     let rows: Vec<&str> = run.summary.lines().filter(|l| l.starts_with("| ")).skip(1).collect();
     assert_eq!(rows.len(), 4, "{}", run.summary);
-    assert!(rows[0].starts_with("| 🔴 red | acme/cognigy-backup-onboarding |"), "{}", rows[0]);
-    assert!(rows[3].starts_with("| 🟢 green | acme/cognigy-backup-billing |"), "{}", rows[3]);
     assert!(
-        run.summary.contains("#7 Finish the setup of \\<b\\>Returns\\</b\\> \\& \"Refunds\" \\| \\*now\\*"),
+        rows[0].starts_with("| 🔴 red | acme/cognigy-backup-onboarding |"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[3].starts_with("| 🟢 green | acme/cognigy-backup-billing |"),
+        "{}",
+        rows[3]
+    );
+    assert!(
+        run.summary
+            .contains("#7 Finish the setup of \\<b\\>Returns\\</b\\> \\& \"Refunds\" \\| \\*now\\*"),
         "{}",
         run.summary
     );
-    assert!(run.summary.contains("Storage: 6.5 MiB in all (4 repositories)."), "{}", run.summary);
+    assert!(
+        run.summary.contains("Storage: 6.5 MiB in all (4 repositories)."),
+        "{}",
+        run.summary
+    );
 
     let metrics: Value = serde_json::from_slice(&run.workspace_file("cognigy-backup-metrics.json").unwrap()).unwrap();
-    assert_eq!((metrics["mode"].clone(), metrics["repositories"].clone(), metrics["unhealthy"].clone()), (json!("status"), json!(4), json!(3)));
+    assert_eq!(
+        (
+            metrics["mode"].clone(),
+            metrics["repositories"].clone(),
+            metrics["unhealthy"].clone()
+        ),
+        (json!("status"), json!(4), json!(3))
+    );
     assert_no_secret(&run, &[]);
 }
 
@@ -264,8 +306,16 @@ fn a_healthy_a_stale_and_a_failing_repository_make_unhealthy_2_and_one_that_cann
         .with("repositories", format!("{listed},{HIDDEN}"))
         .with("healthy-within", "3d")
         .run();
-    assert_eq!(run.code, Some(0), "a repository that cannot be read is no failed run: {}", run.stdout);
-    assert_eq!(run.outputs["unhealthy"], "1", "within 3 days only the hidden one is red");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a repository that cannot be read is no failed run: {}",
+        run.stdout
+    );
+    assert_eq!(
+        run.outputs["unhealthy"], "1",
+        "within 3 days only the hidden one is red"
+    );
     let hidden = entry(&report(&run), HIDDEN).clone();
     assert_eq!(hidden["health"]["level"], "red");
     let reason = hidden["health"]["reason"].as_str().unwrap();
@@ -303,7 +353,12 @@ fn a_token_that_cannot_list_the_owner_fails_saying_which_token_status_needs() {
     assert!(message.contains("401"), "{message}");
     assert!(message.contains("fine-grained token or a GitHub App"), "{message}");
     assert!(message.contains("GITHUB_TOKEN sees only its repository"), "{message}");
-    assert!(!run.stdout.lines().filter(|l| !l.starts_with("::add-mask::")).any(|l| l.contains("ghs_not_a_token_3e1a")));
+    assert!(
+        !run.stdout
+            .lines()
+            .filter(|l| !l.starts_with("::add-mask::"))
+            .any(|l| l.contains("ghs_not_a_token_3e1a"))
+    );
 }
 
 #[test]
@@ -381,7 +436,11 @@ fn the_fleet_summary_posts_reds_and_yellows_first_in_the_exact_slack_and_json_sh
         .with("webhook-format", "json")
         .run();
     assert_eq!(quiet.code, Some(0), "{}", quiet.stdout);
-    assert_eq!(receiver.received().len(), 2, "an all-green fleet under notify-on: failure posts nothing");
+    assert_eq!(
+        receiver.received().len(),
+        2,
+        "an all-green fleet under notify-on: failure posts nothing"
+    );
 
     let raw: Vec<String> = receiver.received().iter().map(|r| r.raw.clone()).collect();
     assert_no_secret(&slack, &raw);
@@ -404,7 +463,13 @@ fn chromium() -> Option<PathBuf> {
 
 fn headless(chromium: &Path, profile: &Path, args: &[&str]) -> std::process::Output {
     Command::new(chromium)
-        .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--hide-scrollbars"])
+        .args([
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .output()
@@ -415,7 +480,10 @@ fn headless(chromium: &Path, profile: &Path, args: &[&str]) -> std::process::Out
 fn the_dashboard_renders_in_chromium_with_every_repository_its_sortable_table_and_a_screenshot() {
     let Some(chromium) = chromium() else { return };
     let fleet = Fleet::new();
-    let run = fleet.step().with("repositories", format!("{HEALTHY},{STALE},{FAILING}")).run();
+    let run = fleet
+        .step()
+        .with("repositories", format!("{HEALTHY},{STALE},{FAILING}"))
+        .run();
     assert_eq!(run.code, Some(0), "{}", run.stdout);
     let page = run.temp.path().join("workspace/cognigy-backup-status.html");
     let html = std::fs::read_to_string(&page).expect("the page");
@@ -444,7 +512,10 @@ fn the_dashboard_renders_in_chromium_with_every_repository_its_sortable_table_an
     assert!(dom.contains("<circle class=\"hourly\""));
     assert!(dom.contains("id=\"storage-total\">6.5 MiB in all"), "{dom}");
     // The hostile issue title is text, not markup.
-    assert!(dom.contains("#7 Finish the setup of &lt;b&gt;Returns&lt;/b&gt; &amp; \"Refunds\" | *now*"), "{dom}");
+    assert!(
+        dom.contains("#7 Finish the setup of &lt;b&gt;Returns&lt;/b&gt; &amp; \"Refunds\" | *now*"),
+        "{dom}"
+    );
     assert!(!dom.contains("<b>Returns"));
 
     let shot = tempfile::tempdir().unwrap();
@@ -452,7 +523,11 @@ fn the_dashboard_renders_in_chromium_with_every_repository_its_sortable_table_an
     let taken = headless(
         &chromium,
         profile.path(),
-        &[&format!("--screenshot={}", png.display()), "--window-size=1200,800", &url],
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1200,800",
+            &url,
+        ],
     );
     assert!(taken.status.success(), "{}", String::from_utf8_lossy(&taken.stderr));
     let bytes = std::fs::read(&png).expect("the screenshot");

@@ -49,8 +49,14 @@ mod tests {
 
     #[test]
     fn only_web_links_are_links() {
-        assert_eq!(url("https://github.com/a/b?x=1&y=2").as_deref(), Some("https://github.com/a/b?x=1&amp;y=2"));
-        assert_eq!(url("http://127.0.0.1:8080/web/a/b").as_deref(), Some("http://127.0.0.1:8080/web/a/b"));
+        assert_eq!(
+            url("https://github.com/a/b?x=1&y=2").as_deref(),
+            Some("https://github.com/a/b?x=1&amp;y=2")
+        );
+        assert_eq!(
+            url("http://127.0.0.1:8080/web/a/b").as_deref(),
+            Some("http://127.0.0.1:8080/web/a/b")
+        );
         assert_eq!(url("javascript:alert(1)"), None);
         assert_eq!(url(" data:text/html,x"), None);
     }

@@ -202,7 +202,12 @@ fn runs_cell(out: &mut String, runs: &[(&str, &RunRecord)], now: OffsetDateTime)
     let mut age = None;
     for (label, run) in runs {
         // Its age as health counts it: from its end (from its start while it runs).
-        age = run.ended.as_deref().or(run.started.as_deref()).and_then(parse).map(|at| now - at);
+        age = run
+            .ended
+            .as_deref()
+            .or(run.started.as_deref())
+            .and_then(parse)
+            .map(|at| now - at);
         let mut words = run.conclusion.as_deref().unwrap_or(&run.status).to_owned();
         if let Some(age) = age {
             words.push_str(&format!(", {} ago", health::words(age)));
@@ -210,7 +215,11 @@ fn runs_cell(out: &mut String, runs: &[(&str, &RunRecord)], now: OffsetDateTime)
         if let Some(seconds) = run.duration_seconds {
             words.push_str(&format!(", {seconds}s"));
         }
-        let label = if runs.len() > 1 { format!("{label}: ") } else { String::new() };
+        let label = if runs.len() > 1 {
+            format!("{label}: ")
+        } else {
+            String::new()
+        };
         lines.push(format!(
             "<span title=\"{}\">{label}{}</span>",
             html::text(run.started.as_deref().unwrap_or_default()),
@@ -277,7 +286,7 @@ fn storage(out: &mut String, fleet: &Fleet) {
     );
     out.push_str("<table id=\"storage\">\n<thead><tr><th>Repository</th><th>Size</th></tr></thead>\n<tbody>\n");
     let mut by_size: Vec<&Entry> = fleet.entries.iter().collect();
-    by_size.sort_by(|a, b| b.record.size_kib.cmp(&a.record.size_kib));
+    by_size.sort_by_key(|e| std::cmp::Reverse(e.record.size_kib));
     for entry in by_size {
         let _ = writeln!(
             out,

@@ -14,7 +14,7 @@ use crate::github::{self, Owner};
 )]
 pub struct ListError {
     owner: String,
-    source: github::Error,
+    source: Box<github::Error>,
 }
 
 /// The fleet's repositories (`owner/name`), sorted by name.
@@ -29,9 +29,13 @@ pub async fn repositories(
     }
     let failed = |source| ListError {
         owner: owner.to_owned(),
-        source,
+        source: Box::new(source),
     };
-    let listed = Owner::new(api, owner).map_err(failed)?.repositories().await.map_err(failed)?;
+    let listed = Owner::new(api, owner)
+        .map_err(failed)?
+        .repositories()
+        .await
+        .map_err(failed)?;
     let prefix = prefix.to_ascii_lowercase();
     let mut names: Vec<String> = listed
         .into_iter()

@@ -63,9 +63,15 @@ pub fn health(record: &Record, now: OffsetDateTime, healthy_within: Duration) ->
     if age <= healthy_within {
         health(Level::Green, words)
     } else if age <= healthy_within * 3 {
-        health(Level::Yellow, format!("{words} (healthy within {})", self::words(healthy_within)))
+        health(
+            Level::Yellow,
+            format!("{words} (healthy within {})", self::words(healthy_within)),
+        )
     } else {
-        health(Level::Red, format!("{words} (healthy within {})", self::words(healthy_within)))
+        health(
+            Level::Red,
+            format!("{words} (healthy within {})", self::words(healthy_within)),
+        )
     }
 }
 
@@ -115,17 +121,41 @@ mod tests {
         let ok = |at: &str| Some(run("success", at));
         let failed = |at: &str| Some(run("failure", at));
         let table = [
-            (record(ok("2026-12-04T11:00:00Z"), ok("2026-12-04T11:00:00Z")), Level::Green, "last successful backup 60m ago"),
-            (record(ok("2026-12-04T10:00:00Z"), ok("2026-12-04T10:00:00Z")), Level::Green, "last successful backup 2h ago"),
+            (
+                record(ok("2026-12-04T11:00:00Z"), ok("2026-12-04T11:00:00Z")),
+                Level::Green,
+                "last successful backup 60m ago",
+            ),
+            (
+                record(ok("2026-12-04T10:00:00Z"), ok("2026-12-04T10:00:00Z")),
+                Level::Green,
+                "last successful backup 2h ago",
+            ),
             (
                 record(failed("2026-12-04T11:30:00Z"), ok("2026-12-04T07:00:00Z")),
                 Level::Yellow,
                 "last successful backup 5h ago; the last run failure (healthy within 2h)",
             ),
-            (record(ok("2026-12-04T06:00:00Z"), ok("2026-12-04T06:00:00Z")), Level::Yellow, "last successful backup 6h ago (healthy within 2h)"),
-            (record(ok("2026-12-04T05:59:00Z"), ok("2026-12-04T05:59:00Z")), Level::Red, "last successful backup 6h ago (healthy within 2h)"),
-            (record(ok("2026-12-01T12:00:00Z"), ok("2026-12-01T12:00:00Z")), Level::Red, "last successful backup 3d ago (healthy within 2h)"),
-            (record(failed("2026-12-04T11:00:00Z"), None), Level::Red, "never backed up successfully; the last run failure"),
+            (
+                record(ok("2026-12-04T06:00:00Z"), ok("2026-12-04T06:00:00Z")),
+                Level::Yellow,
+                "last successful backup 6h ago (healthy within 2h)",
+            ),
+            (
+                record(ok("2026-12-04T05:59:00Z"), ok("2026-12-04T05:59:00Z")),
+                Level::Red,
+                "last successful backup 6h ago (healthy within 2h)",
+            ),
+            (
+                record(ok("2026-12-01T12:00:00Z"), ok("2026-12-01T12:00:00Z")),
+                Level::Red,
+                "last successful backup 3d ago (healthy within 2h)",
+            ),
+            (
+                record(failed("2026-12-04T11:00:00Z"), None),
+                Level::Red,
+                "never backed up successfully; the last run failure",
+            ),
             (record(None, None), Level::Red, "never backed up successfully"),
             (Record::new("acme/x"), Level::Red, "no backup.yml workflow"),
             (
@@ -145,7 +175,14 @@ mod tests {
 
     #[test]
     fn durations_read_in_their_largest_unit() {
-        let table = [(-5, "0m"), (0, "0m"), (119, "119m"), (120, "2h"), (47 * 60, "47h"), (48 * 60, "2d")];
+        let table = [
+            (-5, "0m"),
+            (0, "0m"),
+            (119, "119m"),
+            (120, "2h"),
+            (47 * 60, "47h"),
+            (48 * 60, "2d"),
+        ];
         for (minutes, expected) in table {
             assert_eq!(words(Duration::minutes(minutes)), expected);
         }

@@ -165,7 +165,9 @@ async fn read(api: &GithubApi, repository: &str, layout: &Layout) -> Result<Reco
         ..Record::default()
     };
     for (tier, count) in TIMELINE {
-        let commits = reader.commits(&format!("{}{tier}", layout.branch_prefix), count).await?;
+        let commits = reader
+            .commits(&format!("{}{tier}", layout.branch_prefix), count)
+            .await?;
         let snapshots: Vec<Snapshot> = commits.into_iter().map(|c| snapshot(tier, c)).collect();
         record.tiers.extend(snapshots.first().cloned());
         record.timeline.extend(snapshots);
@@ -189,11 +191,15 @@ async fn read(api: &GithubApi, repository: &str, layout: &Layout) -> Result<Reco
         }
     }
     let issues = Issues::new(api, repository)?.labelled(SETUP_LABEL).await?;
-    record.setup_issue = issues.into_iter().rev().find(|i| i.state == "open").map(|i| SetupIssue {
-        number: i.number,
-        title: i.title,
-        url: i.html_url,
-    });
+    record.setup_issue = issues
+        .into_iter()
+        .rev()
+        .find(|i| i.state == "open")
+        .map(|i| SetupIssue {
+            number: i.number,
+            title: i.title,
+            url: i.html_url,
+        });
     Ok(record)
 }
 

@@ -113,11 +113,10 @@ impl Fleet {
                 .workflow(BACKUP_WORKFLOW)
                 .and_then(|w| w.last.as_ref())
                 .map_or_else(|| "none".to_owned(), |run| markdown::text(&run_words(run)));
-            let newest = record
-                .tiers
-                .iter()
-                .max_by(|a, b| a.time.cmp(&b.time))
-                .map_or_else(|| "none".to_owned(), |s| format!("{} {}", s.tier, markdown::text(s.name())));
+            let newest = record.tiers.iter().max_by(|a, b| a.time.cmp(&b.time)).map_or_else(
+                || "none".to_owned(),
+                |s| format!("{} {}", s.tier, markdown::text(s.name())),
+            );
             let issue = record
                 .setup_issue
                 .as_ref()
@@ -146,7 +145,11 @@ impl Fleet {
 /// `failure, 2026-12-04T11:00:00Z, 42s` (plain text: escape it for its sink).
 fn run_words(run: &RunRecord) -> String {
     let conclusion = run.conclusion.as_deref().unwrap_or(&run.status);
-    let at = run.started.as_deref().and_then(parse).map(crate::modes::summary::rfc3339);
+    let at = run
+        .started
+        .as_deref()
+        .and_then(parse)
+        .map(crate::modes::summary::rfc3339);
     let mut words = conclusion.to_owned();
     if let Some(at) = at {
         words.push_str(&format!(", {at}"));

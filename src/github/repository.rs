@@ -151,7 +151,9 @@ impl Repository {
 
     /// The names of the tags that start with `prefix`, as GitHub lists them (by name).
     pub async fn tags(&self, prefix: &str) -> Result<Vec<String>, Error> {
-        let route = self.client.route(&format!("git/matching-refs/tags/{}", encoded(prefix)));
+        let route = self
+            .client
+            .route(&format!("git/matching-refs/tags/{}", encoded(prefix)));
         match self.client.send(Method::GET, &route, None).await {
             Ok(answer) => {
                 let refs: Vec<GitRef> = answer.decode().await?;
@@ -211,7 +213,9 @@ impl Owner {
         let org = self.client.route(&format!("orgs/{owner}/repos?type=all&per_page=100"));
         match self.client.all(&org).await {
             Err(Error::NotFound { .. }) => {
-                let user = self.client.route(&format!("users/{owner}/repos?type=owner&per_page=100"));
+                let user = self
+                    .client
+                    .route(&format!("users/{owner}/repos?type=owner&per_page=100"));
                 self.client.all(&user).await
             }
             other => other,

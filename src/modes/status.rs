@@ -49,7 +49,11 @@ pub fn run(status: Status<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     report.push(b'\n');
     let files = [
         (REPORT_FILE, "report-file", report),
-        (DASHBOARD_FILE, "dashboard-file", fleet::dashboard::page(&fleet, now).into_bytes()),
+        (
+            DASHBOARD_FILE,
+            "dashboard-file",
+            fleet::dashboard::page(&fleet, now).into_bytes(),
+        ),
     ];
     for (name, output, bytes) in files {
         let path = context.workspace.join(name);
@@ -87,7 +91,13 @@ fn notice(fleet: &Fleet) -> FleetNotice {
             .entries
             .iter()
             .filter(|e| e.health.level != health::Level::Green)
-            .map(|e| (e.health.level.name(), e.record.repository.clone(), e.health.reason.clone()))
+            .map(|e| {
+                (
+                    e.health.level.name(),
+                    e.record.repository.clone(),
+                    e.health.reason.clone(),
+                )
+            })
             .collect(),
         healthy: fleet.count(health::Level::Green),
     }

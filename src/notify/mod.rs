@@ -139,7 +139,10 @@ impl Notice {
         if let Some(fleet) = &self.fleet {
             return match fleet.unhealthy.len() {
                 0 => format!("Cognigy backups: all {} repositories healthy", fleet.repositories),
-                n => format!("Cognigy backups: {n} of {} repositories need attention", fleet.repositories),
+                n => format!(
+                    "Cognigy backups: {n} of {} repositories need attention",
+                    fleet.repositories
+                ),
             };
         }
         match (&self.status, self.mode) {

@@ -50,7 +50,9 @@ impl Validator<'_> {
         match list.iter().find(|name| !is_repository(name)) {
             Some(bad) => self.fail(
                 "repositories",
-                format!("{bad:?} is not owner/name; accepted: a comma list of owner/name such as acme/cognigy-backup-bot"),
+                format!(
+                    "{bad:?} is not owner/name; accepted: a comma list of owner/name such as acme/cognigy-backup-bot"
+                ),
             ),
             None if list.is_empty() => self.fail("repositories", "accepted: a comma list of owner/name"),
             None => {

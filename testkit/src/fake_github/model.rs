@@ -339,7 +339,8 @@ impl Issue {
 impl Commit {
     pub(super) fn json(&self, repo: &Repo, parent: Option<&Commit>, web: &str, api: &str) -> Value {
         let full = repo.full_name();
-        let person = json!({ "name": "cognigy-backup", "email": "cognigy-backup@users.noreply.github.com", "date": self.date });
+        let person =
+            json!({ "name": "cognigy-backup", "email": "cognigy-backup@users.noreply.github.com", "date": self.date });
         json!({
             "sha": self.sha, "node_id": format!("C_{}", self.sha),
             "url": format!("{api}/repos/{full}/commits/{}", self.sha),

@@ -9,7 +9,13 @@ use super::{listed, repo, repo_path};
 use crate::fake_github::model::{Repo, World};
 use crate::fake_github::server::{Answer, Req, Shared};
 
-pub(super) fn route(shared: &Shared, world: &World, req: &Req<'_>, full: &str, rest: &[&str]) -> Result<Answer, Answer> {
+pub(super) fn route(
+    shared: &Shared,
+    world: &World,
+    req: &Req<'_>,
+    full: &str,
+    rest: &[&str],
+) -> Result<Answer, Answer> {
     let repo = repo(world, full)?;
     let empty = repo.branches.values().all(Vec::is_empty);
     let (web, api) = (shared.web(), shared.api());
