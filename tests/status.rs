@@ -241,7 +241,7 @@ fn the_fleet_by_prefix_over_every_page_is_judged_reds_first_into_outputs_report_
     let failing = entry(&report, FAILING);
     assert_eq!(
         failing["health"],
-        json!({ "level": "red", "reason": "last successful backup 2d ago; the last run failure (healthy within 2h)" })
+        json!({ "level": "red", "reason": "last successful backup 2d ago; the last run: failure (healthy within 2h)" })
     );
     assert_eq!(failing["workflows"][0]["last"]["conclusion"], "failure");
     assert_eq!(failing["workflows"][0]["last_success"]["conclusion"], "success");
@@ -251,7 +251,7 @@ fn the_fleet_by_prefix_over_every_page_is_judged_reds_first_into_outputs_report_
     let never = entry(&report, NEVER);
     assert_eq!(
         never["health"],
-        json!({ "level": "red", "reason": "never backed up successfully; the last run failure" })
+        json!({ "level": "red", "reason": "never backed up successfully; the last run: failure" })
     );
     assert_eq!(never["tiers"], json!([]));
 
@@ -393,8 +393,8 @@ fn the_fleet_summary_posts_reds_and_yellows_first_in_the_exact_slack_and_json_sh
                 field("Need attention", "3"), field("Healthy", "1"),
             ] },
             { "type": "section", "text": { "type": "mrkdwn", "text": "*Need attention*\n\
-                red acme/cognigy-backup-onboarding: never backed up successfully; the last run failure\n\
-                red acme/cognigy-backup-returns: last successful backup 2d ago; the last run failure (healthy within 2h)\n\
+                red acme/cognigy-backup-onboarding: never backed up successfully; the last run: failure\n\
+                red acme/cognigy-backup-returns: last successful backup 2d ago; the last run: failure (healthy within 2h)\n\
                 yellow acme/cognigy-backup-support: last successful backup 5h ago (healthy within 2h)" } },
             { "type": "actions", "elements": [{ "type": "button", "text": { "type": "plain_text", "text": "View the run" },
                 "url": "https://github.com/acme/cognigy-backup-demo/actions/runs/4242" }] },
@@ -419,8 +419,8 @@ fn the_fleet_summary_posts_reds_and_yellows_first_in_the_exact_slack_and_json_sh
             "repositories": 4,
             "healthy": 1,
             "unhealthy": [
-                { "health": "red", "repository": NEVER, "reason": "never backed up successfully; the last run failure" },
-                { "health": "red", "repository": FAILING, "reason": "last successful backup 2d ago; the last run failure (healthy within 2h)" },
+                { "health": "red", "repository": NEVER, "reason": "never backed up successfully; the last run: failure" },
+                { "health": "red", "repository": FAILING, "reason": "last successful backup 2d ago; the last run: failure (healthy within 2h)" },
                 { "health": "yellow", "repository": STALE, "reason": "last successful backup 5h ago (healthy within 2h)" },
             ],
         },

@@ -47,13 +47,9 @@ pub fn health(record: &Record, now: OffsetDateTime, healthy_within: Duration) ->
     let last_failed = backup
         .last
         .as_ref()
-        .filter(|run| run.conclusion.as_deref().is_some_and(|c| c != "success"))
-        .map(|run| {
-            format!(
-                "; the last run {}",
-                run.conclusion.as_deref().unwrap_or("did not succeed")
-            )
-        })
+        .and_then(|run| run.conclusion.as_deref())
+        .filter(|conclusion| *conclusion != "success")
+        .map(|conclusion| format!("; the last run: {conclusion}"))
         .unwrap_or_default();
     let Some(ended) = backup.last_success.as_ref().and_then(|run| run.finished()) else {
         return health(Level::Red, format!("never backed up successfully{last_failed}"));
@@ -120,41 +116,43 @@ mod tests {
         let within = Duration::hours(2);
         let ok = |at: &str| Some(run("success", at));
         let failed = |at: &str| Some(run("failure", at));
+        // The last run succeeded at `at`.
+        let good = |at: &str| record(ok(at), ok(at));
         let table = [
             (
-                record(ok("2026-12-04T11:00:00Z"), ok("2026-12-04T11:00:00Z")),
+                good("2026-12-04T11:00:00Z"),
                 Level::Green,
                 "last successful backup 60m ago",
             ),
             (
-                record(ok("2026-12-04T10:00:00Z"), ok("2026-12-04T10:00:00Z")),
+                good("2026-12-04T10:00:00Z"),
                 Level::Green,
                 "last successful backup 2h ago",
             ),
             (
                 record(failed("2026-12-04T11:30:00Z"), ok("2026-12-04T07:00:00Z")),
                 Level::Yellow,
-                "last successful backup 5h ago; the last run failure (healthy within 2h)",
+                "last successful backup 5h ago; the last run: failure (healthy within 2h)",
             ),
             (
-                record(ok("2026-12-04T06:00:00Z"), ok("2026-12-04T06:00:00Z")),
+                good("2026-12-04T06:00:00Z"),
                 Level::Yellow,
                 "last successful backup 6h ago (healthy within 2h)",
             ),
             (
-                record(ok("2026-12-04T05:59:00Z"), ok("2026-12-04T05:59:00Z")),
+                good("2026-12-04T05:59:00Z"),
                 Level::Red,
                 "last successful backup 6h ago (healthy within 2h)",
             ),
             (
-                record(ok("2026-12-01T12:00:00Z"), ok("2026-12-01T12:00:00Z")),
+                good("2026-12-01T12:00:00Z"),
                 Level::Red,
                 "last successful backup 3d ago (healthy within 2h)",
             ),
             (
                 record(failed("2026-12-04T11:00:00Z"), None),
                 Level::Red,
-                "never backed up successfully; the last run failure",
+                "never backed up successfully; the last run: failure",
             ),
             (record(None, None), Level::Red, "never backed up successfully"),
             (Record::new("acme/x"), Level::Red, "no backup.yml workflow"),

@@ -191,7 +191,7 @@ impl Repository {
     }
 }
 
-/// The repository's lists of every user or organisation `owner`.
+/// The repositories of one user or organisation.
 pub struct Owner {
     client: Client,
     owner: String,
@@ -201,7 +201,7 @@ impl Owner {
     /// A lister of `owner`'s repositories; sends nothing yet. Must be called inside a tokio runtime.
     pub fn new(api: &GithubApi, owner: &str) -> Result<Owner, Error> {
         Ok(Owner {
-            client: Client::for_owner(api, owner, "metadata: read on every repository of the fleet")?,
+            client: Client::for_owner(api, owner, "metadata: read")?,
             owner: owner.to_owned(),
         })
     }
