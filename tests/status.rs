@@ -390,7 +390,7 @@ fn the_fleet_summary_posts_reds_and_yellows_first_in_the_exact_slack_and_json_sh
             { "type": "header", "text": { "type": "plain_text", "text": title } },
             { "type": "section", "fields": [
                 field("Mode", "status"), field("Outcome", "unchanged"), field("Repositories", "4"),
-                field("Need attention", "3"), field("Healthy", "1"),
+                field("Unhealthy", "3"), field("Healthy", "1"),
             ] },
             { "type": "section", "text": { "type": "mrkdwn", "text": "*Need attention*\n\
                 red acme/cognigy-backup-onboarding: never backed up successfully; the last run: failure\n\

@@ -188,7 +188,7 @@ impl Notice {
         }
         if let Some(fleet) = &self.fleet {
             facts.push(("Repositories", fleet.repositories.to_string()));
-            facts.push(("Need attention", fleet.unhealthy.len().to_string()));
+            facts.push(("Unhealthy", fleet.unhealthy.len().to_string()));
             facts.push(("Healthy", fleet.healthy.to_string()));
         }
         facts
@@ -293,5 +293,91 @@ mod tests {
                 [&failed, &Status::Changed, &Status::Unchanged, &Status::Stale(7)].map(|status| wanted(on, status));
             assert_eq!(got, expected, "{on:?}");
         }
+    }
+
+    #[test]
+    fn a_fleet_summary_is_posted_under_always_and_else_only_when_a_repository_needs_attention() {
+        let green = FleetNotice {
+            repositories: 2,
+            unhealthy: Vec::new(),
+            healthy: 2,
+        };
+        let red = FleetNotice {
+            unhealthy: vec![("red", "acme/x".into(), "never backed up successfully".into())],
+            healthy: 1,
+            ..green.clone()
+        };
+        for (on, expected) in [
+            (NotifyOn::Always, [true, true]),
+            (NotifyOn::Failure, [false, true]),
+            (NotifyOn::Change, [false, true]),
+            (NotifyOn::Never, [false, false]),
+        ] {
+            assert_eq!([fleet_wanted(on, &green), fleet_wanted(on, &red)], expected, "{on:?}");
+        }
+    }
+
+    #[test]
+    fn a_large_fleet_fits_every_format_and_counts_the_rest() {
+        let unhealthy: Vec<(&'static str, String, String)> = (0..400)
+            .map(|n| {
+                (
+                    "red",
+                    format!("acme/cognigy-backup-{n:03}"),
+                    format!("cannot be read: <@here> *{}*", "x".repeat(60)),
+                )
+            })
+            .collect();
+        let notice = Notice {
+            mode: Mode::Status,
+            status: Status::Unchanged,
+            project: None,
+            repository: None,
+            snapshot_id: None,
+            changes: None,
+            run_url: None,
+            fleet: Some(FleetNotice {
+                repositories: 410,
+                unhealthy,
+                healthy: 10,
+            }),
+        };
+        assert_eq!(
+            notice.title(),
+            "Cognigy backups: 400 of 410 repositories need attention"
+        );
+
+        let slack = slack::message(&notice);
+        let section = slack["blocks"][2]["text"]["text"].as_str().unwrap();
+        assert!(
+            section.starts_with("*Need attention*\nred acme/cognigy-backup-000: "),
+            "{section}"
+        );
+        assert!(
+            section.chars().count() <= 3000 && section.ends_with(" more"),
+            "{section}"
+        );
+        assert!(!section.contains("<@here>"), "escaped for Slack: {section}");
+
+        let discord = discord::message(&notice);
+        let field = discord["embeds"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "Need attention")
+            .unwrap();
+        let value = field["value"].as_str().unwrap();
+        assert!(value.chars().count() <= 1024 && value.ends_with(" more"), "{value}");
+
+        let teams = teams::message(&notice).to_string();
+        assert!(teams.contains("Need attention") && teams.contains(" more"));
+        assert!(teams.len() < 28_000, "a Teams message holds 28 KB: {}", teams.len());
+
+        let json = json::message(&notice);
+        assert_eq!(
+            json["fleet"]["unhealthy"].as_array().unwrap().len(),
+            400,
+            "JSON lists every one"
+        );
     }
 }
