@@ -518,6 +518,11 @@ fn the_dashboard_renders_in_chromium_with_every_repository_its_sortable_table_an
     );
     assert!(!dom.contains("<b>Returns"));
 
+    // Without JavaScript the same table is there (the page's own HTML holds every row; the script
+    // only adds sorting).
+    assert_eq!(html.matches("<tr class=\"").count(), 3);
+    assert!(!html.contains("aria-sort=\"none\""));
+
     let shot = tempfile::tempdir().unwrap();
     let png = shot.path().join("dashboard.png");
     let taken = headless(
@@ -533,6 +538,22 @@ fn the_dashboard_renders_in_chromium_with_every_repository_its_sortable_table_an
     let bytes = std::fs::read(&png).expect("the screenshot");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
     assert!(bytes.len() > 10_000, "a page, not a blank: {} bytes", bytes.len());
+    // Light by default, dark when the system prefers it: the page's top-left pixel is its background.
+    assert_eq!(top_left_pixel(&bytes), [0xff, 0xff, 0xff], "the light background");
+    let dark_png = shot.path().join("dark.png");
+    let dark = headless(
+        &chromium,
+        profile.path(),
+        &[
+            "--force-dark-mode",
+            &format!("--screenshot={}", dark_png.display()),
+            "--window-size=1200,800",
+            &url,
+        ],
+    );
+    assert!(dark.status.success(), "{}", String::from_utf8_lossy(&dark.stderr));
+    let dark = std::fs::read(&dark_png).expect("the dark screenshot");
+    assert_eq!(top_left_pixel(&dark), [0x0d, 0x11, 0x17], "the dark background");
     // `COGNIGY_BACKUP_UPDATE_SCREENSHOT=1` refreshes the README's picture.
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dashboard.png");
     if std::env::var_os("COGNIGY_BACKUP_UPDATE_SCREENSHOT").is_some() {
@@ -541,4 +562,24 @@ fn the_dashboard_renders_in_chromium_with_every_repository_its_sortable_table_an
     let committed = std::fs::read(&committed).expect("docs/dashboard.png is committed");
     assert!(committed.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert_no_secret(&run, &[]);
+}
+
+/// The colour of the first pixel of an 8-bit RGB(A) PNG (the first row's filters leave the first
+/// pixel as it is).
+fn top_left_pixel(png: &[u8]) -> [u8; 3] {
+    use std::io::Read as _;
+    let mut data = Vec::new();
+    let mut at = 8;
+    while at + 12 <= png.len() {
+        let length = u32::from_be_bytes(png[at..at + 4].try_into().unwrap()) as usize;
+        if &png[at + 4..at + 8] == b"IDAT" {
+            data.extend_from_slice(&png[at + 8..at + 8 + length]);
+        }
+        at += 12 + length;
+    }
+    let mut raw = Vec::new();
+    flate2::read::ZlibDecoder::new(&data[..])
+        .read_to_end(&mut raw)
+        .expect("PNG data");
+    [raw[1], raw[2], raw[3]]
 }
