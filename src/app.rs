@@ -191,14 +191,16 @@ fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
         }
         Err(error) => fail(runner, &format!("cognigy-backup {mode}"), &error.to_string(), outputs),
     };
+    let (changes, fleet) = result.ok().map(|o| (o.changes, o.fleet)).unwrap_or_default();
     let notice = notify::Notice {
         mode,
         status,
         project: project(config).map(str::to_owned),
         repository: repository(config).map(str::to_owned),
         snapshot_id,
-        changes: result.ok().and_then(|o| o.changes),
         run_url: context.run.url.clone(),
+        changes,
+        fleet,
     };
     notify::send(&config.notify, &notice, runner);
     code

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod cognigy;
 pub mod crash;
 pub mod escape;
+pub mod fleet;
 pub mod github;
 pub mod init;
 pub mod logging;

@@ -1,7 +1,8 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, the repository's size, how the export read the project). Every mode writes it, failed runs too, so that a later
+//! size, the repository's size, how the export read the project; status: the fleet's size and how
+//! many of it are unhealthy). Every mode writes it, failed runs too, so that a later
 //! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
 //! content: numbers, kinds and ids.
 
@@ -37,6 +38,11 @@ pub struct Figures {
     /// (what the repository holds, garbage not counted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_bytes: Option<u64>,
+    /// Status: the repositories of the fleet, and how many of them are yellow or red.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repositories: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unhealthy: Option<usize>,
     /// `full`: the export read every resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,

@@ -136,6 +136,10 @@ inputs! {
         "status mode: the owner of the fleet's repositories";
     repo_prefix = "repo-prefix", default "cognigy-backup-", secret false,
         "status mode: name prefix of the fleet's repositories";
+    repositories = "repositories", default "", secret false,
+        "status mode: the fleet as a comma list of owner/name (instead of owner and repo-prefix)";
+    healthy_within = "healthy-within", default "2h", secret false,
+        "status mode: green when the last successful backup is this recent (30m, 6h, 2d); yellow within three times it";
     secrets = "secrets", default "redact", secret false,
         "redact or encrypt: how credentials inside resources are stored";
     encryption_recipient = "encryption-recipient", default "", secret false,

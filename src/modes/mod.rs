@@ -14,11 +14,12 @@ pub mod releases;
 pub mod repo;
 pub mod restore;
 pub mod setup;
+pub mod status;
 pub mod summary;
 pub mod verify;
 
 use crate::action::commands::{Outputs, Runner};
-use crate::action::config::{Config, Mode, ModeConfig};
+use crate::action::config::{Config, ModeConfig};
 use crate::clock::Clock;
 use crate::{cognigy, store};
 
@@ -38,17 +39,13 @@ pub struct Outcome {
     /// A backup of a project unchanged for this many days (`stale-after-days`) that is due to
     /// send the stale notice.
     pub stale_days: Option<u32>,
+    /// A status run's fleet summary, for notifications.
+    pub fleet: Option<crate::notify::FleetNotice>,
 }
 
 /// Why a run failed. Every message says what failed and what the user can do.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify, setup, diff",
-        version = env!("CARGO_PKG_VERSION")
-    )]
-    NotAvailable(Mode),
-
     #[error(transparent)]
     Cognigy(#[from] cognigy::Error),
 
@@ -60,6 +57,9 @@ pub enum Error {
          pushed. Make sure the workflow has a `concurrency` group so that backups of one project do not overlap"
     )]
     Race { attempts: u32 },
+
+    #[error(transparent)]
+    Fleet(#[from] crate::fleet::ListError),
 
     #[error(transparent)]
     Clock(#[from] crate::retention::ClockBehind),
@@ -212,7 +212,24 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             },
             context,
         ),
-        other => Err(Error::NotAvailable(other.mode())),
+        ModeConfig::Status {
+            github,
+            owner,
+            repo_prefix,
+            repositories,
+            healthy_within,
+            branch_prefix,
+        } => status::run(
+            status::Status {
+                github,
+                owner,
+                repo_prefix,
+                repositories,
+                healthy_within: *healthy_within,
+                branch_prefix,
+            },
+            context,
+        ),
     }
 }
 

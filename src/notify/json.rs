@@ -26,6 +26,13 @@ pub fn message(notice: &Notice) -> Value {
         "repository": notice.repository,
         "snapshot_id": notice.snapshot_id,
         "run_url": notice.run_url,
+        "fleet": notice.fleet.as_ref().map(|fleet| json!({
+            "repositories": fleet.repositories,
+            "healthy": fleet.healthy,
+            "unhealthy": fleet.unhealthy.iter().map(|(health, repository, reason)| json!({
+                "health": health, "repository": repository, "reason": reason,
+            })).collect::<Vec<_>>(),
+        })),
         "changes": notice.changes.as_ref().map(|changes| json!({
             "added": list(&changes.added),
             "removed": list(&changes.removed),

@@ -147,8 +147,15 @@ pub enum ModeConfig {
     },
     Status {
         github: GithubApi,
+        /// Empty when `repositories` names the fleet and no owner is known.
         owner: String,
         repo_prefix: String,
+        /// `owner/name` of each repository of the fleet; empty: the owner's by prefix.
+        repositories: Vec<String>,
+        /// How recent the last successful backup must be for a repository to be green.
+        healthy_within: time::Duration,
+        /// The tier branches' prefix (`snapshot/`), as the fleet's backups use it.
+        branch_prefix: String,
     },
     Setup {
         /// `None` when a Cognigy input is missing (see `missing`).

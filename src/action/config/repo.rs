@@ -153,7 +153,7 @@ impl Validator<'_> {
         }
     }
 
-    fn branch_prefix(&mut self) -> Option<String> {
+    pub(super) fn branch_prefix(&mut self) -> Option<String> {
         let prefix = self.value("branch-prefix").unwrap_or("snapshot/").to_owned();
         let valid = !prefix.is_empty()
             && !prefix.starts_with(['/', '-', '.'])
