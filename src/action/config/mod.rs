@@ -4,13 +4,14 @@
 //! input, shows the value (never a secret's) and says what is accepted.
 //!
 //! [`validator`] holds the primitives; the groups of inputs that several modes share have a file
-//! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
+//! each ([`cognigy`], [`repo`], [`mirror`], [`selector`], [`notify`]); every mode has a file with its own
 //! validation (`backup.rs`, `restore.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
 
 pub mod answers;
 mod backup;
 mod cleanup;
 mod cognigy;
+mod mirror;
 mod notify;
 mod promote;
 mod repo;
@@ -29,6 +30,7 @@ use super::inputs::RawInputs;
 use validator::Validator;
 
 pub use cognigy::{CognigyConfig, ExportConfig, NativeSnapshot, RESOURCE_KINDS, api_host_for_ui_host};
+pub use mirror::MirrorConfig;
 pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::{Confirm, RestoreMethod};

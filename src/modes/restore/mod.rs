@@ -100,7 +100,7 @@ impl Method {
 
 pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let runtime = super::runtime()?;
-    let repo = Repo::open(restore.repo, &context.temp_dir)?;
+    let repo = Repo::open(restore.repo, &context.temp_dir, &context.mirror)?;
     let refs = repo.fetch()?;
     let selected = select::select(&repo, &refs, restore.tier, restore.snapshot)?;
     let snapshot_files = repo.store.read_files(repo.store.read_commit(selected.commit)?.tree)?;
