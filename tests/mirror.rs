@@ -468,3 +468,66 @@ fn bad_mirror_inputs_are_refused_before_any_request() {
         run.stdout
     );
 }
+
+/// The store's part, on a mirror without `atomic` (refs one by one): a mirror that has the older
+/// history gets only the objects it lacks, the same as the primary got; refs the store does not
+/// have are deleted there; a mirror in step gets nothing; the store's refs still follow the primary.
+#[test]
+fn the_store_sends_a_mirror_only_what_it_lacks() {
+    use cognigy_backup_action::secrets::Secret;
+    use cognigy_backup_action::store::{RefUpdate, Remote};
+    use support::git::{commit, files, selection};
+
+    let primary = Fixture::new();
+    let mirror_root = primary.temp.path().join("mirror-srv");
+    std::fs::create_dir_all(&mirror_root).unwrap();
+    let server = GitServer::start(&mirror_root, USER, MIRROR_TOKEN);
+    let mirror_repo = server.create_repo_without_atomic(MIRROR);
+    let mirror = Remote::new(server.url(MIRROR), Some(Secret::new(MIRROR_TOKEN)));
+    let store = primary.store();
+    let hourly = "refs/heads/snapshot/hourly";
+
+    let first = commit(&store, &files(30, "a"), None, "snapshot 1");
+    let created = store
+        .push(&primary.remote(), &[RefUpdate::new(hourly, None, Some(first))])
+        .unwrap();
+    let caught_up = store.mirror_to(&mirror, &selection()).unwrap();
+    assert_eq!(caught_up.updates, vec![RefUpdate::new(hourly, None, Some(first))]);
+    assert_eq!(caught_up.report.objects_sent, 30 + 6 + 1, "30 blobs, 6 trees, 1 commit");
+    assert_eq!(caught_up.report.objects_sent, created.objects_sent);
+
+    // A stray branch under the prefix on the mirror only: deleted, and not "overwritten" (the
+    // store has its commit).
+    git(
+        &mirror_repo,
+        &["update-ref", "refs/heads/snapshot/stray", &first.to_string()],
+    );
+    let mut changed = files(30, "a");
+    changed.insert("project/flows/flow-0000--id/chart-0.json".into(), b"{}\n".to_vec());
+    let second = commit(&store, &changed, Some(first), "snapshot 2");
+    let pushed = store
+        .push(&primary.remote(), &[RefUpdate::new(hourly, Some(first), Some(second))])
+        .unwrap();
+    let mirrored = store.mirror_to(&mirror, &selection()).unwrap();
+    assert_eq!(
+        mirrored.updates,
+        vec![
+            RefUpdate::new(hourly, Some(first), Some(second)),
+            RefUpdate::new("refs/heads/snapshot/stray", Some(first), None),
+        ]
+    );
+    assert!(mirrored.overwritten.is_empty());
+    assert_eq!(
+        mirrored.report.objects_sent, pushed.objects_sent,
+        "the mirror gets what the primary got"
+    );
+    assert_eq!(refs(&mirror_repo), refs(&primary.repo));
+    support::git::assert_fsck_clean(&mirror_repo);
+
+    let again = store.mirror_to(&mirror, &selection()).unwrap();
+    assert_eq!(again, Default::default(), "a mirror in step gets nothing");
+    assert_eq!(
+        store.fetch(&primary.remote(), &selection()).unwrap().get(hourly),
+        Some(second)
+    );
+}

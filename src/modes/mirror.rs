@@ -23,19 +23,37 @@ pub enum Synced {
     Behind(String),
 }
 
-/// What the run's pushes did to the mirror: the mirror as shown, and how it stands after the last
+/// What the run's pushes did to the mirror: the mirror as shown, and how it stands after each
 /// push. Shared between the modes' stores and the report.
 #[derive(Clone, Debug, Default)]
-pub struct Log(Arc<Mutex<Option<(String, Synced)>>>);
+pub struct Log(Arc<Mutex<Vec<(String, Synced)>>>);
 
 impl Log {
     fn record(&self, mirror: &Remote, synced: Synced) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((mirror.display(), synced));
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((mirror.display(), synced));
     }
 
-    /// The mirror as shown and how it stands, when a push went to it.
+    /// The mirror as shown and how it stands after the run's last push (the refs overwritten by
+    /// any of them gathered), when a push went to it.
     pub fn last(&self) -> Option<(String, Synced)> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        let synced = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (mirror, last) = synced.last()?.clone();
+        let Synced::UpToDate(mut mirrored) = last else {
+            return Some((mirror, last));
+        };
+        let earlier = synced.iter().rev().skip(1).filter_map(|(_, synced)| match synced {
+            Synced::UpToDate(earlier) => Some(earlier),
+            Synced::Behind(_) => None,
+        });
+        for earlier in earlier {
+            mirrored.updates.extend(earlier.updates.iter().cloned());
+            mirrored.overwritten.extend(earlier.overwritten.iter().cloned());
+            mirrored.report.objects_sent += earlier.report.objects_sent;
+        }
+        Some((mirror, Synced::UpToDate(mirrored)))
     }
 }
 
