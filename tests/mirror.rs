@@ -74,7 +74,7 @@ impl Sim {
             .with("mirror-token", token)
             .context("github.token", TOKEN)
             .env("COGNIGY_BACKUP_NOW", now);
-        if mode != "backup" {
+        if !matches!(mode, "backup" | "restore") {
             return step;
         }
         step.with("cognigy-base-url", self.fake.base_url())
@@ -371,6 +371,40 @@ fn a_diverged_mirror_is_reported_by_verify_and_brought_back_by_the_next_backup()
             .contains(&format!("The mirror `{url}` could not be read.")),
         "{}",
         unreachable.summary
+    );
+}
+
+/// A restore pushes twice (the undo point with the audit line `started`, then the outcome): the
+/// mirror gets both, the audit branch included.
+#[test]
+fn a_restore_reaches_the_mirror_with_its_undo_point_and_audit_log() {
+    let sim = Sim::new();
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(temp.path().join("srv")).unwrap();
+    let server = GitServer::start(temp.path().join("srv"), USER, MIRROR_TOKEN);
+    let (url, mirror) = mirror_on(&server);
+    sim.backup("2026-12-01T10:00:00Z", "a", &url, MIRROR_TOKEN);
+    sim.set("edited in Cognigy");
+
+    let restore = sim
+        .step("restore", "2026-12-01T11:00:00Z", &url, MIRROR_TOKEN)
+        .with("dry-run", "false")
+        .with("confirm", sim.fake.project_id());
+    let run = sim.run(&restore);
+    assert_ok(&run, "restore");
+    assert_eq!(run.outputs["applied"], "true");
+    let audit = git(&mirror, &["show", "refs/heads/snapshot/audit:restores.jsonl"]);
+    assert_eq!(audit.lines().count(), 2, "started and applied, on the mirror:\n{audit}");
+    assert!(audit.lines().nth(1).unwrap().contains("\"applied\""), "{audit}");
+    assert_eq!(
+        refs(&mirror),
+        sim.primary_refs(),
+        "the undo point and the audit log are mirrored"
+    );
+    assert!(
+        run.summary.contains(&format!("**Mirror** `{url}`: up to date (")),
+        "{}",
+        run.summary
     );
 }
 
