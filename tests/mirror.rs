@@ -74,7 +74,7 @@ impl Sim {
             .with("mirror-token", token)
             .context("github.token", TOKEN)
             .env("COGNIGY_BACKUP_NOW", now);
-        if !matches!(mode, "backup" | "restore") {
+        if !matches!(mode, "backup" | "restore" | "setup") {
             return step;
         }
         step.with("cognigy-base-url", self.fake.base_url())
@@ -406,6 +406,51 @@ fn a_restore_reaches_the_mirror_with_its_undo_point_and_audit_log() {
         "{}",
         run.summary
     );
+}
+
+/// Setup asks the mirror for its push offer with `mirror-token` (nothing pushed): an optional
+/// check, a warning with what to fix when the token is refused.
+#[test]
+fn setup_checks_that_the_mirror_takes_pushes() {
+    use cognigy_backup_testkit::fake_github::{FakeGithub, Grant};
+    const REPO: &str = "acme/cognigy-backup-demo";
+    let sim = Sim::new();
+    let github = FakeGithub::start();
+    github.add_repo(REPO, true);
+    github.add_token(TOKEN, Grant::workflow(REPO));
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(temp.path().join("srv")).unwrap();
+    let server = GitServer::start(temp.path().join("srv"), USER, MIRROR_TOKEN);
+    let (url, mirror) = mirror_on(&server);
+    let setup = |token: &str| {
+        sim.step("setup", "2026-12-01T10:00:00Z", &url, token)
+            .with("github-api-url", github.api_url())
+            .context("github.repository", REPO)
+    };
+
+    let run = sim.run(&setup(MIRROR_TOKEN));
+    assert!(
+        run.summary.contains(&format!(
+            "- [x] **The mirror takes pushes** (optional): `{url}` takes pushes from `mirror-token`\n"
+        )),
+        "{}",
+        run.summary
+    );
+    let refused = sim.run(&setup("glpat-wrong-token-0000"));
+    assert!(
+        refused.summary.contains(&format!(
+            "- [x] ⚠️ **The mirror takes pushes** (optional): `authentication failed for {url}: check mirror-token"
+        )),
+        "{}",
+        refused.summary
+    );
+    assert!(
+        refused
+            .summary
+            .contains("**To fix:** check `mirror-remote-url` and `mirror-token`")
+    );
+    assert_eq!(run.code, refused.code, "an optional check does not change the outcome");
+    assert_eq!(refs(&mirror), "", "setup pushes nothing");
 }
 
 /// `git args` in `repo` with a fixed identity (for commits made "by someone else").
