@@ -5,6 +5,7 @@
 //! that failed or was overwritten, a warning. A mirror that fails never fails the run: the
 //! primary is the source of truth, and the next run catches the mirror up.
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use crate::action::commands::{Level, Runner};
@@ -130,7 +131,7 @@ pub fn report(log: &Log, result: &mut Result<Outcome, Error>, runner: &Runner) {
             format!(
                 "**Mirror** {}: up to date ({} ref(s) updated, {} object(s) sent).{overwritten}",
                 markdown::code(&mirror),
-                mirrored.updates.len(),
+                mirrored.updates.iter().map(|u| &u.name).collect::<BTreeSet<_>>().len(),
                 mirrored.report.objects_sent
             )
         }
