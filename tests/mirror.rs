@@ -402,7 +402,8 @@ fn a_restore_reaches_the_mirror_with_its_undo_point_and_audit_log() {
         "the undo point and the audit log are mirrored"
     );
     assert!(
-        run.summary.contains(&format!("**Mirror** `{url}`: up to date (2 ref(s) updated, ")),
+        run.summary
+            .contains(&format!("**Mirror** `{url}`: up to date (2 ref(s) updated, ")),
         "the undo point's hourly and the audit branch (written twice), counted once each: {}",
         run.summary
     );

@@ -54,7 +54,7 @@ impl Store {
             .copied()
             .filter(|id| repo.has_object(*id))
             .collect();
-        let report = self.send_updates(mirror, session, updates.clone(), &haves)?;
+        let report = self.send_updates(mirror, session, updates.clone(), haves)?;
         Ok(Mirrored {
             updates,
             overwritten,

@@ -90,7 +90,7 @@ impl Store {
         }
         let session = Session::open(remote)?;
         let haves: Vec<ObjectId> = self.local_refs()?.0.into_values().collect();
-        self.send_updates(remote, session, updates, &haves)
+        self.send_updates(remote, session, updates, haves)
     }
 
     /// Sends `updates` over `session` (atomically when the server offers it, else one by one,
@@ -100,7 +100,7 @@ impl Store {
         remote: &Remote,
         session: Session,
         mut updates: Vec<RefUpdate>,
-        haves: &[ObjectId],
+        mut haves: Vec<ObjectId>,
     ) -> Result<PushReport, Error> {
         for update in &updates {
             let at = |id: Option<ObjectId>| id.map_or_else(|| "nothing".to_owned(), |id| id.to_string());
@@ -121,7 +121,7 @@ impl Store {
             });
         }
         if session.offers("atomic") {
-            return self.push_in_one(remote, session, &updates, haves, true);
+            return self.push_in_one(remote, session, &updates, &haves, true);
         }
         tracing::warn!(
             remote = %remote.display(),
@@ -137,7 +137,9 @@ impl Store {
                 Some(open) => open,
                 None => Session::open(remote)?,
             };
-            let one = self.push_in_one(remote, next, std::slice::from_ref(&update), haves, false)?;
+            let one = self.push_in_one(remote, next, std::slice::from_ref(&update), &haves, false)?;
+            // What this push sent is on the remote now: the next one leaves it out.
+            haves.extend(update.new);
             report.updated.extend(one.updated);
             report.objects_sent += one.objects_sent;
             report.bytes_sent += one.bytes_sent;
