@@ -70,6 +70,7 @@ fn run_in(env: &Environment, runner: &Runner) -> u8 {
         temp_dir: env.temp_dir(),
         workspace: env.workspace_dir(),
         run: run_info(env),
+        mirror: modes::mirror::Log::default(),
     };
     run_mode(&context, &config)
 }

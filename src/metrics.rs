@@ -1,7 +1,7 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, the repository's size, how the export read the project; status: the fleet's size and how
+//! size, the repository's size, how the export read the project, whether the mirror is up to date; status: the fleet's size and how
 //! many of it are unhealthy). Every mode writes it, failed runs too, so that a later
 //! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
 //! content: numbers, kinds and ids.
@@ -46,6 +46,10 @@ pub struct Figures {
     /// `full`: the export read every resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,
+    /// With `mirror-remote-url`: `ok` when the mirror holds what the primary holds after the run,
+    /// `behind` when it could not be brought up to date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<&'static str>,
 }
 
 /// The whole file.

@@ -92,6 +92,10 @@ inputs! {
         "owner/name of the repository that holds the snapshots";
     remote_url = "remote-url", default "", secret false,
         "git remote override: https:// (http:// to a loopback host) or a local path";
+    mirror_remote_url = "mirror-remote-url", default "", secret false,
+        "a second git remote that receives every push too: https:// (http:// to a loopback host) or a local path";
+    mirror_token = "mirror-token", default "", secret true,
+        "token for the mirror remote (never github-token's)";
     github_api_url = "github-api-url", default "$GITHUB_API_URL, else https://api.github.com", secret false,
         "GitHub REST API base";
     branch_prefix = "branch-prefix", default "snapshot/", secret false,

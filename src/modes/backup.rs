@@ -66,7 +66,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     let mut capture = Capture::new(meta, exported, native, capture::sealer(backup.secrets, backup.cognigy));
 
     let git_started = Instant::now();
-    let repo = Repo::open(backup.repo, &context.temp_dir)?;
+    let repo = Repo::open(backup.repo, &context.temp_dir, &context.mirror)?;
     let pushed = repo.update(|refs| {
         let tip = refs.get(&repo.branch(Tier::Hourly));
         refuse_lost_parts(&repo, tip, &unavailable)?;

@@ -88,7 +88,7 @@ struct Json<'a> {
 }
 
 pub fn run(diff: Diff<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
-    let repo = Repo::open(diff.repo, &context.temp_dir)?;
+    let repo = Repo::open(diff.repo, &context.temp_dir, &context.mirror)?;
     let refs = repo.fetch()?;
     let (from, from_files) = select::read(&repo, &refs, diff.tier, diff.snapshot)?;
     let (to, comparison) = match diff.against {

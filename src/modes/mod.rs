@@ -8,6 +8,7 @@ pub mod capture;
 pub mod cleanup;
 pub mod diff;
 pub mod live;
+pub mod mirror;
 pub mod promote;
 pub mod promotion;
 pub mod releases;
@@ -89,6 +90,8 @@ pub struct Context<'a> {
     pub workspace: std::path::PathBuf,
     /// Who started the run and where to see it, for the restore audit log.
     pub run: RunInfo,
+    /// What the run's pushes did to the mirror remote, if one is configured.
+    pub mirror: mirror::Log,
 }
 
 /// Who started this run and its URL, as the runner tells (`GITHUB_ACTOR`, `GITHUB_SERVER_URL`,
@@ -99,8 +102,14 @@ pub struct RunInfo {
     pub url: Option<String>,
 }
 
-/// Runs the configured mode.
+/// Runs the configured mode; the report tells how the mirror stands after its pushes.
 pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
+    let mut result = run_mode(config, context);
+    mirror::report(&context.mirror, &mut result, context.runner);
+    result
+}
+
+fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
     match &config.mode {
         ModeConfig::Backup {
             cognigy,

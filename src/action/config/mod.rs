@@ -4,7 +4,7 @@
 //! input, shows the value (never a secret's) and says what is accepted.
 //!
 //! [`validator`] holds the primitives; the groups of inputs that several modes share have a file
-//! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
+//! each ([`cognigy`], [`repo`], [`mirror`], [`selector`], [`notify`]); every mode has a file with its own
 //! validation (`backup.rs`, `restore.rs`, `diff.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
 
 pub mod answers;
@@ -12,6 +12,7 @@ mod backup;
 mod cleanup;
 mod cognigy;
 mod diff;
+mod mirror;
 mod notify;
 mod promote;
 mod repo;
@@ -31,6 +32,7 @@ use validator::Validator;
 
 pub use cognigy::{CognigyConfig, ExportConfig, NativeSnapshot, RESOURCE_KINDS, api_host_for_ui_host};
 pub use diff::Against;
+pub use mirror::MirrorConfig;
 pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::{Confirm, RestoreMethod};

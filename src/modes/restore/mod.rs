@@ -101,7 +101,7 @@ impl Method {
 
 pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let runtime = super::runtime()?;
-    let repo = Repo::open(restore.repo, &context.temp_dir)?;
+    let repo = Repo::open(restore.repo, &context.temp_dir, &context.mirror)?;
     let refs = repo.fetch()?;
     let (selected, snapshot_files) = select::read(&repo, &refs, restore.tier, restore.snapshot)?;
     let snapshot_kinds = kinds_of(
