@@ -1,7 +1,8 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, the repository's size, how the export read the project). Every mode writes it, failed runs too, so that a later
+//! size, the repository's size, how the export read the project; a drill's differences and how
+//! long it took). Every mode writes it, failed runs too, so that a later
 //! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
 //! content: numbers, kinds and ids.
 
@@ -40,6 +41,12 @@ pub struct Figures {
     /// `full`: the export read every resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,
+    /// A drill: the resources that differ from the snapshot after its restore (0: it passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differences: Option<usize>,
+    /// A drill: how long it took, from reading the snapshot to the comparison, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drill_milliseconds: Option<u64>,
 }
 
 /// The whole file.

@@ -262,6 +262,7 @@ fn outcome(
         snapshot_bytes: Some(report.built.files.values().map(|f| f.len() as u64).sum()),
         repository_bytes: Some(repository_bytes),
         export: Some("full"),
+        ..Figures::default()
     };
     Ok(Outcome {
         outputs,

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod capture;
 pub mod cleanup;
 pub mod diff;
+pub mod drill;
 pub mod live;
 pub mod promote;
 pub mod promotion;
@@ -44,7 +45,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify, setup, diff",
+        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify, setup, drill, diff",
         version = env!("CARGO_PKG_VERSION")
     )]
     NotAvailable(Mode),
@@ -193,6 +194,22 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 missing,
                 repo,
                 github,
+            },
+            context,
+        ),
+        ModeConfig::Drill {
+            target,
+            source_project_id,
+            repo,
+            tier,
+            snapshot,
+        } => drill::run(
+            drill::Drill {
+                target,
+                source_project_id,
+                repo,
+                tier: *tier,
+                snapshot,
             },
             context,
         ),

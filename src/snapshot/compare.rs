@@ -308,6 +308,12 @@ pub fn without_ids(files: &Files) -> Files {
         .collect()
 }
 
+/// What differs from `old` to `new` (see [`compare`]) when they are of two projects: ids masked
+/// as [`without_ids`] masks them.
+pub fn compare_without_ids(old: &Files, new: &Files, keep: impl Fn(&str) -> bool) -> Comparison {
+    compare(&without_ids(old), &without_ids(new), keep)
+}
+
 /// What a masked id reads.
 const MASKED_ID: &str = "<id>";
 

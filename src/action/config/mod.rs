@@ -5,13 +5,14 @@
 //!
 //! [`validator`] holds the primitives; the groups of inputs that several modes share have a file
 //! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
-//! validation (`backup.rs`, `restore.rs`, `diff.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
+//! validation (`backup.rs`, `restore.rs`, `drill.rs`, `diff.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
 
 pub mod answers;
 mod backup;
 mod cleanup;
 mod cognigy;
 mod diff;
+mod drill;
 mod notify;
 mod promote;
 mod repo;
@@ -48,11 +49,12 @@ pub enum Mode {
     Verify,
     Status,
     Setup,
+    Drill,
     Diff,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Backup,
         Mode::Promote,
         Mode::Cleanup,
@@ -60,6 +62,7 @@ impl Mode {
         Mode::Verify,
         Mode::Status,
         Mode::Setup,
+        Mode::Drill,
         Mode::Diff,
     ];
 
@@ -72,6 +75,7 @@ impl Mode {
             Mode::Verify => "verify",
             Mode::Status => "status",
             Mode::Setup => "setup",
+            Mode::Drill => "drill",
             Mode::Diff => "diff",
         }
     }
@@ -159,6 +163,16 @@ pub enum ModeConfig {
         /// Where the releases, the issue and the restore environment are checked.
         github: GithubApi,
     },
+    Drill {
+        /// The staging project restored into: the Cognigy inputs with `target-project-id`.
+        target: CognigyConfig,
+        /// `cognigy-project-id`, the project the snapshots are of (never written).
+        source_project_id: String,
+        repo: RepoConfig,
+        /// The tier `latest` reads.
+        tier: Tier,
+        snapshot: SnapshotSelector,
+    },
     Diff {
         repo: RepoConfig,
         /// The tier `latest` reads, for either side.
@@ -182,6 +196,7 @@ impl ModeConfig {
             ModeConfig::Verify { .. } => Mode::Verify,
             ModeConfig::Status { .. } => Mode::Status,
             ModeConfig::Setup { .. } => Mode::Setup,
+            ModeConfig::Drill { .. } => Mode::Drill,
             ModeConfig::Diff { .. } => Mode::Diff,
         }
     }
@@ -281,6 +296,7 @@ impl Validator<'_> {
             Mode::Verify => self.verify(),
             Mode::Status => self.status(),
             Mode::Setup => self.setup(),
+            Mode::Drill => self.drill(),
             Mode::Diff => self.diff(),
         }
     }
