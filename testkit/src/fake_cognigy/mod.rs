@@ -8,7 +8,7 @@
 //! knowledge stores, playbooks, connections), tasks, native snapshots (cap of 10, 409 before packaging
 //! ends, placeholder and cut-short downloads), the writes of a restore, and misbehaves on demand:
 //! latency, a window rate limit with both `Retry-After` forms, injected statuses, dropped connections
-//! and cut-short bodies, slow answers and slowly trickling bodies. Volatile fields (see `volatile`) change on every read.
+//! and cut-short bodies, slow answers, slowly trickling bodies and native restores that leave a flow out. Volatile fields (see `volatile`) change on every read.
 //!
 //! Like a Cognigy organisation it can host several projects behind one key
 //! ([`FakeCognigy::add_project`]): a route scoped by `projectId` acts on that project, a route naming
