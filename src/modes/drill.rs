@@ -1,14 +1,17 @@
 //! The drill mode: a tested restore, on a schedule. It reads a snapshot ([`select`]: `latest` of
 //! `tier` by default), restores its `.csnap` natively into a staging project (`target-project-id`,
 //! never the backed-up project: validation refuses that), exports that project again and compares
-//! it with the snapshot, ids masked as for any restore into another project. The summary and the
-//! JSON report [`REPORT_FILE`] list every difference and the time each step took.
+//! it with the snapshot, resources paired by name since the staging project holds them under
+//! other ids ([`compare::compare_across_projects`]). The summary and the JSON report
+//! [`REPORT_FILE`] list every difference and the time each step took.
 //!
 //! The restore is the restore mode's native one ([`restore::write_native`]): upload, restore,
-//! delete the upload again (also when the restore failed), then the endpoints (which native
-//! snapshots lack) by update. Only the staging project is written; the snapshot repository is only
-//! read: a drill pushes nothing, neither an undo point (the staging project is disposable) nor a
-//! line of the restore audit log (a drill restores nothing anyone uses).
+//! delete the upload again (also when the restore failed). What native snapshots do not hold
+//! ([`NOT_IN_NATIVE`]: endpoints, Knowledge AI) is neither restored nor compared, and the report
+//! names it: a restore into another project cannot create it (git is its backup). Only the
+//! staging project is written; the snapshot repository is only read: a drill pushes nothing,
+//! neither an undo point (the staging project is disposable) nor a line of the restore audit log
+//! (a drill restores nothing anyone uses).
 //!
 //! A difference fails the run: a restore that does not give back the snapshot is what a drill is
 //! there to find.
@@ -19,7 +22,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::action::commands::Outputs;
-use crate::action::config::{CognigyConfig, RESOURCE_KINDS, RepoConfig, SnapshotSelector, Tier};
+use crate::action::config::{CognigyConfig, RepoConfig, SnapshotSelector, Tier};
 use crate::cognigy::Client;
 use crate::escape::markdown;
 use crate::metrics::Figures;
@@ -28,7 +31,6 @@ use crate::snapshot::compare::{self, Comparison, Words};
 use crate::snapshot::{Files, NATIVE_PATH, manifest};
 
 use super::capture::{LiveExport, export_live};
-use super::live::scope;
 use super::repo::Repo;
 use super::restore::audit::Source;
 use super::restore::select::{self, Selected};
@@ -37,6 +39,9 @@ use super::{Context, Error, Outcome, summary};
 
 /// The JSON report's file name, in the workspace.
 pub const REPORT_FILE: &str = "cognigy-backup-drill.json";
+
+/// The kinds a native snapshot does not hold: a drill neither restores nor compares them.
+pub const NOT_IN_NATIVE: [&str; 2] = ["endpoints", "knowledge-stores"];
 
 /// What the drill mode needs.
 pub struct Drill<'a> {
@@ -55,9 +60,7 @@ pub struct Drill<'a> {
 struct Steps {
     /// Fetching and reading the snapshot, its manifest checked.
     read_seconds: f64,
-    /// Exporting the staging project before the restore (for the endpoints to put back).
-    export_before_seconds: f64,
-    /// Upload, native restore, deletion of the upload, endpoints by update.
+    /// Upload, native restore, deletion of the upload.
     restore_seconds: f64,
     /// Exporting the staging project after the restore.
     export_after_seconds: f64,
@@ -74,6 +77,8 @@ struct Json<'a> {
     target_project_id: &'a str,
     csnap_sha256: String,
     ok: bool,
+    /// The kinds of the snapshot that a native restore does not bring back (not compared).
+    not_restored: &'a [&'static str],
     duration_seconds: f64,
     steps: &'a Steps,
     /// What differs from the snapshot to the restored project; `None` when the drill failed before.
@@ -105,15 +110,14 @@ pub fn run(drill: Drill<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
         )));
     };
     let csnap_sha256 = manifest::digest(csnap);
-    let kinds = restore::kinds_of(&files, &format!("{} ({})", selected.snapshot_id, selected.place))?;
+    let (not_restored, kinds): (Vec<&'static str>, Vec<&'static str>) =
+        restore::kinds_of(&files, &format!("{} ({})", selected.snapshot_id, selected.place))?
+            .into_iter()
+            .partition(|kind| NOT_IN_NATIVE.contains(kind));
     steps.read_seconds = seconds(started.elapsed());
 
     let runtime = super::runtime()?;
     let client = Arc::new(Client::new(drill.target)?);
-    let step = Instant::now();
-    let before = export_live(&runtime, &client, drill.target, &kinds, context)?;
-    let endpoints = endpoints_plan(&files, &before);
-    steps.export_before_seconds = seconds(step.elapsed());
 
     let step = Instant::now();
     let restored = {
@@ -121,7 +125,7 @@ pub fn run(drill: Drill<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
             "Drill: native restore of snapshot {} into project {}",
             selected.snapshot_id, drill.target.project_id
         ));
-        runtime.block_on(restore::write_native(&client, &files, &endpoints))
+        runtime.block_on(restore::write_native(&client, &files, &update::Plan::default()))
     };
     steps.restore_seconds = seconds(step.elapsed());
     let result = restored
@@ -155,6 +159,7 @@ pub fn run(drill: Drill<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
         target_project_id: &drill.target.project_id,
         csnap_sha256,
         ok,
+        not_restored: &not_restored,
         duration_seconds: seconds(took),
         steps: &steps,
         comparison,
@@ -199,25 +204,13 @@ pub fn run(drill: Drill<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     })
 }
 
-/// The endpoints a native restore of `snapshot` into the project exported as `before` puts back
-/// by update (native snapshots hold none).
-fn endpoints_plan(snapshot: &Files, before: &LiveExport) -> update::Plan {
-    let plain = restore::plain_files(before);
-    let view = unseal::compare_view(snapshot, &plain, None);
-    let comparison = compare::compare_without_ids(&before.built.files, &view, scope(&RESOURCE_KINDS));
-    update::plan(
-        &restore::endpoints_of(&comparison),
-        snapshot,
-        &restore::live_view(before, &plain, None),
-    )
-}
-
-/// What differs from the snapshot to the project exported `after` its restore, ids masked: the
-/// staging project holds the snapshot's resources under its own ids. Credentials stored redacted
-/// or encrypted are no difference (the export holds them redacted).
+/// What differs from the snapshot to the project exported `after` its restore, resources paired
+/// by name: the staging project holds them under its own ids. Credentials stored redacted or
+/// encrypted are no difference (the export holds them redacted), nor are the kinds native
+/// snapshots do not hold.
 fn differences(snapshot: &Files, after: &LiveExport) -> Comparison {
     let view = unseal::compare_view(snapshot, &restore::plain_files(after), None);
-    compare::compare_without_ids(&view, &after.built.files, scope(&RESOURCE_KINDS))
+    compare::compare_across_projects(&view, &after.built.files, |kind| !NOT_IN_NATIVE.contains(&kind))
 }
 
 fn seconds(duration: Duration) -> f64 {
@@ -246,11 +239,9 @@ fn markdown(drill: &Drill<'_>, selected: &Selected, json: &Json<'_>, took: Durat
     );
     let steps = json.steps;
     md.push_str(&format!(
-        "| Step | Seconds |\n| --- | ---: |\n| Read the snapshot | {:.1} |\n| Export the staging project before | {:.1} \
-         |\n| Native restore (upload, restore, delete the upload, endpoints) | {:.1} |\n| Export the staging project \
-         after | {:.1} |\n| Compare | {:.1} |\n\n",
+        "| Step | Seconds |\n| --- | ---: |\n| Read the snapshot | {:.1} |\n| Native restore (upload, restore, delete \
+         the upload) | {:.1} |\n| Export the staging project | {:.1} |\n| Compare | {:.1} |\n\n",
         steps.read_seconds,
-        steps.export_before_seconds,
         steps.restore_seconds,
         steps.export_after_seconds,
         steps.compare_seconds
@@ -268,6 +259,13 @@ fn markdown(drill: &Drill<'_>, selected: &Selected, json: &Json<'_>, took: Durat
         )),
         (None, Some(why)) => md.push_str(&format!("### The drill failed\n\n{}\n\n", markdown::text(why))),
         (None, None) => {}
+    }
+    if !json.not_restored.is_empty() {
+        md.push_str(&format!(
+            "Not restored and not compared: {}. Native snapshots do not hold them, and a restore into another project \
+             cannot create them; the snapshot's JSON in git is their backup.\n\n",
+            json.not_restored.join(", ")
+        ));
     }
     md.push_str(&format!(
         "The uploaded snapshot is deleted from the staging project again, whether the restore worked or not. The \

@@ -141,7 +141,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     // Another project holds the same resources under other ids: those are no difference.
     let foreign = restore.target_project_id != restore.cognigy.project_id;
     let differences = |live: &Files, snapshot: &Files| match foreign {
-        true => compare::compare_without_ids(live, snapshot, in_scope),
+        true => compare::compare(&compare::without_ids(live), &compare::without_ids(snapshot), in_scope),
         false => compare::compare(live, snapshot, in_scope),
     };
     let live_plain = plain_files(&live);
@@ -149,9 +149,18 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
         &live.built.files,
         &unseal::compare_view(&snapshot_files, &live_plain, restore.identity),
     );
+    // A native restore lacks endpoints (native snapshots hold none): it puts back those the live
+    // project still has by update, so its plan is that of the endpoints.
     let planned = match method {
         Method::Update => comparison.clone(),
-        Method::Native => endpoints_of(&comparison),
+        Method::Native => Comparison {
+            resources: comparison
+                .resources
+                .iter()
+                .filter(|r| r.kind == "endpoints")
+                .cloned()
+                .collect(),
+        },
     };
     let plan = update::plan(
         &planned,
@@ -244,20 +253,6 @@ impl Restore<'_> {
     }
 }
 
-/// What of `comparison` a native restore writes by update: a native restore lacks endpoints
-/// (native snapshots hold none), so it puts back those the live project still has, and its plan
-/// is that of the endpoints.
-pub(super) fn endpoints_of(comparison: &Comparison) -> Comparison {
-    Comparison {
-        resources: comparison
-            .resources
-            .iter()
-            .filter(|r| r.kind == "endpoints")
-            .cloned()
-            .collect(),
-    }
-}
-
 /// The live project's files with its credentials in place: what a restore keeps where the
 /// snapshot holds none. In memory only.
 pub(super) fn plain_files(live: &LiveExport) -> Files {
@@ -293,7 +288,7 @@ fn no_native(selected: &Selected) -> String {
 
 /// The live project as a restore by update needs it: its files (`plain`: with credentials), locale
 /// folders and primary locale, and the identity that opens the snapshot's encrypted credentials.
-pub(super) fn live_view<'a>(live: &'a LiveExport, plain: &'a Files, identity: Option<&'a Identity>) -> update::Live<'a> {
+fn live_view<'a>(live: &'a LiveExport, plain: &'a Files, identity: Option<&'a Identity>) -> update::Live<'a> {
     let locales = snapshot::locale_folders(&live.export)
         .into_iter()
         .map(|(id, folder)| (folder, id))
@@ -481,7 +476,7 @@ async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
 
 /// A native restore of `snapshot` into the project of `client`: uploads its `.csnap`, restores it,
 /// deletes the upload again (whether the restore worked or not), then writes `endpoints` (the
-/// plan of [`endpoints_of`]) by update.
+/// endpoints the project still has, put back as the snapshot holds them) by update.
 pub(super) async fn write_native(client: &Client, snapshot: &Files, endpoints: &update::Plan) -> Result<(), cognigy::Error> {
     let package = snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
     let uploaded = native::upload(client, package).await?;
