@@ -4,12 +4,14 @@
 //! nothing different, write only to staging, push nothing and leave no uploaded snapshot behind; a
 //! restore that leaves a flow out, or fails, must fail the run naming what is missing, the upload
 //! deleted all the same; bad inputs and a snapshot without a `.csnap` are refused before anything
-//! is written; hostile names inject nothing.
+//! is written; `snapshot` selects an older snapshot; the outcome is notified; hostile names
+//! inject nothing.
 
 mod support;
 
 use cognigy_backup_action::escape::one_line;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, Project, ProjectSpec, TaskFailure};
+use cognigy_backup_testkit::webhook_receiver::WebhookReceiver;
 use pulldown_cmark::{Event, Options as Markdown, Parser, Tag};
 use serde_json::Value;
 use support::cognigy::writes;
@@ -28,6 +30,20 @@ fn backed_up(options: Options) -> (FakeCognigy, Fixture, String) {
     let fixture = Fixture::new();
     backup(&fake, &fixture, BACKED_UP);
     (fake, fixture, staging)
+}
+
+/// `step` notifying a JSON webhook at `receiver` of the outcomes `on` names.
+fn notifying(step: Step, receiver: &WebhookReceiver, on: &str) -> Step {
+    step.with("webhook-url", receiver.url("/hooks/drill"))
+        .with("webhook-format", "json")
+        .with("notify-on", on)
+}
+
+/// The one message `receiver` got.
+fn notice(receiver: &WebhookReceiver) -> Value {
+    let received = receiver.received();
+    assert_eq!(received.len(), 1, "{received:#?}");
+    received[0].body.clone()
 }
 
 /// A drill of `latest` into `staging`, confirmed.
@@ -64,7 +80,8 @@ fn a_drill_restores_the_newest_snapshot_into_staging_and_finds_nothing_different
     let hourly = fixture.server_ref("snapshot/hourly");
     fake.reset_log();
 
-    let run = drill(&fake, &fixture, &staging).run();
+    let receiver = WebhookReceiver::start(200);
+    let run = notifying(drill(&fake, &fixture, &staging), &receiver, "always").run();
     assert_code(&run, 0);
     assert_eq!(run.outputs["ok"], "true");
     assert_eq!(run.outputs["changes"], "0");
@@ -117,6 +134,25 @@ fn a_drill_restores_the_newest_snapshot_into_staging_and_finds_nothing_different
     assert_eq!(metrics["differences"], 0);
     assert!(metrics["drill_milliseconds"].as_u64().is_some(), "{metrics}");
     assert!(metrics["requests"].as_u64().unwrap() > 0, "{metrics}");
+    let notice = notice(&receiver);
+    assert_eq!(notice["mode"], "drill");
+    assert_eq!(notice["outcome"], "unchanged");
+    assert_eq!(notice["title"], format!("Restore drill of project {source_id} passed"));
+}
+
+#[test]
+fn snapshot_selects_an_older_snapshot_and_staging_then_holds_that_one() {
+    let (fake, fixture, staging) = backed_up(Options::default());
+    let first = flow_names(&fake.project());
+    fake.edit(|p| {
+        p.add_flow("Added after the first backup", 2);
+    });
+    backup(&fake, &fixture, "2026-11-22T08:30:00Z");
+    let run = drill(&fake, &fixture, &staging).with("snapshot", SNAPSHOT_ID).run();
+    assert_code(&run, 0);
+    assert_eq!(run.outputs["snapshot-id"], SNAPSHOT_ID);
+    assert_eq!(flow_names(&fake.project_by_id(&staging)), first);
+    assert_ne!(flow_names(&fake.project()), first);
 }
 
 #[test]
@@ -128,10 +164,15 @@ fn a_restore_that_leaves_a_flow_out_fails_the_drill_naming_it() {
     let source = fake.project();
     let left_out = source.flows.last().unwrap().name().to_owned();
 
-    let run = drill(&fake, &fixture, &staging).run();
+    let receiver = WebhookReceiver::start(200);
+    let run = notifying(drill(&fake, &fixture, &staging), &receiver, "failure").run();
     assert_code(&run, 1);
     assert_eq!(run.outputs["ok"], "false");
     assert_eq!(run.outputs["changes"], "1");
+    let notice = notice(&receiver);
+    assert_eq!(notice["outcome"], "failed");
+    assert_eq!(notice["title"], format!("Cognigy drill of project {} failed", fake.project_id()));
+    assert!(notice["error"].as_str().unwrap().contains("differs from the snapshot"), "{notice}");
     let error = run.error();
     assert!(
         error.message.contains("differs from the snapshot") && error.message.contains("1 removed"),
