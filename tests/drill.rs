@@ -103,7 +103,10 @@ fn a_drill_restores_the_newest_snapshot_into_staging_and_finds_nothing_different
         wrote.iter().any(|w| w.ends_with("/snapshots/upload")) && wrote.iter().any(|w| w.ends_with("/restore")),
         "{wrote:?}"
     );
-    assert!(fake.snapshot_names_of(&staging).is_empty(), "the upload is deleted again");
+    assert!(
+        fake.snapshot_names_of(&staging).is_empty(),
+        "the upload is deleted again"
+    );
     assert_eq!(fixture.server_ref("snapshot/hourly"), hourly, "nothing pushed");
     assert_eq!(fixture.server_ref("snapshot/audit"), None, "no audit line");
 
@@ -113,8 +116,16 @@ fn a_drill_restores_the_newest_snapshot_into_staging_and_finds_nothing_different
     assert_eq!(report["sourceProjectId"], source_id.as_str());
     assert_eq!(report["targetProjectId"], staging.as_str());
     assert_eq!(report["comparison"]["resources"], serde_json::json!([]));
-    assert_eq!(report["notRestored"], serde_json::json!(["endpoints", "knowledge-stores"]));
-    assert!(run.summary.contains("Not restored and not compared: endpoints, knowledge-stores"), "{}", run.summary);
+    assert_eq!(
+        report["notRestored"],
+        serde_json::json!(["endpoints", "knowledge-stores"])
+    );
+    assert!(
+        run.summary
+            .contains("Not restored and not compared: endpoints, knowledge-stores"),
+        "{}",
+        run.summary
+    );
     assert_eq!(report["csnapSha256"].as_str().map(str::len), Some(64));
     let duration = report["durationSeconds"].as_f64().unwrap();
     let steps = &report["steps"];
@@ -125,7 +136,11 @@ fn a_drill_restores_the_newest_snapshot_into_staging_and_finds_nothing_different
     assert!(duration > 0.0 && parts <= duration + 0.01, "{duration} {steps}");
     assert!(steps["restoreSeconds"].as_f64().unwrap() > 0.0, "{steps}");
 
-    assert!(run.summary.contains("## Cognigy restore drill: passed"), "{}", run.summary);
+    assert!(
+        run.summary.contains("## Cognigy restore drill: passed"),
+        "{}",
+        run.summary
+    );
     assert!(run.summary.contains("| Native restore"), "{}", run.summary);
     let metrics = metrics(&run);
     assert_eq!(metrics["mode"], "drill");
@@ -171,8 +186,14 @@ fn a_restore_that_leaves_a_flow_out_fails_the_drill_naming_it() {
     assert_eq!(run.outputs["changes"], "1");
     let notice = notice(&receiver);
     assert_eq!(notice["outcome"], "failed");
-    assert_eq!(notice["title"], format!("Cognigy drill of project {} failed", fake.project_id()));
-    assert!(notice["error"].as_str().unwrap().contains("differs from the snapshot"), "{notice}");
+    assert_eq!(
+        notice["title"],
+        format!("Cognigy drill of project {} failed", fake.project_id())
+    );
+    assert!(
+        notice["error"].as_str().unwrap().contains("differs from the snapshot"),
+        "{notice}"
+    );
     let error = run.error();
     assert!(
         error.message.contains("differs from the snapshot") && error.message.contains("1 removed"),
@@ -185,10 +206,20 @@ fn a_restore_that_leaves_a_flow_out_fails_the_drill_naming_it() {
     );
     assert_eq!(report(&run)["ok"], false);
     assert!(run.summary.contains("failed, 1 resource differs"), "{}", run.summary);
-    assert!(run.summary.contains("In the snapshot, missing after the restore"), "{}", run.summary);
+    assert!(
+        run.summary.contains("In the snapshot, missing after the restore"),
+        "{}",
+        run.summary
+    );
     assert!(run.summary.contains(&left_out), "{}", run.summary);
-    assert!(fake.snapshot_names_of(&staging).is_empty(), "the upload is deleted again");
-    assert_eq!(serde_json::to_value(fake.project()).unwrap(), serde_json::to_value(&source).unwrap());
+    assert!(
+        fake.snapshot_names_of(&staging).is_empty(),
+        "the upload is deleted again"
+    );
+    assert_eq!(
+        serde_json::to_value(fake.project()).unwrap(),
+        serde_json::to_value(&source).unwrap()
+    );
     let metrics = metrics(&run);
     assert_eq!(metrics["outcome"], "failed");
     assert_eq!(metrics["differences"], 1);
@@ -204,11 +235,18 @@ fn a_failed_restore_fails_the_drill_and_still_deletes_the_upload() {
     assert_code(&run, 1);
     assert_eq!(run.outputs["ok"], "false");
     assert!(!run.outputs.contains_key("changes"), "{:?}", run.outputs);
-    assert!(run.error().message.contains("storage quota reached"), "{}", run.error().message);
+    assert!(
+        run.error().message.contains("storage quota reached"),
+        "{}",
+        run.error().message
+    );
     let report = report(&run);
     assert!(report["error"].as_str().unwrap().contains("native restore"), "{report}");
     assert!(run.summary.contains("### The drill failed"), "{}", run.summary);
-    assert!(fake.snapshot_names_of(&staging).is_empty(), "the upload is deleted again");
+    assert!(
+        fake.snapshot_names_of(&staging).is_empty(),
+        "the upload is deleted again"
+    );
 }
 
 #[test]
@@ -255,7 +293,12 @@ fn a_snapshot_without_a_csnap_is_refused_naming_what_to_set() {
     let run = drill(&fake, &fixture, &staging).run();
     assert_code(&run, 1);
     let message = &run.error().message;
-    for part in [SNAPSHOT_ID, "project.csnap", "`native-snapshot: on-change`", "`snapshot`"] {
+    for part in [
+        SNAPSHOT_ID,
+        "project.csnap",
+        "`native-snapshot: on-change`",
+        "`snapshot`",
+    ] {
         assert!(message.contains(part), "{part} in {message}");
     }
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());

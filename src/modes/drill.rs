@@ -129,7 +129,12 @@ pub fn run(drill: Drill<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     };
     steps.restore_seconds = seconds(step.elapsed());
     let result = restored
-        .map_err(|e| format!("the native restore into project {} failed: {e}", drill.target.project_id))
+        .map_err(|e| {
+            format!(
+                "the native restore into project {} failed: {e}",
+                drill.target.project_id
+            )
+        })
         .and_then(|()| {
             let step = Instant::now();
             let after = export_live(&runtime, &client, drill.target, &kinds, context)
@@ -241,10 +246,7 @@ fn markdown(drill: &Drill<'_>, selected: &Selected, json: &Json<'_>, took: Durat
     md.push_str(&format!(
         "| Step | Seconds |\n| --- | ---: |\n| Read the snapshot | {:.1} |\n| Native restore (upload, restore, delete \
          the upload) | {:.1} |\n| Export the staging project | {:.1} |\n| Compare | {:.1} |\n\n",
-        steps.read_seconds,
-        steps.restore_seconds,
-        steps.export_after_seconds,
-        steps.compare_seconds
+        steps.read_seconds, steps.restore_seconds, steps.export_after_seconds, steps.compare_seconds
     ));
     match (json.comparison, json.error) {
         (Some(c), _) if c.is_empty() => md.push_str(

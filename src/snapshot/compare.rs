@@ -760,17 +760,37 @@ mod tests {
             "bbbbbbbbbbbbbbbbbbbbbbb2",
         );
         let source = tree(&[
-            (&format!("project/extensions/Mail--{a1}/extension.json"), &extension(a1, "1")),
-            (&format!("project/playbooks/Twin--{a1}/playbook.json"), &extension(a1, "1")),
-            (&format!("project/playbooks/Twin--{a2}/playbook.json"), &extension(a2, "1")),
+            (
+                &format!("project/extensions/Mail--{a1}/extension.json"),
+                &extension(a1, "1"),
+            ),
+            (
+                &format!("project/playbooks/Twin--{a1}/playbook.json"),
+                &extension(a1, "1"),
+            ),
+            (
+                &format!("project/playbooks/Twin--{a2}/playbook.json"),
+                &extension(a2, "1"),
+            ),
         ]);
         let restored = tree(&[
-            (&format!("project/extensions/Mail--{b1}/extension.json"), &extension(b1, "1")),
-            (&format!("project/playbooks/Twin--{b1}/playbook.json"), &extension(b1, "1")),
-            (&format!("project/playbooks/Twin--{b2}/playbook.json"), &extension(b2, "1")),
+            (
+                &format!("project/extensions/Mail--{b1}/extension.json"),
+                &extension(b1, "1"),
+            ),
+            (
+                &format!("project/playbooks/Twin--{b1}/playbook.json"),
+                &extension(b1, "1"),
+            ),
+            (
+                &format!("project/playbooks/Twin--{b2}/playbook.json"),
+                &extension(b2, "1"),
+            ),
         ]);
         assert_eq!(
-            compare(&without_ids(&source), &without_ids(&restored), |_| true).resources.len(),
+            compare(&without_ids(&source), &without_ids(&restored), |_| true)
+                .resources
+                .len(),
             6,
             "ids in folder names keep them apart"
         );
@@ -790,7 +810,10 @@ mod tests {
                 ("playbooks", "Twin", Status::Added),
             ]
         );
-        let changed = tree(&[(&format!("project/extensions/Mail--{b1}/extension.json"), &extension(b1, "2"))]);
+        let changed = tree(&[(
+            &format!("project/extensions/Mail--{b1}/extension.json"),
+            &extension(b1, "2"),
+        )]);
         let left = compare_across_projects(&source, &changed, |kind| kind == "extensions");
         assert_eq!(left.resources.len(), 1, "a real change still shows");
         assert_eq!(left.resources[0].status, Status::Modified);

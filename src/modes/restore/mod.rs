@@ -477,7 +477,11 @@ async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
 /// A native restore of `snapshot` into the project of `client`: uploads its `.csnap`, restores it,
 /// deletes the upload again (whether the restore worked or not), then writes `endpoints` (the
 /// endpoints the project still has, put back as the snapshot holds them) by update.
-pub(super) async fn write_native(client: &Client, snapshot: &Files, endpoints: &update::Plan) -> Result<(), cognigy::Error> {
+pub(super) async fn write_native(
+    client: &Client,
+    snapshot: &Files,
+    endpoints: &update::Plan,
+) -> Result<(), cognigy::Error> {
     let package = snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
     let uploaded = native::upload(client, package).await?;
     let restored = native::restore(client, &uploaded).await;
