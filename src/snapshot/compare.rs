@@ -759,34 +759,24 @@ mod tests {
             "bbbbbbbbbbbbbbbbbbbbbbb1",
             "bbbbbbbbbbbbbbbbbbbbbbb2",
         );
-        let source = tree(&[
-            (
-                &format!("project/extensions/Mail--{a1}/extension.json"),
-                &extension(a1, "1"),
-            ),
-            (
-                &format!("project/playbooks/Twin--{a1}/playbook.json"),
-                &extension(a1, "1"),
-            ),
-            (
-                &format!("project/playbooks/Twin--{a2}/playbook.json"),
-                &extension(a2, "1"),
-            ),
-        ]);
-        let restored = tree(&[
-            (
-                &format!("project/extensions/Mail--{b1}/extension.json"),
-                &extension(b1, "1"),
-            ),
-            (
-                &format!("project/playbooks/Twin--{b1}/playbook.json"),
-                &extension(b1, "1"),
-            ),
-            (
-                &format!("project/playbooks/Twin--{b2}/playbook.json"),
-                &extension(b2, "1"),
-            ),
-        ]);
+        // One extension, and two playbooks of one name, under the ids of one project.
+        let project = |one: &str, two: &str| {
+            tree(&[
+                (
+                    &format!("project/extensions/Mail--{one}/extension.json"),
+                    &extension(one, "1"),
+                ),
+                (
+                    &format!("project/playbooks/Twin--{one}/playbook.json"),
+                    &extension(one, "1"),
+                ),
+                (
+                    &format!("project/playbooks/Twin--{two}/playbook.json"),
+                    &extension(two, "1"),
+                ),
+            ])
+        };
+        let (source, restored) = (project(a1, a2), project(b1, b2));
         assert_eq!(
             compare(&without_ids(&source), &without_ids(&restored), |_| true)
                 .resources
