@@ -134,6 +134,7 @@ fn repository(config: &Config) -> Option<&str> {
         | ModeConfig::Restore { repo, .. }
         | ModeConfig::Verify { repo, .. }
         | ModeConfig::Setup { repo, .. }
+        | ModeConfig::Drill { repo, .. }
         | ModeConfig::Diff { repo, .. } => repo.repository.as_deref(),
         ModeConfig::Status { .. } => None,
     }
@@ -233,6 +234,8 @@ fn project(config: &Config) -> Option<&str> {
         }),
         ModeConfig::Cleanup { cognigy, .. } => cognigy.as_ref().map(|c| c.project_id.as_str()),
         ModeConfig::Verify { live, .. } => live.as_ref().map(|(c, _)| c.project_id.as_str()),
+        // The project whose snapshot was drilled, not the staging project it went into.
+        ModeConfig::Drill { source_project_id, .. } => Some(source_project_id),
         ModeConfig::Diff { against, .. } => match against {
             Against::Live(cognigy) => Some(&cognigy.project_id),
             Against::Snapshot(_) => None,

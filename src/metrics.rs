@@ -1,7 +1,7 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, the repository's size, how the export read the project, whether the mirror is up to date; status: the fleet's size and how
+//! size, the repository's size, how the export read the project, whether the mirror is up to date; a drill: its differences and how long it took; status: the fleet's size and how
 //! many of it are unhealthy). Every mode writes it, failed runs too, so that a later
 //! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
 //! content: numbers, kinds and ids.
@@ -50,6 +50,12 @@ pub struct Figures {
     /// `behind` when it could not be brought up to date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mirror: Option<&'static str>,
+    /// A drill: the resources that differ from the snapshot after its restore (0: it passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differences: Option<usize>,
+    /// A drill: how long it took, from reading the snapshot to the comparison, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drill_milliseconds: Option<u64>,
 }
 
 /// The whole file.

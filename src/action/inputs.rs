@@ -69,7 +69,7 @@ macro_rules! inputs {
 
 inputs! {
     mode = "mode", default "", secret false,
-        "backup, promote, cleanup, restore, verify, status, setup or diff";
+        "backup, promote, cleanup, restore, verify, status, setup, drill or diff";
     cognigy_base_url = "cognigy-base-url", default "", secret false,
         "Cognigy API base URL, e.g. https://api-app.cognigy.ai";
     cognigy_api_key = "cognigy-api-key", default "", secret true,
@@ -111,9 +111,9 @@ inputs! {
     promote = "promote", default "true", secret false,
         "backup mode: promote to daily/weekly/monthly in the same push";
     tier = "tier", default "", secret false,
-        "hourly, daily, weekly or monthly: the tier restore and diff read latest from, and verify checks";
+        "hourly, daily, weekly or monthly: the tier restore, drill and diff read latest from, and verify checks";
     snapshot = "snapshot", default "latest", secret false,
-        "restore, diff: latest, a commit SHA, a snapshot id or a monthly-YYYY-MM tag";
+        "restore, drill, diff: latest, a commit SHA, a snapshot id or a monthly-YYYY-MM tag";
     against = "against", default "", secret false,
         "diff: the snapshot to compare `snapshot` with (same selectors); empty: the live project";
     dry_run = "dry-run", default "true", secret false,
@@ -121,11 +121,11 @@ inputs! {
     verify_live = "verify-live", default "false", secret false,
         "verify: also compare with the live project";
     confirm = "confirm", default "", secret false,
-        "restore: the target project id, or <project id>@<commit>, to write anything";
+        "restore: the target project id, or <project id>@<commit>, to write anything; drill: the target project id";
     restore_method = "restore-method", default "auto", secret false,
         "native, update or auto";
     target_project_id = "target-project-id", default "", secret false,
-        "restore into another project (native only)";
+        "restore into another project (native only); drill: the staging project";
     webhook_url = "webhook-url", default "", secret true,
         "incoming webhook for notifications (Slack, Discord, Teams Workflows or any JSON receiver)";
     notify_on = "notify-on", default "failure", secret false,

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod capture;
 pub mod cleanup;
 pub mod diff;
+pub mod drill;
 pub mod live;
 pub mod mirror;
 pub mod promote;
@@ -202,6 +203,22 @@ fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 missing,
                 repo,
                 github,
+            },
+            context,
+        ),
+        ModeConfig::Drill {
+            target,
+            source_project_id,
+            repo,
+            tier,
+            snapshot,
+        } => drill::run(
+            drill::Drill {
+                target,
+                source_project_id,
+                repo,
+                tier: *tier,
+                snapshot,
             },
             context,
         ),

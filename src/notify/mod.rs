@@ -155,6 +155,7 @@ impl Notice {
             (Status::Changed, mode) => format!("Cognigy {mode}{project} changed it"),
             (Status::Unchanged, Mode::Backup) => format!("No change{project}"),
             (Status::Unchanged, Mode::Restore) => format!("Restore dry run{project}"),
+            (Status::Unchanged, Mode::Drill) => format!("Restore drill{project} passed"),
             (Status::Unchanged, mode) => format!("Cognigy {mode}{project} succeeded"),
             (Status::Stale(days), _) => format!("No change{project} for {days} days"),
         }

@@ -5,13 +5,14 @@
 //!
 //! [`validator`] holds the primitives; the groups of inputs that several modes share have a file
 //! each ([`cognigy`], [`repo`], [`mirror`], [`selector`], [`notify`]); every mode has a file with its own
-//! validation (`backup.rs`, `restore.rs`, `diff.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
+//! validation (`backup.rs`, `restore.rs`, `drill.rs`, `diff.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
 
 pub mod answers;
 mod backup;
 mod cleanup;
 mod cognigy;
 mod diff;
+mod drill;
 mod mirror;
 mod notify;
 mod promote;
@@ -50,11 +51,12 @@ pub enum Mode {
     Verify,
     Status,
     Setup,
+    Drill,
     Diff,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Backup,
         Mode::Promote,
         Mode::Cleanup,
@@ -62,6 +64,7 @@ impl Mode {
         Mode::Verify,
         Mode::Status,
         Mode::Setup,
+        Mode::Drill,
         Mode::Diff,
     ];
 
@@ -74,6 +77,7 @@ impl Mode {
             Mode::Verify => "verify",
             Mode::Status => "status",
             Mode::Setup => "setup",
+            Mode::Drill => "drill",
             Mode::Diff => "diff",
         }
     }
@@ -168,6 +172,16 @@ pub enum ModeConfig {
         /// Where the releases, the issue and the restore environment are checked.
         github: GithubApi,
     },
+    Drill {
+        /// The staging project restored into: the Cognigy inputs with `target-project-id`.
+        target: CognigyConfig,
+        /// `cognigy-project-id`, the project the snapshots are of (never written).
+        source_project_id: String,
+        repo: RepoConfig,
+        /// The tier `latest` reads.
+        tier: Tier,
+        snapshot: SnapshotSelector,
+    },
     Diff {
         repo: RepoConfig,
         /// The tier `latest` reads, for either side.
@@ -191,6 +205,7 @@ impl ModeConfig {
             ModeConfig::Verify { .. } => Mode::Verify,
             ModeConfig::Status { .. } => Mode::Status,
             ModeConfig::Setup { .. } => Mode::Setup,
+            ModeConfig::Drill { .. } => Mode::Drill,
             ModeConfig::Diff { .. } => Mode::Diff,
         }
     }
@@ -290,6 +305,7 @@ impl Validator<'_> {
             Mode::Verify => self.verify(),
             Mode::Status => self.status(),
             Mode::Setup => self.setup(),
+            Mode::Drill => self.drill(),
             Mode::Diff => self.diff(),
         }
     }

@@ -18,7 +18,7 @@
 
 pub mod audit;
 pub(super) mod select;
-mod update;
+pub(super) mod update;
 
 use std::sync::Arc;
 
@@ -255,7 +255,7 @@ impl Restore<'_> {
 
 /// The live project's files with its credentials in place: what a restore keeps where the
 /// snapshot holds none. In memory only.
-fn plain_files(live: &LiveExport) -> Files {
+pub(super) fn plain_files(live: &LiveExport) -> Files {
     snapshot::build(live.built.meta.clone(), seal::reveal(&live.export)).files
 }
 
@@ -470,19 +470,28 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
 async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
     match apply.method {
         Method::Update => update::apply(apply.client, apply.plan).await,
-        Method::Native => {
-            let package = apply.snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
-            let uploaded = native::upload(apply.client, package).await?;
-            let restored = native::restore(apply.client, &uploaded).await;
-            // The upload served its purpose either way: it would only take one of the project's 10 places.
-            if let Err(e) = native::delete_uploaded(apply.client, &uploaded).await {
-                tracing::warn!("the uploaded snapshot {uploaded} stays in the project: {e}");
-            }
-            restored?;
-            // Native snapshots lack endpoints: put back those the live project still has.
-            update::apply(apply.client, apply.plan).await
-        }
+        Method::Native => write_native(apply.client, apply.snapshot, apply.plan).await,
     }
+}
+
+/// A native restore of `snapshot` into the project of `client`: uploads its `.csnap`, restores it,
+/// deletes the upload again (whether the restore worked or not), then writes `endpoints` (the
+/// endpoints the project still has, put back as the snapshot holds them) by update.
+pub(super) async fn write_native(
+    client: &Client,
+    snapshot: &Files,
+    endpoints: &update::Plan,
+) -> Result<(), cognigy::Error> {
+    let package = snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
+    let uploaded = native::upload(client, package).await?;
+    let restored = native::restore(client, &uploaded).await;
+    // The upload served its purpose either way: it would only take one of the project's 10 places.
+    if let Err(e) = native::delete_uploaded(client, &uploaded).await {
+        tracing::warn!("the uploaded snapshot {uploaded} stays in the project: {e}");
+    }
+    restored?;
+    // Native snapshots lack endpoints: put back those the live project still has.
+    update::apply(client, endpoints).await
 }
 
 /// What the summary and the JSON report tell.

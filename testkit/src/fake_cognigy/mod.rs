@@ -8,7 +8,7 @@
 //! knowledge stores, playbooks, connections), tasks, native snapshots (cap of 10, 409 before packaging
 //! ends, placeholder and cut-short downloads), the writes of a restore, and misbehaves on demand:
 //! latency, a window rate limit with both `Retry-After` forms, injected statuses, dropped connections
-//! and cut-short bodies, slow answers and slowly trickling bodies. Volatile fields (see `volatile`) change on every read.
+//! and cut-short bodies, slow answers, slowly trickling bodies and native restores that leave a flow out. Volatile fields (see `volatile`) change on every read.
 //! Every change (a write over HTTP as the key's user, a test's edit as the user it names with
 //! [`FakeCognigy::as_user`]) leaves an event in the project's audit trail (see `audit`), which
 //! expires by the fake's clock ([`FakeCognigy::advance_clock`]).

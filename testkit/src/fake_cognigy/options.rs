@@ -1,5 +1,5 @@
 //! How the fake behaves beyond its data: prefix, key, latency, rate limit, faults, task pacing and
-//! failures, snapshot download quirks, platform features that are missing or not licensed, the
+//! failures, snapshot download quirks, incomplete native restores, platform features that are missing or not licensed, the
 //! audit trail's retention and the share of events it misses.
 
 use std::time::Duration;
@@ -25,6 +25,9 @@ pub struct Options {
     pub snapshot_placeholder_downloads: u32,
     /// The next this many snapshot downloads declare the full length but send only part, then close.
     pub snapshot_cut_short_downloads: u32,
+    /// The first this many native restores leave out the last flow of the snapshot, yet end `done`:
+    /// an incomplete restore that only a new export shows.
+    pub incomplete_restores: u32,
     /// Features this platform lacks (404: an older version) or this key may not use (403: a
     /// licence or role): every route of the feature answers that status.
     pub unavailable: Vec<(Feature, u16)>,
@@ -93,6 +96,7 @@ impl Default for Options {
             task_failures: Vec::new(),
             snapshot_placeholder_downloads: 0,
             snapshot_cut_short_downloads: 0,
+            incomplete_restores: 0,
             unavailable: Vec::new(),
             audit_retention: Duration::from_secs(30 * 86_400),
             audit_drop_every: None,

@@ -49,6 +49,7 @@ pub struct World {
     pub task_failures: Vec<TaskFailure>,
     pub placeholders_left: u32,
     pub cut_shorts_left: u32,
+    pub incomplete_restores_left: u32,
     /// Start and count of the current rate-limit window.
     pub window: Option<(Instant, u32)>,
     /// Ids of server-made things (tasks, snapshots, tokens), apart from the project's own generator.
@@ -74,6 +75,7 @@ impl World {
             task_failures: options.task_failures.clone(),
             placeholders_left: options.snapshot_placeholder_downloads,
             cut_shorts_left: options.snapshot_cut_short_downloads,
+            incomplete_restores_left: options.incomplete_restores,
             window: None,
             ids: Rng::new(0xC0FFEE),
             recorder: Recorder::new(options.audit_retention.as_millis() as u64, options.audit_drop_every),
@@ -175,7 +177,12 @@ impl World {
                 let taken = self.ids_outside(Some(&project_id));
                 let holder = self.hosted_mut(&project_id).expect("found above");
                 let content = &holder.snapshot(&id).expect("found above").content;
-                holder.project = snapshots::restore(content, &holder.project, &taken)?;
+                let mut restored = snapshots::restore(content, &holder.project, &taken)?;
+                if self.incomplete_restores_left > 0 {
+                    self.incomplete_restores_left -= 1;
+                    restored.flows.pop();
+                }
+                self.hosted_mut(&project_id).expect("found above").project = restored;
             }
             Work::UploadSnapshot { project_id, bytes } => {
                 snapshots::validate(&bytes)?;
