@@ -15,6 +15,7 @@ pub mod repo;
 pub mod restore;
 pub mod setup;
 pub mod summary;
+pub mod trail;
 pub mod verify;
 
 use crate::action::commands::{Outputs, Runner};
