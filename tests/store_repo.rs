@@ -166,7 +166,10 @@ fn a_commit_authored_by_a_person_is_committed_by_the_store_and_keeps_its_author_
 
     let second = chain::Commit::captured(tree, "snapshot 2\n", datetime!(2025-03-01 11:00 UTC));
     let before = store.chain(store.write_commit(&second, Some(first)).unwrap()).unwrap();
-    assert_eq!(before[1].commit.author, None, "the store's own identity reads back as none");
+    assert_eq!(
+        before[1].commit.author, None,
+        "the store's own identity reads back as none"
+    );
     let third = chain::Commit::captured(tree, "snapshot 3\n", datetime!(2025-03-01 12:00 UTC));
     let planned = chain::plan(&before, Change::Insert { at: 0, commit: third }, 5);
     let after = store.chain(store.write_chain(&planned).unwrap().unwrap()).unwrap();

@@ -46,7 +46,10 @@ pub fn markdown(editors: &Editors) -> String {
         return out;
     }
     let author = match &editors.author {
-        Some(person) => format!("the commit is authored by {}", crate::escape::markdown::code(&person.email)),
+        Some(person) => format!(
+            "the commit is authored by {}",
+            crate::escape::markdown::code(&person.email)
+        ),
         None => "no editor is an e-mail address, so the commit is authored by the action".to_owned(),
     };
     out.push_str(&format!("From Cognigy's audit trail; {author}.\n\n"));
@@ -67,7 +70,10 @@ fn lines(editors: &Editors, show: fn(&str) -> String) -> Vec<String> {
         .map(|resource| resource_line(resource, show))
         .collect();
     if editors.resources.len() > MAX_RESOURCES {
-        lines.push(format!("and {} more resources", editors.resources.len() - MAX_RESOURCES));
+        lines.push(format!(
+            "and {} more resources",
+            editors.resources.len() - MAX_RESOURCES
+        ));
     }
     if editors.unnamed > 0 {
         let s = if editors.unnamed == 1 { "" } else { "s" };
@@ -98,7 +104,12 @@ fn resource_line(resource: &Edited, show: fn(&str) -> String) -> String {
     if users.len() > MAX_USERS {
         shown.push(format!("and {} more", users.len() - MAX_USERS));
     }
-    format!("{} {}: {}", show(&resource.kind), show(&resource.name), shown.join("; "))
+    format!(
+        "{} {}: {}",
+        show(&resource.kind),
+        show(&resource.name),
+        shown.join("; ")
+    )
 }
 
 fn rfc3339(at: time::OffsetDateTime) -> String {
@@ -108,8 +119,8 @@ fn rfc3339(at: time::OffsetDateTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{changes, event};
     use super::super::credit;
+    use super::super::tests::{changes, event};
     use super::*;
     use crate::cognigy::audit::Op;
 
@@ -147,6 +158,9 @@ mod tests {
         assert_eq!(trailers(&editors), "");
         let md = markdown(&editors);
         assert!(md.contains("authored by the action"), "{md}");
-        assert!(!md.contains("<b>") && !md.contains("*hi*") && !md.contains("\nCo-authored"), "{md}");
+        assert!(
+            !md.contains("<b>") && !md.contains("*hi*") && !md.contains("\nCo-authored"),
+            "{md}"
+        );
     }
 }

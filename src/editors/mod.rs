@@ -212,8 +212,20 @@ pub(crate) mod tests {
                 "a node by its flow's _id, a keyphrase, an endpoint",
                 vec![
                     event(bob, 3, Op::Patch, None, &[("lexicon", "x1"), ("lexiconKeyphrase", "k")]),
-                    event(ann, 1, Op::Patch, None, &[("flow", "65f1"), ("chart", "c"), ("node", "n")]),
-                    event(bob, 2, Op::Patch, None, &[("flow", "65f1"), ("chart", "c"), ("node", "m")]),
+                    event(
+                        ann,
+                        1,
+                        Op::Patch,
+                        None,
+                        &[("flow", "65f1"), ("chart", "c"), ("node", "n")],
+                    ),
+                    event(
+                        bob,
+                        2,
+                        Op::Patch,
+                        None,
+                        &[("flow", "65f1"), ("chart", "c"), ("node", "m")],
+                    ),
                     event(ann, 4, Op::Patch, None, &[("endpoint", "e1")]),
                 ],
                 [vec![], vec![ann], vec![ann, bob], vec![bob], vec![]],
@@ -279,7 +291,11 @@ pub(crate) mod tests {
         );
         let flow = &editors.resources[1];
         assert_eq!((flow.kind.as_str(), flow.name.as_str()), ("flows", "Main"));
-        assert_eq!(users(&flow.edits), ["ann@example.com", "bob@example.com"], "oldest first");
+        assert_eq!(
+            users(&flow.edits),
+            ["ann@example.com", "bob@example.com"],
+            "oldest first"
+        );
     }
 
     #[test]
@@ -294,6 +310,10 @@ pub(crate) mod tests {
         let editors = credit(&mut changes, &events);
         assert_eq!(editors.author, Some(person("bob@example.com")));
         assert!(editors.co_authors.is_empty());
-        assert_eq!(changes.modified[1].by.len(), 3, "all three are named (escaped where shown)");
+        assert_eq!(
+            changes.modified[1].by.len(),
+            3,
+            "all three are named (escaped where shown)"
+        );
     }
 }

@@ -110,6 +110,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             keep,
             secrets,
             promote,
+            record_editors,
         } => backup::run(
             backup::Backup {
                 cognigy,
@@ -118,6 +119,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 keep: *keep,
                 secrets,
                 releases: promote.as_ref(),
+                record_editors: *record_editors,
                 stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
             },
             context,

@@ -447,12 +447,19 @@ pub(super) mod tests {
             "project/flows/Main--f1/flow.json".into(),
             b"{\"name\": \"Main\", \"_id\": \"65a1\"}".to_vec(),
         );
-        new.insert("project/lexicons/Cities--x1/lexicon.json".into(), b"{\"_id\": \"x1\"}".to_vec());
+        new.insert(
+            "project/lexicons/Cities--x1/lexicon.json".into(),
+            b"{\"_id\": \"x1\"}".to_vec(),
+        );
         new.insert("project/project.json".into(), b"{\"_id\": \"p\"}".to_vec());
         let ids: Vec<Vec<String>> = diff(&old, &new).modified.into_iter().map(|c| c.ids).collect();
         assert_eq!(
             ids,
-            [vec!["f1".to_owned(), "65a1".to_owned()], vec!["x1".to_owned()], vec!["project.json".to_owned()]]
+            [
+                vec!["f1".to_owned(), "65a1".to_owned()],
+                vec!["x1".to_owned()],
+                vec!["project.json".to_owned()]
+            ]
         );
     }
 
