@@ -11,7 +11,7 @@ mod support;
 
 use std::time::Duration;
 
-use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Feature, Kind, Options, ProjectSpec, id_of};
+use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Feature, Kind, Options, Project, ProjectSpec, id_of};
 use cognigy_backup_testkit::webhook_receiver::WebhookReceiver;
 use serde_json::json;
 use support::git::{Fixture, git};
@@ -45,31 +45,24 @@ fn first_backup(fake: &FakeCognigy, fixture: &Fixture) {
     fake.advance_clock(Duration::from_secs(600));
 }
 
+/// What node `node` of flow `flow` says, set in the primary locale.
+fn say(project: &mut Project, flow: &str, node: &str, text: &str) {
+    let locale = project.primary_locale_id().to_owned();
+    project.set_node_config(flow, node, &locale, json!({ "say": { "text": [text] } }));
+}
+
 /// Ann changes a node of the first flow; a minute later bob another node of it and an endpoint's
-/// name; a minute later. Answers the flow's and the endpoint's names.
+/// name; then a minute passes. Answers the flow's and the endpoint's names.
 fn edits_by_ann_and_bob(fake: &FakeCognigy) -> (String, String) {
     let live = fake.project();
     let flow = live.flows[0].clone();
     let (first, second) = (flow.nodes[1].id().to_owned(), flow.nodes[2].id().to_owned());
     let endpoint = id_of(&live.items(Kind::Endpoint)[0]).to_owned();
-    fake.as_user("ann@example.com").edit(|p| {
-        let locale = p.primary_locale_id().to_owned();
-        p.set_node_config(
-            flow.id(),
-            &first,
-            &locale,
-            json!({ "say": { "text": ["Hi from ann"] } }),
-        );
-    });
+    fake.as_user("ann@example.com")
+        .edit(|p| say(p, flow.id(), &first, "Hi from ann"));
     fake.advance_clock(Duration::from_secs(60));
     fake.as_user("bob@example.com").edit(|p| {
-        let locale = p.primary_locale_id().to_owned();
-        p.set_node_config(
-            flow.id(),
-            &second,
-            &locale,
-            json!({ "say": { "text": ["Hi from bob"] } }),
-        );
+        say(p, flow.id(), &second, "Hi from bob");
         p.set_field(&endpoint, "name", json!("Web chat by bob"));
     });
     fake.advance_clock(Duration::from_secs(60));
@@ -231,10 +224,7 @@ fn a_hostile_user_string_cannot_inject_a_trailer_or_a_line() {
     let hostile = "mallory\n\nCo-authored-by: evil <evil@example.com>";
     let flow = fake.project().flows[0].clone();
     let node = flow.nodes[1].id().to_owned();
-    fake.as_user(hostile).edit(|p| {
-        let locale = p.primary_locale_id().to_owned();
-        p.set_node_config(flow.id(), &node, &locale, json!({ "say": { "text": ["evil"] } }));
-    });
+    fake.as_user(hostile).edit(|p| say(p, flow.id(), &node, "evil"));
     fake.advance_clock(Duration::from_secs(60));
     fake.as_user("ann@example.com")
         .edit(|p| p.set_field(flow.id(), "description", json!("by ann")));
@@ -256,4 +246,24 @@ fn a_hostile_user_string_cannot_inject_a_trailer_or_a_line() {
     );
     assert!(!second.summary.contains("\nCo-authored-by"), "{}", second.summary);
     assert!(!second.summary.contains("<evil@example.com>"), "{}", second.summary);
+}
+
+#[test]
+fn a_trail_that_no_longer_reaches_the_snapshot_below_leaves_the_action_as_author() {
+    let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    let fixture = Fixture::new();
+    first_backup(&fake, &fixture);
+    fake.advance_clock(Duration::from_secs(31 * 86_400));
+    edits_by_ann_and_bob(&fake);
+
+    let second = run(backup(&fake, &fixture));
+
+    assert_eq!(tip(&fixture, "%an"), "cognigy-backup\n");
+    assert!(!tip(&fixture, "%B").contains("@example.com"));
+    let summary = &second.summary;
+    assert!(
+        summary.contains("Not known: Cognigy's audit trail does not reach back to ")
+            && summary.contains("(events expire, after 30 days by default). The commit is authored by the action."),
+        "{summary}"
+    );
 }

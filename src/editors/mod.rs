@@ -206,7 +206,8 @@ pub(crate) mod tests {
         let ann = "ann@example.com";
         let bob = "bob@example.com";
         // (what, events, the `by` of each change in order: snippet, endpoint, flow, lexicon, settings)
-        let rows: Vec<(&str, Vec<Event>, [Vec<&str>; 5])> = vec![
+        type Row<'a> = (&'a str, Vec<Event>, [Vec<&'a str>; 5]);
+        let rows: Vec<Row> = vec![
             ("no events", vec![], [vec![], vec![], vec![], vec![], vec![]]),
             (
                 "a node by its flow's _id, a keyphrase, an endpoint",

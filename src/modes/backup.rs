@@ -242,7 +242,7 @@ fn outcome(
                 "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n{}{}",
                 summary::rfc3339(report.built.meta.captured_at),
                 changes.markdown(),
-                editors_section(editors.as_ref()),
+                editors_section(editors.as_deref()),
                 secrets_section(secrets),
             )
         }
@@ -285,7 +285,7 @@ fn outcome(
 }
 
 /// Who changed what (`record-editors`), or why that is not known.
-fn editors_section(editors: Option<&Result<crate::editors::Editors, String>>) -> String {
+fn editors_section(editors: Option<&capture::Credit>) -> String {
     match editors {
         None => String::new(),
         Some(Ok(editors)) => crate::editors::message::markdown(editors),

@@ -18,6 +18,9 @@ use super::repo::Repo;
 use super::trail;
 use super::{Context, Error};
 
+/// Who changed what (the editors of a capture), or why that is not known.
+pub type Credit = Result<Editors, String>;
+
 /// What a capture did to the hourly tier.
 pub enum Captured {
     /// The project equals this snapshot of the tier: nothing new.
@@ -28,7 +31,7 @@ pub enum Captured {
         /// Which credentials changed (said without their values), under `secrets: encrypt`.
         secrets: SecretChanges,
         /// Who changed what, when the capture records editors: or why they are not known.
-        editors: Option<Result<Editors, String>>,
+        editors: Option<Box<Credit>>,
         tip: Option<ObjectId>,
     },
 }
@@ -187,13 +190,12 @@ impl<'a> Capture<'a> {
             (None, true) => None,
         };
         let placed = Placed { chain, at, keep };
-        let (changes, editors, tip) =
-            commit_snapshot(repo, &placed, &self.built, note.as_deref(), self.trail.as_mut())?;
+        let committed = commit_snapshot(repo, &placed, &self.built, note.as_deref(), self.trail.as_mut())?;
         Ok(Captured::New {
-            changes,
+            changes: committed.changes,
             secrets: self.secrets.clone(),
-            editors,
-            tip,
+            editors: committed.editors.map(Box::new),
+            tip: committed.tip,
         })
     }
 
@@ -255,20 +257,26 @@ struct Placed<'c> {
     keep: usize,
 }
 
+/// A snapshot's commit: what changed, the editors (with a trail) and the new tip.
+struct Committed {
+    changes: diff::Changes,
+    editors: Option<Credit>,
+    tip: Option<ObjectId>,
+}
+
 /// Why a first snapshot has no editors.
 const FIRST_SNAPSHOT: &str = "the first snapshot has no snapshot below it to read Cognigy's audit trail back to";
 
 /// Writes the snapshot as a commit where `placed` says, its message ending with `note`; with a
 /// `trail`, authored by the first editor of its changes (the others as `Co-authored-by:`
-/// trailers, the committer the store's identity). Answers what changed, the editors (or why they
-/// are not known) and the new tip.
+/// trailers, the committer the store's identity).
 fn commit_snapshot(
     repo: &Repo,
     placed: &Placed<'_>,
     built: &Snapshot,
     note: Option<&str>,
     trail: Option<&mut trail::Reader<'_>>,
-) -> Result<(diff::Changes, Option<Result<Editors, String>>, Option<ObjectId>), store::Error> {
+) -> Result<Committed, store::Error> {
     let below = placed.at.checked_sub(1).map(|below| &placed.chain[below]);
     let previous = match below {
         Some(below) => repo.store.read_files(repo.store.read_commit(below.id)?.tree)?,
@@ -298,7 +306,7 @@ fn commit_snapshot(
     let tip = repo
         .store
         .write_chain(&chain::plan(placed.chain, change, placed.keep))?;
-    Ok((changes, editors, tip))
+    Ok(Committed { changes, editors, tip })
 }
 
 /// Whether the UTC day of `captured_at` already has its native snapshot on the hourly `chain`
