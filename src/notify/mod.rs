@@ -1,9 +1,9 @@
 //! Notifications: after a run, one message to the webhook of `webhook-url`, when `notify-on` asks
 //! for it, in the format of `webhook-format` (Slack Block Kit, a Discord embed, a Teams Adaptive
 //! Card, or plain JSON). A [`Notice`] is what every format says: the mode, its outcome, the
-//! project, the snapshot, what changed by kind and name (and, where known, by whom), the error of a failed run, the link to the
-//! run. Each format lays it out within its platform's documented limits ([`limits`]) and escapes the
-//! untrusted parts for its own markup ([`crate::escape::chat`]).
+//! project, the snapshot, what changed by kind and name (and, where known, by whom), the error of
+//! a failed run, the link to the run. Each format lays it out within its platform's documented
+//! limits ([`limits`]) and escapes the untrusted parts for its own markup ([`crate::escape::chat`]).
 //!
 //! Sending never fails the run: a webhook that does not answer 2xx is tried again with backoff
 //! ([`deliver`]), then the run gets a warning. The webhook URL is a secret and is never written.
