@@ -15,6 +15,7 @@ pub mod app;
 pub mod clock;
 pub mod cognigy;
 pub mod crash;
+pub mod editors;
 pub mod escape;
 pub mod fleet;
 pub mod github;

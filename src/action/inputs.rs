@@ -110,6 +110,8 @@ inputs! {
         "monthly tags and releases kept";
     promote = "promote", default "true", secret false,
         "backup mode: promote to daily/weekly/monthly in the same push";
+    record_editors = "record-editors", default "true", secret false,
+        "backup mode: author each snapshot commit by the Cognigy users who changed it (audit trail)";
     tier = "tier", default "", secret false,
         "hourly, daily, weekly or monthly: the tier restore, drill and diff read latest from, and verify checks";
     snapshot = "snapshot", default "latest", secret false,

@@ -24,7 +24,7 @@ use super::capture::{self, Capture, Captured, NativeSource};
 use super::promotion::{self, chain_of};
 use super::releases;
 use super::repo::Repo;
-use super::{Context, Error, Outcome, summary};
+use super::{Context, Error, Outcome, summary, trail};
 
 /// A capture at most this much older than the hourly tier's newest lost a race to another run (or
 /// ran on a runner whose clock is a little behind): it goes under the newer capture and promotion
@@ -42,6 +42,8 @@ pub struct Backup<'a> {
     pub releases: Option<&'a GithubApi>,
     /// With a webhook: after how many days without a change the stale notice goes out.
     pub stale_after_days: Option<u32>,
+    /// Whether the commit is authored by the Cognigy users who changed the project.
+    pub record_editors: bool,
 }
 
 pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
@@ -64,6 +66,9 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         once_a_day: backup.export.native_snapshot == NativeSnapshot::Daily,
     });
     let mut capture = Capture::new(meta, exported, native, capture::sealer(backup.secrets, backup.cognigy));
+    if backup.record_editors {
+        capture = capture.with_editors(trail::Reader::new(&runtime, &client));
+    }
 
     let git_started = Instant::now();
     let repo = Repo::open(backup.repo, &context.temp_dir, &context.mirror)?;
@@ -212,7 +217,12 @@ fn outcome(
                 summary::commit_link(context, &repo.remote, *same_as),
             )
         }
-        Captured::New { changes, secrets, tip } => {
+        Captured::New {
+            changes,
+            secrets,
+            editors,
+            tip,
+        } => {
             let snapshot_id = &report.built.meta.snapshot_id;
             let ours = tip.map(|tip| capture.find_on(repo, tip)).transpose()?.flatten();
             outputs.set("changed", "true");
@@ -229,9 +239,10 @@ fn outcome(
                 ""
             };
             format!(
-                "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n{}",
+                "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n{}{}",
                 summary::rfc3339(report.built.meta.captured_at),
                 changes.markdown(),
+                editors_section(editors.as_deref()),
                 secrets_section(secrets),
             )
         }
@@ -272,6 +283,18 @@ fn outcome(
         figures,
         ..Outcome::default()
     })
+}
+
+/// Who changed what (`record-editors`), or why that is not known.
+fn editors_section(editors: Option<&capture::Credit>) -> String {
+    match editors {
+        None => String::new(),
+        Some(Ok(editors)) => crate::editors::message::markdown(editors),
+        Some(Err(why)) => format!(
+            "### Editors\n\nNot known: {}. The commit is authored by the action.\n\n",
+            markdown::text(why)
+        ),
+    }
 }
 
 /// The credentials that changed, without their values (under `secrets: encrypt`).

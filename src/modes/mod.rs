@@ -18,6 +18,7 @@ pub mod restore;
 pub mod setup;
 pub mod status;
 pub mod summary;
+pub mod trail;
 pub mod verify;
 
 use crate::action::commands::{Outputs, Runner};
@@ -119,6 +120,7 @@ fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             keep,
             secrets,
             promote,
+            record_editors,
         } => backup::run(
             backup::Backup {
                 cognigy,
@@ -127,6 +129,7 @@ fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 keep: *keep,
                 secrets,
                 releases: promote.as_ref(),
+                record_editors: *record_editors,
                 stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
             },
             context,

@@ -1,5 +1,5 @@
-//! The plain JSON format, for any receiver: the notice as data, every change listed (names as
-//! they are: a JSON encoder escapes them), with the tool's version.
+//! The plain JSON format, for any receiver: the notice as data, every change listed (names and who
+//! changed it, where known, as they are: a JSON encoder escapes them), with the tool's version.
 
 use serde_json::{Value, json};
 
@@ -11,7 +11,7 @@ pub fn message(notice: &Notice) -> Value {
     let list = |changes: &[Change]| -> Vec<Value> {
         changes
             .iter()
-            .map(|c| json!({ "kind": c.kind, "name": c.name, "renamed_from": c.renamed_from }))
+            .map(|c| json!({ "kind": c.kind, "name": c.name, "renamed_from": c.renamed_from, "by": c.by }))
             .collect()
     };
     json!({

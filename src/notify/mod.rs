@@ -1,9 +1,9 @@
 //! Notifications: after a run, one message to the webhook of `webhook-url`, when `notify-on` asks
 //! for it, in the format of `webhook-format` (Slack Block Kit, a Discord embed, a Teams Adaptive
 //! Card, or plain JSON). A [`Notice`] is what every format says: the mode, its outcome, the
-//! project, the snapshot, what changed by kind and name, the error of a failed run, the link to the
-//! run. Each format lays it out within its platform's documented limits ([`limits`]) and escapes the
-//! untrusted parts for its own markup ([`crate::escape::chat`]).
+//! project, the snapshot, what changed by kind and name (and, where known, by whom), the error of
+//! a failed run, the link to the run. Each format lays it out within its platform's documented
+//! limits ([`limits`]) and escapes the untrusted parts for its own markup ([`crate::escape::chat`]).
 //!
 //! Sending never fails the run: a webhook that does not answer 2xx is tried again with backoff
 //! ([`deliver`]), then the run gets a warning. The webhook URL is a secret and is never written.
@@ -226,15 +226,32 @@ impl Notice {
 }
 
 /// The changes of one list by kind, each kind with its resources' names shown through `show` (a
-/// renamed resource as `New (renamed from Old)`), in the list's order (by kind, then name).
+/// renamed resource as `New (renamed from Old)`), cut to [`MAX_NAME_CHARS`], then who changed it
+/// where known (`(by ann@example.com, bob@example.com)`, each cut to [`MAX_USER_CHARS`], at most
+/// [`MAX_USERS`]), in the list's order (by kind, then name).
 pub fn by_kind(list: &[Change], show: fn(&str) -> String) -> Vec<(String, Vec<String>)> {
     list.chunk_by(|a, b| a.kind == b.kind)
         .map(|group| {
             let names = group
                 .iter()
-                .map(|change| match &change.renamed_from {
-                    Some(old) => format!("{} (renamed from {})", show(&change.name), show(old)),
-                    None => show(&change.name),
+                .map(|change| {
+                    let name = match &change.renamed_from {
+                        Some(old) => format!("{} (renamed from {})", show(&change.name), show(old)),
+                        None => show(&change.name),
+                    };
+                    let name = limits::cut(&name, MAX_NAME_CHARS);
+                    if change.by.is_empty() {
+                        return name;
+                    }
+                    let by: Vec<String> = change
+                        .by
+                        .iter()
+                        .map(|user| limits::cut(&show(user), MAX_USER_CHARS))
+                        .collect();
+                    format!(
+                        "{name} (by {})",
+                        limits::listed(&by, ", ", MAX_USER_CHARS, MAX_USERS * (MAX_USER_CHARS + 2))
+                    )
                 })
                 .collect();
             (show(&group[0].kind), names)
@@ -253,7 +270,7 @@ pub fn list_lines(list: &[Change], show: fn(&str) -> String, emphasis: &str, bud
             format!(
                 "{emphasis}{kind}{emphasis} ({}): {}",
                 names.len(),
-                limits::listed(names, ", ", MAX_NAME_CHARS, per_kind.saturating_sub(kind.len() + 12))
+                limits::listed(names, ", ", MAX_ITEM_CHARS, per_kind.saturating_sub(kind.len() + 12))
             )
         })
         .collect()
@@ -261,6 +278,15 @@ pub fn list_lines(list: &[Change], show: fn(&str) -> String, emphasis: &str, bud
 
 /// Names longer than this are cut in messages.
 const MAX_NAME_CHARS: usize = 80;
+
+/// Each user who changed a resource is cut to this many characters...
+const MAX_USER_CHARS: usize = 40;
+
+/// ...and about this many are shown (the rest counted).
+const MAX_USERS: usize = 3;
+
+/// A resource's name with who changed it is at most this long.
+const MAX_ITEM_CHARS: usize = MAX_NAME_CHARS + 6 + MAX_USERS * (MAX_USER_CHARS + 2) + 16;
 
 /// What a stale notice says, in plain words (no markup).
 pub fn stale_words(days: u32) -> String {

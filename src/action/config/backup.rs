@@ -1,5 +1,6 @@
 //! The backup mode's inputs: Cognigy and what to export, the snapshot repository, the keeps, and
-//! whether the same push promotes (with the GitHub API for monthly releases).
+//! whether the same push promotes (with the GitHub API for monthly releases), and whether commits
+//! record who changed what (`record-editors`).
 
 use super::validator::Validator;
 use super::{Mode, ModeConfig};
@@ -12,6 +13,7 @@ impl Validator<'_> {
         let repo = self.repo(mode);
         let keep = self.keep();
         let secrets = self.secrets_mode();
+        let record_editors = self.boolean("record-editors", true);
         let promote = match self.boolean("promote", true) {
             Some(true) => Some(self.github_api()),
             Some(false) => Some(None),
@@ -24,6 +26,7 @@ impl Validator<'_> {
             keep: keep?,
             secrets: secrets?,
             promote: promote?,
+            record_editors: record_editors?,
         })
     }
 }

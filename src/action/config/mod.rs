@@ -109,6 +109,8 @@ pub enum ModeConfig {
         secrets: SecretsMode,
         /// `Some` when the backup also promotes (in the same push).
         promote: Option<GithubApi>,
+        /// Whether a new snapshot's commit is authored by the Cognigy users who changed it.
+        record_editors: bool,
     },
     Promote {
         repo: RepoConfig,
