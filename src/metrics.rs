@@ -37,9 +37,13 @@ pub struct Figures {
     /// (what the repository holds, garbage not counted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_bytes: Option<u64>,
-    /// `full`: the export read every resource.
+    /// `full`: the export read every resource; `incremental`: only what the audit trail named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,
+    /// Resources a scrub (a full export that checks the audit trail) found changed that no event
+    /// named: changes the trail missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missed_changes: Option<usize>,
 }
 
 /// The whole file.

@@ -7,6 +7,8 @@ pub mod backup;
 pub mod capture;
 pub mod cleanup;
 pub mod diff;
+pub mod export_run;
+pub mod incremental;
 pub mod live;
 pub mod promote;
 pub mod promotion;
@@ -15,6 +17,7 @@ pub mod repo;
 pub mod restore;
 pub mod setup;
 pub mod summary;
+pub mod trail;
 pub mod verify;
 
 use crate::action::commands::{Outputs, Runner};
@@ -109,6 +112,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             keep,
             secrets,
             promote,
+            full_export_every,
         } => backup::run(
             backup::Backup {
                 cognigy,
@@ -117,6 +121,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 keep: *keep,
                 secrets,
                 releases: promote.as_ref(),
+                full_export_every: *full_export_every,
                 stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
             },
             context,

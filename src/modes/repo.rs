@@ -113,6 +113,12 @@ impl Repo {
         format!("refs/heads/{}stale-notice", self.prefix)
     }
 
+    /// The branch of the export state ([`super::incremental::State`]: the last full export, what
+    /// its scrub found missed): `refs/heads/<prefix>export-state`.
+    pub fn export_state_ref(&self) -> String {
+        format!("refs/heads/{}export-state", self.prefix)
+    }
+
     /// The full ref of the restore audit log's branch: `refs/heads/<prefix>audit`.
     pub fn audit_ref(&self) -> String {
         format!("refs/heads/{}", self.audit_branch())

@@ -17,6 +17,7 @@ impl Validator<'_> {
             Some(false) => Some(None),
             None => None,
         };
+        let full_export_every = self.duration("full-export-every", "24h", Some("every run reads everything"));
         Some(ModeConfig::Backup {
             cognigy: cognigy?,
             export: export?,
@@ -24,6 +25,7 @@ impl Validator<'_> {
             keep: keep?,
             secrets: secrets?,
             promote: promote?,
+            full_export_every: full_export_every?,
         })
     }
 }

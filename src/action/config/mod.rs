@@ -103,6 +103,8 @@ pub enum ModeConfig {
         secrets: SecretsMode,
         /// `Some` when the backup also promotes (in the same push).
         promote: Option<GithubApi>,
+        /// At least this often the export reads everything (a scrub); zero: every run.
+        full_export_every: time::Duration,
     },
     Promote {
         repo: RepoConfig,

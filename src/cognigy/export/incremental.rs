@@ -63,7 +63,7 @@ impl Base {
     }
 }
 
-fn json_file(files: &Files, path: &str) -> Option<Value> {
+fn json_file(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Option<Value> {
     serde_json::from_slice(files.get(path)?).ok()
 }
 
@@ -291,4 +291,59 @@ impl Incremental {
 
 fn item<'a>(reads: &'a Reads, kind: &'static str, index: usize) -> Option<&'a Value> {
     reads.lists.get(&Key::new(kind, &[]))?.get(index)
+}
+
+/// Whether `touched` names the resource of `kind` whose `_id` is `id`.
+pub fn names(touched: &Touched, kind: &str, id: &str) -> bool {
+    match kind {
+        "flows" => touched.flows.contains_key(id),
+        "lexicons" => touched.lexicons.contains_key(id),
+        other => element_type(other).is_some_and(|t| touched.resources.get(&t).is_some_and(|ids| ids.contains(id))),
+    }
+}
+
+/// The resources that differ between the trees `before` and `after` that `touched` does not name
+/// (by folder, `project/<kind>/<folder>`, or `project/` for the project's own files): the changes an
+/// audit trail missed, when `touched` is what it said happened in between.
+pub fn unnamed_changes(before: &Files, after: &Files, touched: &Touched) -> Vec<String> {
+    let project = |files: &Files| -> BTreeMap<String, Vec<u8>> {
+        files
+            .iter()
+            .filter(|(path, _)| path.starts_with(PROJECT_DIR))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
+    };
+    let (before, after) = (project(before), project(after));
+    let changed: BTreeSet<&String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|path| before.get(*path) != after.get(*path))
+        .collect();
+    let mut missed = BTreeSet::new();
+    for path in changed {
+        let rest = &path[PROJECT_DIR.len()..];
+        let segments: Vec<&str> = rest.split('/').collect();
+        let resource = match segments.as_slice() {
+            [kind, folder, _, ..] if crate::snapshot::layout::KINDS.iter().any(|k| k.name == *kind) => Some((*kind, *folder)),
+            _ => None,
+        };
+        match resource {
+            None if !touched.project => {
+                missed.insert(PROJECT_DIR.to_owned());
+            }
+            None => {}
+            Some((kind, folder)) => {
+                let dir = format!("{PROJECT_DIR}{kind}/{folder}/");
+                let main = crate::snapshot::layout::KINDS.iter().find(|k| k.name == kind).map(|k| k.file);
+                let id = main
+                    .and_then(|file| json_file(&after, &format!("{dir}{file}")).or_else(|| json_file(&before, &format!("{dir}{file}"))))
+                    .map(|doc| text(&doc, "_id"))
+                    .unwrap_or_default();
+                if !names(touched, kind, &id) {
+                    missed.insert(dir.trim_end_matches('/').to_owned());
+                }
+            }
+        }
+    }
+    missed.into_iter().collect()
 }
