@@ -66,6 +66,7 @@ pub fn export(
         encrypted: matches!(backup.secrets, SecretsMode::Encrypt(_)),
         now,
     });
+    tracing::debug!("export: {choice:?}");
     let plan = match (&choice, &base) {
         (Choice::Incremental(touched), Some(files)) => Some(Incremental {
             base: Base::new(files.clone()),

@@ -41,7 +41,11 @@ impl Base {
             .filter_map(|path| {
                 let rest = path.strip_prefix(PROJECT_DIR)?;
                 let segments: Vec<&str> = rest.split('/').collect();
-                (segments.len() >= 3 && segments[0] != LOCALES_DIR.trim_end_matches('/')).then(|| segments[2].to_owned())
+                match segments.as_slice() {
+                    [dir, _, file] if *dir != LOCALES_DIR.trim_end_matches('/') => Some((*file).to_owned()),
+                    [_, _, SOURCES, _, ..] => Some(SOURCES.to_owned()),
+                    _ => None,
+                }
             })
             .collect();
         let locale_folders = names::locale_folders(
