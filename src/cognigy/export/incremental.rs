@@ -110,6 +110,10 @@ pub struct Served {
     lists: BTreeSet<Key>,
     /// The chunks of each knowledge source answered from the base, by `[store, source]`.
     chunks: BTreeMap<Vec<usize>, Value>,
+    /// The base folder of each list item looked up so far, by kind and index.
+    folders: BTreeMap<(&'static str, usize), Option<String>>,
+    /// The base's charts parsed so far, by path.
+    charts: BTreeMap<String, Option<Value>>,
     /// Reads answered from the base.
     pub count: usize,
 }
@@ -140,7 +144,7 @@ impl Incremental {
                 if flow.is_some_and(|f| f.itself || f.chart || !f.nodes.is_empty()) {
                     return None;
                 }
-                base.json(&format!("{}{}/chart.json", self.flow_dir(reads, at.flow)?, self.locale(reads, at.locale)?))
+                base.json(&format!("{}{}/chart.json", self.flow_dir(reads, served, at.flow)?, self.locale(reads, at.locale)?))
             }
             Job::Node {
                 at, flow_id, node_id, ..
@@ -148,7 +152,9 @@ impl Incremental {
                 if self.flow(flow_id).is_some_and(|f| f.itself || f.nodes.contains(node_id)) {
                     return None;
                 }
-                let chart = base.json(&format!("{}{}/chart.json", self.flow_dir(reads, at.flow)?, self.locale(reads, at.locale)?))?;
+                let path = format!("{}{}/chart.json", self.flow_dir(reads, served, at.flow)?, self.locale(reads, at.locale)?);
+                // Parsed once per chart, not once per node.
+                let chart = served.charts.entry(path).or_insert_with_key(|path| base.json(path)).as_ref()?;
                 chart
                     .get("nodes")?
                     .as_array()?
@@ -160,10 +166,10 @@ impl Incremental {
                 if self.flow(flow_id).is_some_and(|f| f.itself || !f.intents.is_empty()) {
                     return None;
                 }
-                base.json(&format!("{}{}/intents.json", self.flow_dir(reads, at.flow)?, self.locale(reads, at.locale)?))
+                base.json(&format!("{}{}/intents.json", self.flow_dir(reads, served, at.flow)?, self.locale(reads, at.locale)?))
             }
             Job::Keyphrases { lexicon, .. } => {
-                let dir = self.untouched_lexicon(reads, *lexicon)?;
+                let dir = self.untouched_lexicon(reads, served, *lexicon)?;
                 let csv = base.files.get(&format!("{dir}keyphrases.csv"))?;
                 Some(Value::String(String::from_utf8(csv.clone()).ok()?))
             }
@@ -186,13 +192,13 @@ impl Incremental {
             }
             ("flows", [flow]) => {
                 parts(*flow, ElementType::Flow)?;
-                let mut doc = base.json(&format!("{}flow.json", self.flow_dir(reads, *flow)?))?;
+                let mut doc = base.json(&format!("{}flow.json", self.flow_dir(reads, served, *flow)?))?;
                 doc.as_object_mut()?.remove("settings");
                 Some(doc)
             }
             (part::FLOW_SETTINGS, [flow]) => {
                 parts(*flow, ElementType::FlowSettings)?;
-                base.json(&format!("{}flow.json", self.flow_dir(reads, *flow)?))?.get("settings").cloned()
+                base.json(&format!("{}flow.json", self.flow_dir(reads, served, *flow)?))?.get("settings").cloned()
             }
             (list @ (part::FLOW_STATES | part::SLOT_FILLERS), [flow]) => {
                 let (kind, file) = match list {
@@ -200,18 +206,18 @@ impl Incremental {
                     _ => (ElementType::SlotFiller, "slot-fillers.json"),
                 };
                 parts(*flow, kind)?;
-                base.json(&format!("{}{file}", self.flow_dir(reads, *flow)?))
+                base.json(&format!("{}{file}", self.flow_dir(reads, served, *flow)?))
             }
             (part::FLOW_STATES | part::SLOT_FILLERS, [flow, index]) => {
                 let list = Key::new(key.part, &[*flow]);
                 served.lists.contains(&list).then(|| reads.lists.get(&list)?.get(*index).cloned())?
             }
             ("lexicons", [lexicon]) => {
-                let dir = self.untouched_lexicon(reads, *lexicon)?;
+                let dir = self.untouched_lexicon(reads, served, *lexicon)?;
                 base.json(&format!("{dir}lexicon.json"))
             }
             (part::KNOWLEDGE_SOURCES, [store]) => {
-                let dir = self.untouched_flat(reads, "knowledge-stores", *store)?;
+                let dir = self.untouched_flat(reads, served, "knowledge-stores", *store)?;
                 let mut sources = Vec::new();
                 let prefix = format!("{dir}{SOURCES}/");
                 for (path, _) in base.files.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)) {
@@ -235,7 +241,7 @@ impl Incremental {
                 .contains(&Key::new(part::KNOWLEDGE_SOURCES, &[*store]))
                 .then(|| served.chunks.get(at).cloned())?,
             (kind, [index]) => {
-                let dir = self.untouched_flat(reads, kind, *index)?;
+                let dir = self.untouched_flat(reads, served, kind, *index)?;
                 let flat = kinds::flat(kind)?;
                 let mut doc = base.json(&format!("{dir}{}", flat.file()))?;
                 if kind == "endpoints"
@@ -257,12 +263,21 @@ impl Incremental {
     }
 
     /// The base folder of flow `index` of the list (`.../`).
-    fn flow_dir(&self, reads: &Reads, index: usize) -> Option<String> {
-        self.unique_folder(reads, "flows", index)
+    fn flow_dir(&self, reads: &Reads, served: &mut Served, index: usize) -> Option<String> {
+        self.unique_folder(reads, served, "flows", index)
     }
 
     /// The base folder of a list item, when its folder name is not shared with another item.
-    fn unique_folder(&self, reads: &Reads, kind: &'static str, index: usize) -> Option<String> {
+    fn unique_folder(&self, reads: &Reads, served: &mut Served, kind: &'static str, index: usize) -> Option<String> {
+        if let Some(known) = served.folders.get(&(kind, index)) {
+            return known.clone();
+        }
+        let found = self.find_folder(reads, kind, index);
+        served.folders.insert((kind, index), found.clone());
+        found
+    }
+
+    fn find_folder(&self, reads: &Reads, kind: &'static str, index: usize) -> Option<String> {
         let items = reads.lists.get(&Key::new(kind, &[]))?;
         let folder = |item: &Value| names::resource_folder(&text(item, name_field(kind)), &resource_id(item));
         let wanted = folder(items.get(index)?);
@@ -272,18 +287,18 @@ impl Incremental {
         self.base.folder(kind, items.get(index)?)
     }
 
-    fn untouched_lexicon(&self, reads: &Reads, index: usize) -> Option<String> {
+    fn untouched_lexicon(&self, reads: &Reads, served: &mut Served, index: usize) -> Option<String> {
         let id = text(item(reads, "lexicons", index)?, "_id");
         self.touched.lexicons.get(&id).is_none().then_some(())?;
-        self.unique_folder(reads, "lexicons", index)
+        self.unique_folder(reads, served, "lexicons", index)
     }
 
-    fn untouched_flat(&self, reads: &Reads, kind: &str, index: usize) -> Option<String> {
+    fn untouched_flat(&self, reads: &Reads, served: &mut Served, kind: &str, index: usize) -> Option<String> {
         let flat = kinds::flat(kind)?;
         let id = text(item(reads, flat.kind, index)?, "_id");
         let touched = self.touched.resources.get(&element_type(kind)?);
         (!touched.is_some_and(|ids| ids.contains(&id))).then_some(())?;
-        self.unique_folder(reads, flat.kind, index)
+        self.unique_folder(reads, served, flat.kind, index)
     }
 
     /// The base's folder of locale `index` of the locales read.
