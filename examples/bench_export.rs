@@ -170,7 +170,10 @@ struct Measured {
 /// Issue 12's table: a full export, an unchanged incremental run and a one-node-change run.
 async fn incremental_exports() {
     let spec = ProjectSpec::large();
-    let saas_rate = std::env::var("BENCH_RATE").ok().and_then(|r| r.parse().ok()).unwrap_or(3.0);
+    let saas_rate = std::env::var("BENCH_RATE")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3.0);
     println!(
         "\nincremental export of ProjectSpec::large() ({} flows x {} locales x {} nodes)",
         spec.flows, spec.locales, spec.nodes_per_flow
@@ -203,7 +206,11 @@ async fn incremental_exports() {
         let unchanged = export_again(&fake, &client, Some(&base), since).await.1;
         let (flow, node, locale) = fake.edit(|p| {
             let flow = &p.flows[7];
-            (flow.doc["_id"].as_str().unwrap_or_default().to_owned(), flow.nodes[11].id().to_owned(), p.locale_ids()[0].clone())
+            (
+                flow.doc["_id"].as_str().unwrap_or_default().to_owned(),
+                flow.nodes[11].id().to_owned(),
+                p.locale_ids()[0].clone(),
+            )
         });
         fake.as_user("ann@example.com")
             .edit(|p| p.set_node_config(&flow, &node, &locale, serde_json::json!({ "text": "changed" })));
@@ -232,7 +239,9 @@ async fn incremental_exports() {
             );
         }
     }
-    println!("targets: unchanged <= 25 requests, one node changed <= 40, a full export at >= 0.87x the cap (rate-bound)");
+    println!(
+        "targets: unchanged <= 25 requests, one node changed <= 40, a full export at >= 0.87x the cap (rate-bound)"
+    );
 }
 
 /// An export of `fake` after a full one that started at `since`: incremental on `base` with the
@@ -262,9 +271,10 @@ async fn export_again(
         }
         None => None,
     };
-    let (exported, _) = cognigy_backup_action::cognigy::export::export_from(client.clone(), &RESOURCE_KINDS, plan.as_ref())
-        .await
-        .expect("the export completes");
+    let (exported, _) =
+        cognigy_backup_action::cognigy::export::export_from(client.clone(), &RESOURCE_KINDS, plan.as_ref())
+            .await
+            .expect("the export completes");
     let measured = Measured {
         requests: fake.requests().len(),
         wall: start.elapsed(),

@@ -59,7 +59,10 @@ fn full_export(fake: &FakeCognigy) -> Files {
 }
 
 fn project_files(files: Files) -> Files {
-    files.into_iter().filter(|(path, _)| path.starts_with("project/")).collect()
+    files
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("project/"))
+        .collect()
 }
 
 #[test]
@@ -67,37 +70,66 @@ fn an_unchanged_backup_reads_almost_nothing_and_a_changed_node_is_read_alone() {
     let fake = start(Options::default());
     let fixture = Fixture::new();
     let first = backup(&fake, &fixture, 0, "24h");
-    assert!(first.summary.contains("**Export:** full: no previous snapshot"), "{}", first.summary);
+    assert!(
+        first.summary.contains("**Export:** full: no previous snapshot"),
+        "{}",
+        first.summary
+    );
     let full_requests = fake.requests().len();
-    assert!(fixture.server_ref("snapshot/export-state").is_some(), "the first full export is recorded");
+    assert!(
+        fixture.server_ref("snapshot/export-state").is_some(),
+        "the first full export is recorded"
+    );
 
     let unchanged = backup(&fake, &fixture, 30, "24h");
     assert_eq!(unchanged.outputs["changed"], "false");
-    assert!(unchanged.summary.contains("**Export:** incremental ("), "{}", unchanged.summary);
+    assert!(
+        unchanged.summary.contains("**Export:** incremental ("),
+        "{}",
+        unchanged.summary
+    );
     let requests = fake.requests();
     assert!(
         requests.len() <= 25,
         "{} requests (a full export: {full_requests}): {:?}",
         requests.len(),
-        requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()
+        requests
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect::<Vec<_>>()
     );
-    assert!(!requests.iter().any(|r| r.path.contains("/chart/nodes/")), "no node read");
+    assert!(
+        !requests.iter().any(|r| r.path.contains("/chart/nodes/")),
+        "no node read"
+    );
     assert_eq!(metrics(&unchanged)["export"], "incremental");
 
     let (flow, node, locales) = fake.edit(|p| {
         let flow = &p.flows[1];
-        (flow.doc["_id"].as_str().unwrap().to_owned(), flow.nodes[2].id().to_owned(), p.locale_ids())
+        (
+            flow.doc["_id"].as_str().unwrap().to_owned(),
+            flow.nodes[2].id().to_owned(),
+            p.locale_ids(),
+        )
     });
     fake.as_user("ann@example.com")
         .edit(|p| p.set_node_config(&flow, &node, &locales[0], json!({ "text": "changed by Ann" })));
     let changed = backup(&fake, &fixture, 30, "24h");
     assert_eq!(changed.outputs["changed"], "true");
-    assert!(changed.summary.contains("**Export:** incremental ("), "{}", changed.summary);
+    assert!(
+        changed.summary.contains("**Export:** incremental ("),
+        "{}",
+        changed.summary
+    );
     let requests = fake.requests();
     let node_reads: Vec<_> = requests.iter().filter(|r| r.path.contains("/chart/nodes/")).collect();
     assert!(requests.len() <= 40, "{} requests", requests.len());
     assert_eq!(node_reads.len(), locales.len(), "the changed node, in each locale");
-    assert!(node_reads.iter().all(|r| r.path.ends_with(&format!("/chart/nodes/{node}"))));
+    assert!(
+        node_reads
+            .iter()
+            .all(|r| r.path.ends_with(&format!("/chart/nodes/{node}")))
+    );
     let tip = project_files(fixture.tip_files(HOURLY));
     assert!(String::from_utf8_lossy(&tip.values().flatten().copied().collect::<Vec<u8>>()).contains("changed by Ann"));
     assert_eq!(tip, full_export(&fake), "the tree equals a full export's");
@@ -111,7 +143,8 @@ fn without_the_trail_every_backup_reads_everything_and_says_why() {
     for _ in 0..2 {
         let run = backup(&fake, &fixture, 30, "24h");
         assert!(
-            run.summary.contains("**Export:** full: the audit trail is not available to this key (Cognigy answered 403)")
+            run.summary
+                .contains("**Export:** full: the audit trail is not available to this key (Cognigy answered 403)")
                 && run.summary.contains(r"\`admin\` or \`fullUserSupport\` role"),
             "{}",
             run.summary
@@ -139,35 +172,57 @@ fn a_change_the_trail_missed_is_named_by_the_next_scrub_and_distrusts_the_trail_
         id
     });
     let blind = backup(&fake, &fixture, 20, "1h");
-    assert_eq!(blind.outputs["changed"], "false", "the trail did not say: {}", blind.summary);
+    assert_eq!(
+        blind.outputs["changed"], "false",
+        "the trail did not say: {}",
+        blind.summary
+    );
 
     let scrub = backup(&fake, &fixture, 50, "1h");
     assert_eq!(scrub.outputs["changed"], "true", "{}", scrub.summary);
-    assert!(scrub.summary.contains("**Export:** full: a scrub is due"), "{}", scrub.summary);
-    assert!(scrub.summary.contains("### Changes the audit trail missed"), "{}", scrub.summary);
+    assert!(
+        scrub.summary.contains("**Export:** full: a scrub is due"),
+        "{}",
+        scrub.summary
+    );
+    assert!(
+        scrub.summary.contains("### Changes the audit trail missed"),
+        "{}",
+        scrub.summary
+    );
     let warnings: Vec<_> = scrub
         .annotations
         .iter()
         .filter(|a| a.properties.get("title").map(String::as_str) == Some("Change missed by the audit trail"))
         .collect();
     assert_eq!(warnings.len(), 1, "{:?}", scrub.annotations);
-    assert!(warnings[0].message.starts_with("project/endpoints/"), "{}", warnings[0].message);
+    assert!(
+        warnings[0].message.starts_with("project/endpoints/"),
+        "{}",
+        warnings[0].message
+    );
     assert_eq!(metrics(&scrub)["missed_changes"], 1);
     let tip = fixture.tip_files(HOURLY);
     assert!(
-        tip.iter()
-            .any(|(p, b)| p.starts_with("project/endpoints/") && String::from_utf8_lossy(b).contains(&endpoint)
-                && String::from_utf8_lossy(b).contains("missed by the trail")),
+        tip.iter().any(|(p, b)| p.starts_with("project/endpoints/")
+            && String::from_utf8_lossy(b).contains(&endpoint)
+            && String::from_utf8_lossy(b).contains("missed by the trail")),
         "the scrub captured the change"
     );
 
     let distrusted = backup(&fake, &fixture, 10, "1h");
     assert!(
-        distrusted.summary.contains("**Export:** full: the last scrub found 1 change(s) the audit trail missed"),
+        distrusted
+            .summary
+            .contains("**Export:** full: the last scrub found 1 change(s) the audit trail missed"),
         "{}",
         distrusted.summary
     );
     assert_eq!(metrics(&distrusted)["missed_changes"], 0, "a clean scrub");
     let trusted = backup(&fake, &fixture, 10, "1h");
-    assert!(trusted.summary.contains("**Export:** incremental ("), "{}", trusted.summary);
+    assert!(
+        trusted.summary.contains("**Export:** incremental ("),
+        "{}",
+        trusted.summary
+    );
 }

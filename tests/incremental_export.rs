@@ -34,16 +34,23 @@ fn random_edit(fake: &FakeCognigy, rng: &mut fastrand::Rng, step: usize) -> Stri
         let lexicons = p.lexicons.len();
         match choice {
             0 | 1 => {
-                let Some(f) = pick(rng, flows) else { return "no flow".to_owned() };
+                let Some(f) = pick(rng, flows) else {
+                    return "no flow".to_owned();
+                };
                 let flow = p.flows[f].doc["_id"].as_str().unwrap().to_owned();
-                let Some(n) = pick(rng, p.flows[f].nodes.len()) else { return "no node".to_owned() };
+                let Some(n) = pick(rng, p.flows[f].nodes.len()) else {
+                    return "no node".to_owned();
+                };
                 let node = p.flows[f].nodes[n].id().to_owned();
                 let locales = p.locale_ids();
                 let locale = locales[(r1 as usize) % locales.len()].clone();
                 p.set_node_config(&flow, &node, &locale, json!({ "text": format!("edit {step}") }));
                 format!("node {node} of flow {flow} in {locale}")
             }
-            2 => format!("flow {} added", p.add_flow(&format!("Added flow {step}"), 1 + (r1 % 3) as usize)),
+            2 => format!(
+                "flow {} added",
+                p.add_flow(&format!("Added flow {step}"), 1 + (r1 % 3) as usize)
+            ),
             3 => match pick(rng, flows) {
                 Some(f) => {
                     let id = p.flows[f].doc["_id"].as_str().unwrap().to_owned();
@@ -98,7 +105,7 @@ fn random_edit(fake: &FakeCognigy, rng: &mut fastrand::Rng, step: usize) -> Stri
             9 => match pick(rng, lexicons) {
                 Some(l) => {
                     let id = id_of(&p.lexicons[l].doc).to_owned();
-                    if r2 % 2 == 0 {
+                    if r2.is_multiple_of(2) {
                         p.remove_lexicon(&id);
                         format!("lexicon {id} deleted")
                     } else {
@@ -126,7 +133,9 @@ fn random_edit(fake: &FakeCognigy, rng: &mut fastrand::Rng, step: usize) -> Stri
                 }
             }
             11 => {
-                let Some((store, sources)) = p.knowledge.iter_mut().next() else { return "no store".to_owned() };
+                let Some((store, sources)) = p.knowledge.iter_mut().next() else {
+                    return "no store".to_owned();
+                };
                 if let Some(source) = sources.first_mut() {
                     source.doc["description"] = json!(format!("edit {step}"));
                     if let Some(chunk) = source.chunks.first_mut() {
@@ -140,7 +149,9 @@ fn random_edit(fake: &FakeCognigy, rng: &mut fastrand::Rng, step: usize) -> Stri
                 "project settings".to_owned()
             }
             _ => {
-                let Some((locale, yes_no)) = p.yes_no_intents.iter_mut().next() else { return "no locale".to_owned() };
+                let Some((locale, yes_no)) = p.yes_no_intents.iter_mut().next() else {
+                    return "no locale".to_owned();
+                };
                 yes_no["yesIntent"] = json!({ "sentences": [format!("yes {step}")] });
                 format!("yes/no intents of locale {locale}")
             }
@@ -158,12 +169,17 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
     fake.advance_clock(Duration::from_secs(60));
     let mut since = now(&fake);
     let mut base = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
-    let seed = std::env::var("INCREMENTAL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
+    let seed = std::env::var("INCREMENTAL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(12);
     let mut rng = fastrand::Rng::with_seed(seed);
     let (mut saved, mut changed_steps) = (0, 0);
     for step in 0..40 {
         fake.advance_clock(Duration::from_secs(60));
-        let edits: Vec<String> = (0..rng.usize(1..=3)).map(|_| random_edit(&fake, &mut rng, step)).collect();
+        let edits: Vec<String> = (0..rng.usize(1..=3))
+            .map(|_| random_edit(&fake, &mut rng, step))
+            .collect();
         fake.advance_clock(Duration::from_secs(60));
         let started = now(&fake);
         let window = Window {
@@ -201,6 +217,9 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
         base = full;
         since = started;
     }
-    assert!(changed_steps > 30, "the edits changed the project ({changed_steps} of 40 steps)");
+    assert!(
+        changed_steps > 30,
+        "the edits changed the project ({changed_steps} of 40 steps)"
+    );
     assert!(saved > 40 * 20, "the base answered {saved} reads in 40 steps");
 }

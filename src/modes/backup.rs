@@ -11,8 +11,8 @@ use crate::action::commands::Outputs;
 use crate::action::config::{
     CognigyConfig, ExportConfig, GithubApi, Keep, NativeSnapshot, RepoConfig, SecretsMode, Tier,
 };
-use crate::cognigy::client::StatsReport;
 use crate::cognigy::Client;
+use crate::cognigy::client::StatsReport;
 use crate::escape::markdown;
 use crate::metrics::Figures;
 use crate::notify;

@@ -106,7 +106,11 @@ pub fn export(
         if recorded {
             read.new_state = Some(State {
                 last_full: Some(now),
-                missed: if why.checks_trail() { read.missed.len() } else { read.state.missed },
+                missed: if why.checks_trail() {
+                    read.missed.len()
+                } else {
+                    read.state.missed
+                },
             });
         }
     }

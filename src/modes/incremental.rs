@@ -25,10 +25,7 @@ const TITLE: &str = "cognigy-backup export state";
 impl State {
     /// The state as a commit message.
     pub fn message(&self) -> String {
-        let last = self
-            .last_full
-            .and_then(|t| t.format(&Rfc3339).ok())
-            .unwrap_or_default();
+        let last = self.last_full.and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default();
         format!("{TITLE}\n\nlast-full-export: {last}\ntrail-missed: {}\n", self.missed)
     }
 
@@ -96,16 +93,22 @@ impl Why {
         match self {
             Why::NoBase => "no previous snapshot on the hourly tier".to_owned(),
             Why::OtherVersion(v) => format!("the previous snapshot was written by cognigy-backup {v}"),
-            Why::Encrypted => "secrets: encrypt (the previous snapshot holds ciphertext where a read gives the value)".to_owned(),
+            Why::Encrypted => {
+                "secrets: encrypt (the previous snapshot holds ciphertext where a read gives the value)".to_owned()
+            }
             Why::Always => "full-export-every is 0".to_owned(),
             Why::ScrubDue(None) => "a scrub is due (no full export recorded yet)".to_owned(),
             Why::ScrubDue(Some(at)) => format!(
                 "a scrub is due (full-export-every; the last full export ran at {})",
                 at.format(&Rfc3339).unwrap_or_default()
             ),
-            Why::Missed(n) => format!("the last scrub found {n} change(s) the audit trail missed; every run reads everything until a scrub finds none"),
+            Why::Missed(n) => format!(
+                "the last scrub found {n} change(s) the audit trail missed; every run reads everything until a scrub finds none"
+            ),
             Why::Unavailable(why) => format!("the audit trail is {why}"),
-            Why::TooShort(Short::Expired { oldest: None }) => "the audit trail holds no event back to the previous snapshot".to_owned(),
+            Why::TooShort(Short::Expired { oldest: None }) => {
+                "the audit trail holds no event back to the previous snapshot".to_owned()
+            }
             Why::TooShort(Short::Expired { oldest: Some(at) }) => format!(
                 "the audit trail does not reach back to the previous snapshot (its oldest event is of {}: the older ones expired)",
                 at.format(&Rfc3339).unwrap_or_default()
@@ -114,7 +117,10 @@ impl Why {
                 format!("the audit trail since the previous snapshot is longer than {pages} pages")
             }
             Why::Sweeping => "an event (a snapshot restored, a package imported) may have changed anything".to_owned(),
-            Why::Unknown(what) => format!("the audit trail names what the mapping does not know: {}", what.join(", ")),
+            Why::Unknown(what) => format!(
+                "the audit trail names what the mapping does not know: {}",
+                what.join(", ")
+            ),
         }
     }
 }
@@ -190,7 +196,11 @@ mod tests {
             last_full: Some(NOW - Duration::hours(25)),
             missed: 0,
         };
-        let distrusted = State { missed: 2, ..fresh.clone() };
+        let none = State::default();
+        let distrusted = State {
+            missed: 2,
+            ..fresh.clone()
+        };
         let complete = |events: Vec<Event>| Trail::Complete(events);
         let endpoint = complete(vec![event("endpoint", None)]);
         let empty = complete(vec![]);
@@ -199,19 +209,97 @@ mod tests {
         let sweeping = complete(vec![event("snapshot", Some("restoreSnapshot"))]);
         let strange = complete(vec![event("aNewType", None)]);
         let day = Duration::hours(24);
-        let rows: Vec<(Option<&str>, Option<&Trail>, &State, Duration, bool, Choice)> = vec![
+        type Row<'a> = (Option<&'a str>, Option<&'a Trail>, &'a State, Duration, bool, Choice);
+        let rows: Vec<Row> = vec![
             (None, Some(&empty), &fresh, day, false, Choice::Full(Why::NoBase)),
-            (Some("0.0.1"), Some(&empty), &fresh, day, false, Choice::Full(Why::OtherVersion("0.0.1".into()))),
-            (Some(version), Some(&empty), &fresh, day, true, Choice::Full(Why::Encrypted)),
-            (Some(version), Some(&empty), &fresh, Duration::ZERO, false, Choice::Full(Why::Always)),
-            (Some(version), Some(&empty), &distrusted, day, false, Choice::Full(Why::Missed(2))),
-            (Some(version), Some(&empty), &old, day, false, Choice::Full(Why::ScrubDue(old.last_full))),
-            (Some(version), Some(&empty), &State::default(), day, false, Choice::Full(Why::ScrubDue(None))),
-            (Some(version), Some(&unavailable), &fresh, day, false, Choice::Full(Why::Unavailable("refused".into()))),
-            (Some(version), Some(&short), &fresh, day, false, Choice::Full(Why::TooShort(Short::PageBound { pages: 20 }))),
-            (Some(version), Some(&sweeping), &fresh, day, false, Choice::Full(Why::Sweeping)),
-            (Some(version), Some(&strange), &fresh, day, false, Choice::Full(Why::Unknown(vec!["aNewType".into()]))),
-            (Some(version), Some(&empty), &fresh, day, false, Choice::Incremental(Touched::default())),
+            (
+                Some("0.0.1"),
+                Some(&empty),
+                &fresh,
+                day,
+                false,
+                Choice::Full(Why::OtherVersion("0.0.1".into())),
+            ),
+            (
+                Some(version),
+                Some(&empty),
+                &fresh,
+                day,
+                true,
+                Choice::Full(Why::Encrypted),
+            ),
+            (
+                Some(version),
+                Some(&empty),
+                &fresh,
+                Duration::ZERO,
+                false,
+                Choice::Full(Why::Always),
+            ),
+            (
+                Some(version),
+                Some(&empty),
+                &distrusted,
+                day,
+                false,
+                Choice::Full(Why::Missed(2)),
+            ),
+            (
+                Some(version),
+                Some(&empty),
+                &old,
+                day,
+                false,
+                Choice::Full(Why::ScrubDue(old.last_full)),
+            ),
+            (
+                Some(version),
+                Some(&empty),
+                &none,
+                day,
+                false,
+                Choice::Full(Why::ScrubDue(None)),
+            ),
+            (
+                Some(version),
+                Some(&unavailable),
+                &fresh,
+                day,
+                false,
+                Choice::Full(Why::Unavailable("refused".into())),
+            ),
+            (
+                Some(version),
+                Some(&short),
+                &fresh,
+                day,
+                false,
+                Choice::Full(Why::TooShort(Short::PageBound { pages: 20 })),
+            ),
+            (
+                Some(version),
+                Some(&sweeping),
+                &fresh,
+                day,
+                false,
+                Choice::Full(Why::Sweeping),
+            ),
+            (
+                Some(version),
+                Some(&strange),
+                &fresh,
+                day,
+                false,
+                Choice::Full(Why::Unknown(vec!["aNewType".into()])),
+            ),
+            (
+                Some(version),
+                Some(&empty),
+                &fresh,
+                day,
+                false,
+                Choice::Incremental(Touched::default()),
+            ),
             (
                 Some(version),
                 Some(&endpoint),

@@ -61,8 +61,14 @@ impl Base {
 
     /// The folder `project/<kind>/<name>--<id>` of a list item, if the base has it.
     fn folder(&self, kind: &str, item: &Value) -> Option<String> {
-        let dir = format!("{PROJECT_DIR}{kind}/{}/", names::resource_folder(&text(item, name_field(kind)), &resource_id(item)));
-        self.files.range(dir.clone()..).next().filter(|(path, _)| path.starts_with(&dir))?;
+        let dir = format!(
+            "{PROJECT_DIR}{kind}/{}/",
+            names::resource_folder(&text(item, name_field(kind)), &resource_id(item))
+        );
+        self.files
+            .range(dir.clone()..)
+            .next()
+            .filter(|(path, _)| path.starts_with(&dir))?;
         Some(dir)
     }
 }
@@ -144,17 +150,32 @@ impl Incremental {
                 if flow.is_some_and(|f| f.itself || f.chart || !f.nodes.is_empty()) {
                     return None;
                 }
-                base.json(&format!("{}{}/chart.json", self.flow_dir(reads, served, at.flow)?, self.locale(reads, at.locale)?))
+                base.json(&format!(
+                    "{}{}/chart.json",
+                    self.flow_dir(reads, served, at.flow)?,
+                    self.locale(reads, at.locale)?
+                ))
             }
             Job::Node {
                 at, flow_id, node_id, ..
             } => {
-                if self.flow(flow_id).is_some_and(|f| f.itself || f.nodes.contains(node_id)) {
+                if self
+                    .flow(flow_id)
+                    .is_some_and(|f| f.itself || f.nodes.contains(node_id))
+                {
                     return None;
                 }
-                let path = format!("{}{}/chart.json", self.flow_dir(reads, served, at.flow)?, self.locale(reads, at.locale)?);
+                let path = format!(
+                    "{}{}/chart.json",
+                    self.flow_dir(reads, served, at.flow)?,
+                    self.locale(reads, at.locale)?
+                );
                 // Parsed once per chart, not once per node.
-                let chart = served.charts.entry(path).or_insert_with_key(|path| base.json(path)).as_ref()?;
+                let chart = served
+                    .charts
+                    .entry(path)
+                    .or_insert_with_key(|path| base.json(path))
+                    .as_ref()?;
                 chart
                     .get("nodes")?
                     .as_array()?
@@ -166,7 +187,11 @@ impl Incremental {
                 if self.flow(flow_id).is_some_and(|f| f.itself || !f.intents.is_empty()) {
                     return None;
                 }
-                base.json(&format!("{}{}/intents.json", self.flow_dir(reads, served, at.flow)?, self.locale(reads, at.locale)?))
+                base.json(&format!(
+                    "{}{}/intents.json",
+                    self.flow_dir(reads, served, at.flow)?,
+                    self.locale(reads, at.locale)?
+                ))
             }
             Job::Keyphrases { lexicon, .. } => {
                 let dir = self.untouched_lexicon(reads, served, *lexicon)?;
@@ -198,7 +223,9 @@ impl Incremental {
             }
             (part::FLOW_SETTINGS, [flow]) => {
                 parts(*flow, ElementType::FlowSettings)?;
-                base.json(&format!("{}flow.json", self.flow_dir(reads, served, *flow)?))?.get("settings").cloned()
+                base.json(&format!("{}flow.json", self.flow_dir(reads, served, *flow)?))?
+                    .get("settings")
+                    .cloned()
             }
             (list @ (part::FLOW_STATES | part::SLOT_FILLERS), [flow]) => {
                 let (kind, file) = match list {
@@ -210,7 +237,10 @@ impl Incremental {
             }
             (part::FLOW_STATES | part::SLOT_FILLERS, [flow, index]) => {
                 let list = Key::new(key.part, &[*flow]);
-                served.lists.contains(&list).then(|| reads.lists.get(&list)?.get(*index).cloned())?
+                served
+                    .lists
+                    .contains(&list)
+                    .then(|| reads.lists.get(&list)?.get(*index).cloned())?
             }
             ("lexicons", [lexicon]) => {
                 let dir = self.untouched_lexicon(reads, served, *lexicon)?;
@@ -220,8 +250,14 @@ impl Incremental {
                 let dir = self.untouched_flat(reads, served, "knowledge-stores", *store)?;
                 let mut sources = Vec::new();
                 let prefix = format!("{dir}{SOURCES}/");
-                for (path, _) in base.files.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)) {
-                    let Some(folder) = path.strip_suffix("source.json") else { continue };
+                for (path, _) in base
+                    .files
+                    .range(prefix.clone()..)
+                    .take_while(|(p, _)| p.starts_with(&prefix))
+                {
+                    let Some(folder) = path.strip_suffix("source.json") else {
+                        continue;
+                    };
                     if folder[prefix.len()..].trim_end_matches('/').contains('/') {
                         continue;
                     }
@@ -289,7 +325,7 @@ impl Incremental {
 
     fn untouched_lexicon(&self, reads: &Reads, served: &mut Served, index: usize) -> Option<String> {
         let id = text(item(reads, "lexicons", index)?, "_id");
-        self.touched.lexicons.get(&id).is_none().then_some(())?;
+        (!self.touched.lexicons.contains_key(&id)).then_some(())?;
         self.unique_folder(reads, served, "lexicons", index)
     }
 
@@ -343,7 +379,9 @@ pub fn unnamed_changes(before: &Files, after: &Files, touched: &Touched) -> Vec<
         let rest = &path[PROJECT_DIR.len()..];
         let segments: Vec<&str> = rest.split('/').collect();
         let resource = match segments.as_slice() {
-            [kind, folder, _, ..] if crate::snapshot::layout::KINDS.iter().any(|k| k.name == *kind) => Some((*kind, *folder)),
+            [kind, folder, _, ..] if crate::snapshot::layout::KINDS.iter().any(|k| k.name == *kind) => {
+                Some((*kind, *folder))
+            }
             _ => None,
         };
         match resource {
@@ -353,9 +391,15 @@ pub fn unnamed_changes(before: &Files, after: &Files, touched: &Touched) -> Vec<
             None => {}
             Some((kind, folder)) => {
                 let dir = format!("{PROJECT_DIR}{kind}/{folder}/");
-                let main = crate::snapshot::layout::KINDS.iter().find(|k| k.name == kind).map(|k| k.file);
+                let main = crate::snapshot::layout::KINDS
+                    .iter()
+                    .find(|k| k.name == kind)
+                    .map(|k| k.file);
                 let id = main
-                    .and_then(|file| json_file(&after, &format!("{dir}{file}")).or_else(|| json_file(&before, &format!("{dir}{file}"))))
+                    .and_then(|file| {
+                        json_file(&after, &format!("{dir}{file}"))
+                            .or_else(|| json_file(&before, &format!("{dir}{file}")))
+                    })
                     .map(|doc| text(&doc, "_id"))
                     .unwrap_or_default();
                 if !names(touched, kind, &id) {
