@@ -52,7 +52,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     let client = Arc::new(Client::new(backup.cognigy)?);
     let repo = Repo::open(backup.repo, &context.temp_dir)?;
     let started = Instant::now();
-    let (exported, read) = {
+    let (exported, read, fetched) = {
         let _group = context
             .runner
             .group(&format!("Export of Cognigy project {}", backup.cognigy.project_id));
@@ -70,7 +70,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     let mut capture = Capture::new(meta, exported, native, capture::sealer(backup.secrets, backup.cognigy));
 
     let git_started = Instant::now();
-    let pushed = repo.update(|refs| {
+    let pushed = repo.update_from(fetched, |refs| {
         let tip = refs.get(&repo.branch(Tier::Hourly));
         refuse_lost_parts(&repo, tip, &unavailable)?;
         let chain = chain_of(&repo, tip)?;

@@ -31,14 +31,15 @@ pub struct Read {
     new_state: Option<State>,
 }
 
-/// Exports the project for `backup`, incrementally when the facts allow it.
+/// Exports the project for `backup`, incrementally when the facts allow it; with the refs fetched
+/// before (the push is leased on them first).
 pub fn export(
     runtime: &tokio::runtime::Runtime,
     client: &Arc<Client>,
     repo: &Repo,
     backup: &Backup<'_>,
     context: &Context<'_>,
-) -> Result<(snapshot::Export, Read), Error> {
+) -> Result<(snapshot::Export, Read, RemoteRefs), Error> {
     let refs = repo.fetch()?;
     let base: Option<Files> = match refs.get(&repo.branch(Tier::Hourly)) {
         Some(tip) => Some(repo.store.read_files(repo.store.read_commit(tip)?.tree)?),
@@ -114,7 +115,7 @@ pub fn export(
             });
         }
     }
-    Ok((exported, read))
+    Ok((exported, read, refs))
 }
 
 impl Read {

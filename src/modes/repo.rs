@@ -60,10 +60,23 @@ impl Repo {
     /// [`MAX_PUSH_ATTEMPTS`] times in all).
     pub fn update<T>(
         &self,
+        work: impl FnMut(&RemoteRefs) -> Result<(Vec<RefUpdate>, T), Error>,
+    ) -> Result<Pushed<T>, Error> {
+        self.update_from(self.fetch()?, work)
+    }
+
+    /// [`Repo::update`], the first attempt on `fetched` (the refs a run fetched before its work).
+    pub fn update_from<T>(
+        &self,
+        fetched: RemoteRefs,
         mut work: impl FnMut(&RemoteRefs) -> Result<(Vec<RefUpdate>, T), Error>,
     ) -> Result<Pushed<T>, Error> {
+        let mut fetched = Some(fetched);
         for attempt in 1..=MAX_PUSH_ATTEMPTS {
-            let refs = self.fetch()?;
+            let refs = match fetched.take() {
+                Some(refs) => refs,
+                None => self.fetch()?,
+            };
             let (updates, done) = work(&refs)?;
             match self.store.push(&self.remote, &updates) {
                 Ok(report) => {
