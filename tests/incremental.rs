@@ -21,25 +21,28 @@ use time::format_description::well_known::Rfc3339;
 
 const HOURLY: &str = "snapshot/hourly";
 
-/// Starts the fake with one event in its trail, ten minutes old: the trail reaches back past the
-/// first backup.
+/// Starts the fake with one event in its trail, an hour old: the trail reaches back past the first
+/// backup. The runs use the real clock, as the fake's trail does (a fixed clock reads everything).
 fn start(options: Options) -> FakeCognigy {
     let fake = FakeCognigy::start(ProjectSpec::default(), options);
-    fake.as_user("setup@example.com")
-        .edit(|p| p.settings["description"] = json!("before the first backup"));
-    fake.advance_clock(Duration::from_secs(600));
+    let an_hour_ago = (OffsetDateTime::now_utc() - time::Duration::hours(1))
+        .format(&Rfc3339)
+        .unwrap();
+    let project = fake.project_id().to_owned();
+    fake.add_raw_audit_item(
+        &project,
+        json!({ "_id": "65b0000000000000000000f1", "timestamp": an_hour_ago, "type": "patch", "user": "setup@example.com", "chain": [{ "elementType": "projectsettings", "elementId": project }] }),
+    );
     fake
 }
 
-/// A backup at the fake's "now", after moving its clock `minutes` on.
-fn backup(fake: &FakeCognigy, fixture: &Fixture, minutes: u64, full_every: &str) -> StepRun {
-    fake.advance_clock(Duration::from_secs(minutes * 60));
-    let now = OffsetDateTime::from(fake.now()).format(&Rfc3339).unwrap();
+/// A backup now, after `seconds` of waiting (for `full-export-every` to pass).
+fn backup(fake: &FakeCognigy, fixture: &Fixture, seconds: u64, full_every: &str) -> StepRun {
+    std::thread::sleep(Duration::from_secs(seconds));
     fake.reset_log();
     let run = support::step("backup", fake, fixture)
         .with("native-snapshot", "off")
         .with("full-export-every", full_every)
-        .env("COGNIGY_BACKUP_NOW", now)
         .run();
     support::assert_code(&run, 0);
     run
@@ -81,7 +84,7 @@ fn an_unchanged_backup_reads_almost_nothing_and_a_changed_node_is_read_alone() {
         "the first full export is recorded"
     );
 
-    let unchanged = backup(&fake, &fixture, 30, "24h");
+    let unchanged = backup(&fake, &fixture, 0, "24h");
     assert_eq!(unchanged.outputs["changed"], "false");
     assert!(
         unchanged.summary.contains("**Export:** incremental ("),
@@ -114,7 +117,7 @@ fn an_unchanged_backup_reads_almost_nothing_and_a_changed_node_is_read_alone() {
     });
     fake.as_user("ann@example.com")
         .edit(|p| p.set_node_config(&flow, &node, &locales[0], json!({ "text": "changed by Ann" })));
-    let changed = backup(&fake, &fixture, 30, "24h");
+    let changed = backup(&fake, &fixture, 0, "24h");
     assert_eq!(changed.outputs["changed"], "true");
     assert!(
         changed.summary.contains("**Export:** incremental ("),
@@ -141,7 +144,7 @@ fn without_the_trail_every_backup_reads_everything_and_says_why() {
     let fixture = Fixture::new();
     backup(&fake, &fixture, 0, "24h");
     for _ in 0..2 {
-        let run = backup(&fake, &fixture, 30, "24h");
+        let run = backup(&fake, &fixture, 0, "24h");
         assert!(
             run.summary
                 .contains("**Export:** full: the audit trail is not available to this key (Cognigy answered 403)")
@@ -156,13 +159,13 @@ fn without_the_trail_every_backup_reads_everything_and_says_why() {
 
 #[test]
 fn a_change_the_trail_missed_is_named_by_the_next_scrub_and_distrusts_the_trail_until_a_clean_one() {
-    // Every second event is left out: the anchor (1st) is kept, the edit below (2nd) is dropped.
+    // Every change is left out of the trail (the old event `start` puts there stays).
     let fake = start(Options {
-        audit_drop_every: Some(2),
+        audit_drop_every: Some(1),
         ..Options::default()
     });
     let fixture = Fixture::new();
-    backup(&fake, &fixture, 0, "1h");
+    backup(&fake, &fixture, 0, "1m");
     let endpoint = fake.edit(|p| {
         let id = p.resources[&cognigy_backup_testkit::fake_cognigy::Kind::Endpoint][0]["_id"]
             .as_str()
@@ -171,14 +174,14 @@ fn a_change_the_trail_missed_is_named_by_the_next_scrub_and_distrusts_the_trail_
         p.set_field(&id, "description", json!("missed by the trail"));
         id
     });
-    let blind = backup(&fake, &fixture, 20, "1h");
+    let blind = backup(&fake, &fixture, 0, "1m");
     assert_eq!(
         blind.outputs["changed"], "false",
         "the trail did not say: {}",
         blind.summary
     );
 
-    let scrub = backup(&fake, &fixture, 50, "1h");
+    let scrub = backup(&fake, &fixture, 61, "1m");
     assert_eq!(scrub.outputs["changed"], "true", "{}", scrub.summary);
     assert!(
         scrub.summary.contains("**Export:** full: a scrub is due"),
@@ -210,7 +213,7 @@ fn a_change_the_trail_missed_is_named_by_the_next_scrub_and_distrusts_the_trail_
         "the scrub captured the change"
     );
 
-    let distrusted = backup(&fake, &fixture, 10, "1h");
+    let distrusted = backup(&fake, &fixture, 0, "1m");
     assert!(
         distrusted
             .summary
@@ -219,7 +222,7 @@ fn a_change_the_trail_missed_is_named_by_the_next_scrub_and_distrusts_the_trail_
         distrusted.summary
     );
     assert_eq!(metrics(&distrusted)["missed_changes"], 0, "a clean scrub");
-    let trusted = backup(&fake, &fixture, 10, "1h");
+    let trusted = backup(&fake, &fixture, 0, "1m");
     assert!(
         trusted.summary.contains("**Export:** incremental ("),
         "{}",

@@ -59,12 +59,14 @@ pub fn export(
         _ => None,
     };
     let now = context.clock.now();
+    let clock_fixed = matches!(context.clock, crate::clock::Clock::Fixed(_));
     let choice = super::incremental::choose(&Facts {
         base_version: meta.as_ref().map(|m| m.tool_version.as_str()),
         trail: trail.as_ref(),
         state: &state,
         full_every: backup.full_export_every,
         encrypted: matches!(backup.secrets, SecretsMode::Encrypt(_)),
+        clock_fixed,
         now,
     });
     tracing::debug!("export: {choice:?}");
@@ -85,7 +87,6 @@ pub fn export(
         choice,
     };
     if let Choice::Full(why) = &read.choice {
-        let complete = matches!(trail, Some(Trail::Complete(_)));
         if let (Some(Trail::Complete(events)), Some(base), true) = (&trail, &base, why.checks_trail()) {
             let built = snapshot::build(super::capture::meta_now(backup.cognigy, context), exported.clone());
             read.missed = incremental::unnamed_changes(base, &built.files, &audit::touched(events));
@@ -99,11 +100,15 @@ pub fn export(
                 );
             }
         }
-        let recorded = match why {
-            Why::NoBase | Why::OtherVersion(_) => true,
-            Why::Always => read.missed.len() != read.state.missed,
-            _ => complete,
-        };
+        // Recorded when it changes what later runs do: a first or re-laid base, a scrub (under
+        // `full-export-every: 0` only when what it found missed changed). Never under a fixed
+        // clock, whose times mean nothing to the trail.
+        let recorded = !clock_fixed
+            && match why {
+                Why::NoBase | Why::OtherVersion(_) => true,
+                Why::Always => read.missed.len() != read.state.missed,
+                other => other.checks_trail(),
+            };
         if recorded {
             read.new_state = Some(State {
                 last_full: Some(now),
