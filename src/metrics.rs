@@ -43,9 +43,13 @@ pub struct Figures {
     pub repositories: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unhealthy: Option<usize>,
-    /// `full`: the export read every resource.
+    /// `full`: the export read every resource; `incremental`: only what the audit trail named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,
+    /// Resources a scrub (a full export that checks the audit trail) found changed that no event
+    /// named: changes the trail missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missed_changes: Option<usize>,
     /// With `mirror-remote-url`: `ok` when the mirror holds what the primary holds after the run,
     /// `behind` when it could not be brought up to date.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -71,6 +71,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
     ),
     ("backup", "resources", ",", "accepted: all, or a comma list"),
     ("backup", "native-snapshot", "always", "accepted: on-change, daily, off"),
+    (
+        "backup",
+        "full-export-every",
+        "daily",
+        "accepted: a whole number of minutes, hours or days such as 30m, 6h or 2d; 0: every run reads everything",
+    ),
     ("backup", "promote", "yes", "accepted: true or false"),
     (
         "backup",

@@ -82,6 +82,8 @@ inputs! {
         "comma list of resource kinds to export, or all";
     native_snapshot = "native-snapshot", default "on-change", secret false,
         "on-change: capture a native .csnap with each changed snapshot; daily: with the first change of a UTC day; off";
+    full_export_every = "full-export-every", default "24h", secret false,
+        "backup: how often the export reads everything instead of only what the audit trail says changed (30m, 6h, 2d; 0: every run)";
     requests_per_second = "requests-per-second", default "3", secret false,
         "client-side cap on the request rate to Cognigy";
     concurrency = "concurrency", default "4", secret false,

@@ -11,8 +11,8 @@ use crate::action::commands::Outputs;
 use crate::action::config::{
     CognigyConfig, ExportConfig, GithubApi, Keep, NativeSnapshot, RepoConfig, SecretsMode, Tier,
 };
+use crate::cognigy::Client;
 use crate::cognigy::client::StatsReport;
-use crate::cognigy::{Client, export};
 use crate::escape::markdown;
 use crate::metrics::Figures;
 use crate::notify;
@@ -21,6 +21,7 @@ use crate::store::chain::Link;
 use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
 
 use super::capture::{self, Capture, Captured, NativeSource};
+use super::export_run;
 use super::promotion::{self, chain_of};
 use super::releases;
 use super::repo::Repo;
@@ -40,6 +41,8 @@ pub struct Backup<'a> {
     pub secrets: &'a SecretsMode,
     /// `Some` to promote in the same push, with the GitHub API for the monthly releases.
     pub releases: Option<&'a GithubApi>,
+    /// At least this often the export reads everything; zero: every run.
+    pub full_export_every: time::Duration,
     /// With a webhook: after how many days without a change the stale notice goes out.
     pub stale_after_days: Option<u32>,
     /// Whether the commit is authored by the Cognigy users who changed the project.
@@ -49,12 +52,13 @@ pub struct Backup<'a> {
 pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let runtime = super::runtime()?;
     let client = Arc::new(Client::new(backup.cognigy)?);
+    let repo = Repo::open(backup.repo, &context.temp_dir, &context.mirror)?;
     let started = Instant::now();
-    let exported = {
+    let (exported, mut read, fetched) = {
         let _group = context
             .runner
             .group(&format!("Export of Cognigy project {}", backup.cognigy.project_id));
-        runtime.block_on(export::export(client.clone(), &backup.export.kinds))?
+        export_run::export(&runtime, &client, &repo, &backup, context)?
     };
     let export_time = started.elapsed();
     let unavailable = exported.unavailable.clone();
@@ -67,12 +71,11 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     });
     let mut capture = Capture::new(meta, exported, native, capture::sealer(backup.secrets, backup.cognigy));
     if backup.record_editors {
-        capture = capture.with_editors(trail::Reader::new(&runtime, &client));
+        capture = capture.with_editors(trail::Reader::new(&runtime, &client, read.trail.take()));
     }
 
     let git_started = Instant::now();
-    let repo = Repo::open(backup.repo, &context.temp_dir, &context.mirror)?;
-    let pushed = repo.update(|refs| {
+    let pushed = repo.update_from(fetched, |refs| {
         let tip = refs.get(&repo.branch(Tier::Hourly));
         refuse_lost_parts(&repo, tip, &unavailable)?;
         let chain = chain_of(&repo, tip)?;
@@ -86,12 +89,16 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             } else {
                 vec![Tier::Hourly.name()]
             };
-            let (updates, stale_days) = with_stale(vec![update], stale);
+            let mut updates = vec![update];
+            updates.extend(read.state_update(&repo, refs, captured_at)?);
+            let (updates, stale_days) = with_stale(updates, stale);
             return Ok((updates, (captured, tiers, None, stale_days)));
         };
         let promoted = promotion::promote(&repo, refs, hourly, &backup.keep, promotion_time(&chain, captured_at))?;
         let tiers = promoted.tiers_updated(&repo, refs);
-        let (updates, stale_days) = with_stale(promoted.updates(&repo, refs), stale);
+        let mut updates = promoted.updates(&repo, refs);
+        updates.extend(read.state_update(&repo, refs, captured_at)?);
+        let (updates, stale_days) = with_stale(updates, stale);
         Ok((updates, (captured, tiers, Some((api, promoted.tags)), stale_days)))
     })?;
     let (captured, tiers, releases_due, stale_days) = pushed.work;
@@ -107,6 +114,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         pushed: pushed.report,
         tiers,
         unavailable: &unavailable,
+        read: &read,
     };
     let mut outcome = outcome(&repo, &pushed.refs, &pushed.after, &capture, captured, &report, context)?;
     outcome.stale_days = stale_days;
@@ -188,6 +196,8 @@ struct Report<'a> {
     tiers: Vec<&'static str>,
     /// What the platform did not offer.
     unavailable: &'a [unavailable::Unavailable],
+    /// How the export read the project.
+    read: &'a export_run::Read,
 }
 
 /// `refs`: as fetched; `after`: after the push.
@@ -249,6 +259,7 @@ fn outcome(
     };
     outputs.set("tiers-updated", report.tiers.join(","));
     md.push_str(&summary::tiers_section(repo, refs, &report.tiers));
+    md.push_str(&report.read.markdown());
     md.push_str(&summary::counts_table(&report.built.counts));
     md.push_str(&unavailable::markdown(report.unavailable));
     md.push_str(&summary::run_table(
@@ -272,7 +283,8 @@ fn outcome(
         files_changed: Some(changes.as_ref().map_or(0, |c| c.files_changed)),
         snapshot_bytes: Some(report.built.files.values().map(|f| f.len() as u64).sum()),
         repository_bytes: Some(repository_bytes),
-        export: Some("full"),
+        export: Some(report.read.kind()),
+        missed_changes: report.read.checked().then_some(report.read.missed.len()),
         ..Figures::default()
     };
     Ok(Outcome {

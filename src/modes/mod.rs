@@ -8,6 +8,8 @@ pub mod capture;
 pub mod cleanup;
 pub mod diff;
 pub mod drill;
+pub mod export_run;
+pub mod incremental;
 pub mod live;
 pub mod mirror;
 pub mod promote;
@@ -121,6 +123,7 @@ fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             secrets,
             promote,
             record_editors,
+            full_export_every,
         } => backup::run(
             backup::Backup {
                 cognigy,
@@ -130,6 +133,7 @@ fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 secrets,
                 releases: promote.as_ref(),
                 record_editors: *record_editors,
+                full_export_every: *full_export_every,
                 stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
             },
             context,

@@ -76,10 +76,23 @@ impl Repo {
     /// primary's state, whether this push changed anything or not: a mirror behind catches up.
     pub fn update<T>(
         &self,
+        work: impl FnMut(&RemoteRefs) -> Result<(Vec<RefUpdate>, T), Error>,
+    ) -> Result<Pushed<T>, Error> {
+        self.update_from(self.fetch()?, work)
+    }
+
+    /// [`Repo::update`], the first attempt on `fetched` (the refs a run fetched before its work).
+    pub fn update_from<T>(
+        &self,
+        fetched: RemoteRefs,
         mut work: impl FnMut(&RemoteRefs) -> Result<(Vec<RefUpdate>, T), Error>,
     ) -> Result<Pushed<T>, Error> {
+        let mut fetched = Some(fetched);
         for attempt in 1..=MAX_PUSH_ATTEMPTS {
-            let refs = self.fetch()?;
+            let refs = match fetched.take() {
+                Some(refs) => refs,
+                None => self.fetch()?,
+            };
             let (updates, done) = work(&refs)?;
             match self.store.push(&self.remote, &updates) {
                 Ok(report) => {
@@ -130,6 +143,12 @@ impl Repo {
     /// ([`crate::notify::stale`]): `refs/heads/<prefix>stale-notice`.
     pub fn stale_notice_ref(&self) -> String {
         format!("refs/heads/{}stale-notice", self.prefix)
+    }
+
+    /// The branch of the export state ([`super::incremental::State`]: the last full export, what
+    /// its scrub found missed): `refs/heads/<prefix>export-state`.
+    pub fn export_state_ref(&self) -> String {
+        format!("refs/heads/{}export-state", self.prefix)
     }
 
     /// The full ref of the restore audit log's branch: `refs/heads/<prefix>audit`.

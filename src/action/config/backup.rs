@@ -19,6 +19,7 @@ impl Validator<'_> {
             Some(false) => Some(None),
             None => None,
         };
+        let full_export_every = self.duration("full-export-every", "24h", Some("every run reads everything"));
         Some(ModeConfig::Backup {
             cognigy: cognigy?,
             export: export?,
@@ -27,6 +28,7 @@ impl Validator<'_> {
             secrets: secrets?,
             promote: promote?,
             record_editors: record_editors?,
+            full_export_every: full_export_every?,
         })
     }
 }

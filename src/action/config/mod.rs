@@ -111,6 +111,8 @@ pub enum ModeConfig {
         promote: Option<GithubApi>,
         /// Whether a new snapshot's commit is authored by the Cognigy users who changed it.
         record_editors: bool,
+        /// At least this often the export reads everything (a scrub); zero: every run.
+        full_export_every: time::Duration,
     },
     Promote {
         repo: RepoConfig,
