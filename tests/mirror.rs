@@ -108,7 +108,7 @@ impl Sim {
     fn backup(&self, now: &str, label: &str, mirror: &str, token: &str) -> StepRun {
         self.set(label);
         let run = self.run(&self.step("backup", now, mirror, token));
-        assert_ok(&run, &format!("backup at {now}"));
+        support::assert_code(&run, 0);
         run
     }
 
@@ -116,16 +116,6 @@ impl Sim {
     fn primary_refs(&self) -> String {
         refs(&self.fixture.repo)
     }
-}
-
-fn assert_ok(run: &StepRun, what: &str) {
-    assert_eq!(
-        run.code,
-        Some(0),
-        "{what}\nstdout:\n{}\nstderr:\n{}",
-        run.stdout,
-        run.stderr
-    );
 }
 
 /// Every ref of a repository and where it points.
@@ -276,7 +266,7 @@ fn a_mirror_that_fails_is_a_warning_and_the_next_run_catches_it_up() {
 
     // Promote pushes to the mirror too.
     let promote = sim.run(&sim.step("promote", "2027-01-01T10:00:00Z", &url, MIRROR_TOKEN));
-    assert_ok(&promote, "promote");
+    support::assert_code(&promote, 0);
     assert!(sim.primary_refs().contains("refs/tags/monthly-2026-12"));
     assert_eq!(refs(&mirror), sim.primary_refs(), "promote mirrored its push");
 }
@@ -295,7 +285,7 @@ fn a_diverged_mirror_is_reported_by_verify_and_brought_back_by_the_next_backup()
     assert_eq!(refs(&mirror), sim.primary_refs());
 
     let verified = sim.run(&sim.step("verify", "2026-12-01T11:00:00Z", &url, MIRROR_TOKEN));
-    assert_ok(&verified, "verify of a mirror in step");
+    support::assert_code(&verified, 0);
     assert!(
         verified.summary.contains("holds the same tier refs as the primary"),
         "{}",
@@ -359,7 +349,7 @@ fn a_diverged_mirror_is_reported_by_verify_and_brought_back_by_the_next_backup()
     );
     assert!(backup.summary.contains("source of truth"), "{}", backup.summary);
     let verified = sim.run(&sim.step("verify", "2026-12-01T13:00:00Z", &url, MIRROR_TOKEN));
-    assert_ok(&verified, "verify after the mirror was brought back");
+    support::assert_code(&verified, 0);
 
     // A mirror that cannot be read fails verify, naming it.
     drop(server);
@@ -391,7 +381,7 @@ fn a_restore_reaches_the_mirror_with_its_undo_point_and_audit_log() {
         .with("dry-run", "false")
         .with("confirm", sim.fake.project_id());
     let run = sim.run(&restore);
-    assert_ok(&run, "restore");
+    support::assert_code(&run, 0);
     assert_eq!(run.outputs["applied"], "true");
     let audit = git(&mirror, &["show", "refs/heads/snapshot/audit:restores.jsonl"]);
     assert_eq!(audit.lines().count(), 2, "started and applied, on the mirror:\n{audit}");
