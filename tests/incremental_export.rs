@@ -16,6 +16,7 @@ use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Kind, Options, ProjectSp
 use serde_json::json;
 use support::cognigy::{client, files_of};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 const USER: &str = "ann@example.com";
 
@@ -222,4 +223,119 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
         "the edits changed the project ({changed_steps} of 40 steps)"
     );
     assert!(saved > 40 * 20, "the base answered {saved} reads in 40 steps");
+}
+
+/// An event that names flows but not which one (a node's edit whose chain lacks the flow's id, the
+/// only event of the change): every flow is read again in full, each chart and node in each
+/// locale, while the lexicons no event names are not read; the tree equals a full export's.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_else_again() {
+    // The trail records none of the edits: its one event is the one this test lists.
+    let fake = FakeCognigy::start(
+        ProjectSpec::default(),
+        Options {
+            audit_drop_every: Some(1),
+            ..Options::default()
+        },
+    );
+    let client = client(&fake);
+    let kinds = RESOURCE_KINDS.to_vec();
+    let project = fake.project_id().to_owned();
+    let event = |id: &str, chain: serde_json::Value| {
+        json!({
+            "_id": id,
+            "timestamp": now(&fake).format(&Rfc3339).unwrap(),
+            "type": "patch",
+            "user": USER,
+            "chain": chain,
+            "projectReference": project,
+        })
+    };
+    // An event before the first export: the trail then reaches back past it.
+    fake.add_raw_audit_item(
+        &project,
+        event(
+            "65b00000000000000000a0f0",
+            json!([{ "elementType": "projectsettings", "elementId": project }]),
+        ),
+    );
+    fake.advance_clock(Duration::from_secs(60));
+    let since = now(&fake);
+    let base = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
+    fake.advance_clock(Duration::from_secs(60));
+    let (chart, node) = fake.as_user(USER).edit(|p| {
+        let flow = &p.flows[1];
+        let (flow_id, chart, node) = (
+            id_of(&flow.doc).to_owned(),
+            flow.chart_id.clone(),
+            flow.nodes[2].id().to_owned(),
+        );
+        let locale = p.locale_ids()[0].clone();
+        p.set_node_config(&flow_id, &node, &locale, json!({ "text": "changed, its flow unnamed" }));
+        (chart, node)
+    });
+    fake.add_raw_audit_item(
+        &project,
+        event(
+            "65b00000000000000000a0f1",
+            json!([
+                { "elementType": "flow" },
+                { "elementType": "chart", "elementId": chart },
+                { "elementType": "node", "elementId": node },
+            ]),
+        ),
+    );
+    let window = Window {
+        since,
+        skew: time::Duration::ZERO,
+        max_pages: 100,
+    };
+    let Trail::Complete(events) = audit::read_since(&client, &window).await.unwrap() else {
+        panic!("the trail reaches back to the export");
+    };
+    assert_eq!(events.len(), 1, "{events:?}");
+    let touched = audit::touched(&events);
+    assert!(touched.unknown.is_empty() && !touched.everything, "{touched:?}");
+    assert_eq!(
+        touched.all.keys().collect::<Vec<_>>(),
+        [&audit::ElementType::Flow],
+        "{touched:?}"
+    );
+
+    fake.reset_log();
+    let plan = Incremental {
+        base: Base::new(base.clone()),
+        touched,
+    };
+    let (incremental, served) = export_from(client.clone(), &kinds, Some(&plan)).await.unwrap();
+    let requests = fake.requests();
+    let live = fake.project();
+    let locales = live.locale_ids().len();
+    let charts = requests.iter().filter(|r| r.path.ends_with("/chart")).count();
+    let nodes = requests.iter().filter(|r| r.path.contains("/chart/nodes/")).count();
+    let lexicon_reads: Vec<&str> = requests
+        .iter()
+        .filter(|r| r.path.contains("/lexicons/"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(charts, live.flows.len() * locales, "every flow's chart in each locale");
+    assert_eq!(
+        nodes,
+        live.flows.iter().map(|f| f.nodes.len()).sum::<usize>() * locales,
+        "every node of every flow in each locale"
+    );
+    assert!(lexicon_reads.is_empty(), "no lexicon read again: {lexicon_reads:?}");
+    assert!(served > 0, "the base answered the rest");
+
+    let full = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
+    let incremental = files_of(&fake, incremental);
+    assert_ne!(full, base, "the edit changed the project");
+    for (path, bytes) in &full {
+        assert_eq!(
+            incremental.get(path).map(|b| String::from_utf8_lossy(b)),
+            Some(String::from_utf8_lossy(bytes)),
+            "{path}"
+        );
+    }
+    assert_eq!(incremental.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());
 }

@@ -156,10 +156,12 @@ impl Read {
     /// The summary's lines on the export.
     pub fn markdown(&self) -> String {
         let mut md = match &self.choice {
-            Choice::Incremental(_) => format!(
-                "**Export:** incremental ({} reads taken from the previous snapshot; only what the audit trail named was read again).\n\n",
-                self.served
-            ) + &self.in_full_lines(),
+            Choice::Incremental(_) => {
+                format!(
+                    "**Export:** incremental ({} reads taken from the previous snapshot; only what the audit trail named was read again).\n\n",
+                    self.served
+                ) + &self.in_full_lines()
+            }
             Choice::Full(why) => format!("**Export:** full: {}.\n\n", markdown::text(&why.describe())),
         };
         if !self.missed.is_empty() {

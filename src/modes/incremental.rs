@@ -1,9 +1,10 @@
-//! Whether a backup's export reads everything or only what the audit trail names, and why: a pure
-//! function of the facts a run has (the base snapshot, the trail, the export state, the clock), and
-//! the export state that must outlive unchanged runs (an unchanged run commits nothing): when the
-//! last full export ran and whether its scrub found changes the trail had missed. That state is a
-//! commit of its own on `<prefix>export-state` (no files, its message the state), pushed with the
-//! tiers only when a full export changed it.
+//! Whether a backup's export reads everything or only what the audit trail names, and why (and
+//! which kinds an incremental one reads in full): a pure function of the facts a run has (the base
+//! snapshot, the trail, the export state, the clock), and the export state that must outlive
+//! unchanged runs (an unchanged run commits nothing): when the last full export ran and whether its
+//! scrub found changes the trail had missed. That state is a commit of its own on
+//! `<prefix>export-state` (no files, its message the state), pushed with the tiers only when a full
+//! export changed it.
 
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};

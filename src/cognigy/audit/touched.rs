@@ -189,7 +189,11 @@ impl FlowTouched {
 
 /// `name` after "a", or "an" before a vowel.
 fn with_article(name: &str) -> String {
-    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!("{article} {name}")
 }
 
@@ -404,7 +408,10 @@ mod tests {
             ),
             (
                 event(Op::Patch, None, &[("knowledgeSource", "S")]),
-                all(ElementType::KnowledgeStore, "a knowledgeSource event outside its knowledgeStore"),
+                all(
+                    ElementType::KnowledgeStore,
+                    "a knowledgeSource event outside its knowledgeStore",
+                ),
             ),
             // Below a known flow, a part without an id: that flow alone, in full.
             (
