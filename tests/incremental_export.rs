@@ -9,9 +9,11 @@ mod support;
 use std::time::Duration;
 
 use cognigy_backup_action::action::config::RESOURCE_KINDS;
+use cognigy_backup_action::cognigy::Client;
 use cognigy_backup_action::cognigy::audit::{self, Trail, Window};
 use cognigy_backup_action::cognigy::export::incremental::{Base, Incremental};
 use cognigy_backup_action::cognigy::export::{export, export_from};
+use cognigy_backup_action::snapshot::Files;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Kind, Options, ProjectSpec, id_of};
 use serde_json::json;
 use support::cognigy::{client, files_of};
@@ -22,6 +24,35 @@ const USER: &str = "ann@example.com";
 
 fn now(fake: &FakeCognigy) -> OffsetDateTime {
     OffsetDateTime::from(fake.now())
+}
+
+/// The events of the trail since `since`, which must reach back to it.
+async fn events_since(client: &Client, since: OffsetDateTime) -> Vec<audit::Event> {
+    let window = Window {
+        since,
+        skew: time::Duration::ZERO,
+        max_pages: 100,
+    };
+    match audit::read_since(client, &window).await.unwrap() {
+        Trail::Complete(events) => events,
+        other => panic!("the trail reaches back to {since}: {other:?}"),
+    }
+}
+
+/// The incremental export's tree is the full one's, byte for byte (`what`: the case, for the message).
+fn assert_same_tree(incremental: &Files, full: &Files, what: &str) {
+    for (path, bytes) in full {
+        assert_eq!(
+            incremental.get(path).map(|b| String::from_utf8_lossy(b)),
+            Some(String::from_utf8_lossy(bytes)),
+            "{what}: {path}"
+        );
+    }
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
 }
 
 /// One random edit of the project (by [`USER`]); answers what it did, for the failure message.
@@ -183,15 +214,7 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
             .collect();
         fake.advance_clock(Duration::from_secs(60));
         let started = now(&fake);
-        let window = Window {
-            since,
-            skew: time::Duration::ZERO,
-            max_pages: 100,
-        };
-        let Trail::Complete(events) = audit::read_since(&client, &window).await.unwrap() else {
-            panic!("the trail reaches back to the previous export at step {step}");
-        };
-        let touched = audit::touched(&events);
+        let touched = audit::touched(&events_since(&client, since).await);
         assert!(touched.unknown.is_empty() && !touched.everything, "{touched:?}");
         let plan = Incremental {
             base: Base::new(base.clone()),
@@ -200,17 +223,10 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
         let (incremental, served) = export_from(client.clone(), &kinds, Some(&plan)).await.unwrap();
         let full = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
         let incremental = files_of(&fake, incremental);
-        for (path, bytes) in &full {
-            assert_eq!(
-                incremental.get(path).map(|b| String::from_utf8_lossy(b)),
-                Some(String::from_utf8_lossy(bytes)),
-                "step {step} (seed {seed}) after {edits:?}: {path}"
-            );
-        }
-        assert_eq!(
-            incremental.keys().collect::<Vec<_>>(),
-            full.keys().collect::<Vec<_>>(),
-            "step {step} (seed {seed}) after {edits:?}"
+        assert_same_tree(
+            &incremental,
+            &full,
+            &format!("step {step} (seed {seed}) after {edits:?}"),
         );
         assert!(served > 0, "step {step}: the base answered some reads");
         saved += served;
@@ -285,14 +301,7 @@ async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_els
             ]),
         ),
     );
-    let window = Window {
-        since,
-        skew: time::Duration::ZERO,
-        max_pages: 100,
-    };
-    let Trail::Complete(events) = audit::read_since(&client, &window).await.unwrap() else {
-        panic!("the trail reaches back to the export");
-    };
+    let events = events_since(&client, since).await;
     assert_eq!(events.len(), 1, "{events:?}");
     let touched = audit::touched(&events);
     assert!(touched.unknown.is_empty() && !touched.everything, "{touched:?}");
@@ -330,12 +339,5 @@ async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_els
     let full = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
     let incremental = files_of(&fake, incremental);
     assert_ne!(full, base, "the edit changed the project");
-    for (path, bytes) in &full {
-        assert_eq!(
-            incremental.get(path).map(|b| String::from_utf8_lossy(b)),
-            Some(String::from_utf8_lossy(bytes)),
-            "{path}"
-        );
-    }
-    assert_eq!(incremental.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());
+    assert_same_tree(&incremental, &full, "flows read in full");
 }

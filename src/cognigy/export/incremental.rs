@@ -434,3 +434,43 @@ pub fn unnamed_changes(before: &Files, after: &Files, touched: &Touched) -> Vec<
     }
     missed.into_iter().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(description: &str) -> Files {
+        [
+            (
+                "project/flows/Main--f1/flow.json".to_owned(),
+                format!(r#"{{"_id":"f1","description":"{description}"}}"#).into_bytes(),
+            ),
+            (
+                "project/endpoints/Web--e1/endpoint.json".to_owned(),
+                format!(r#"{{"_id":"e1","description":"{description}"}}"#).into_bytes(),
+            ),
+        ]
+        .into()
+    }
+
+    #[test]
+    fn a_kind_touched_in_full_names_each_of_its_changed_resources_and_no_other() {
+        let (before, after) = (tree("old"), tree("new"));
+        let mut touched = Touched::default();
+        assert_eq!(
+            unnamed_changes(&before, &after, &touched),
+            ["project/endpoints/Web--e1", "project/flows/Main--f1"]
+        );
+        touched
+            .all
+            .insert(ElementType::Flow, ["a flow event without an id".to_owned()].into());
+        assert!(names(&touched, "flows", "any flow"));
+        assert!(!names(&touched, "endpoints", "e1"));
+        assert_eq!(
+            unnamed_changes(&before, &after, &touched),
+            ["project/endpoints/Web--e1"]
+        );
+        assert_eq!(kind_of(&ElementType::Flow), Some("flows"));
+        assert_eq!(kind_of(&ElementType::Node), None);
+    }
+}
