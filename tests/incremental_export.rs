@@ -6,6 +6,7 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use cognigy_backup_action::action::config::RESOURCE_KINDS;
@@ -241,11 +242,24 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
     assert!(saved > 40 * 20, "the base answered {saved} reads in 40 steps");
 }
 
-/// An event that names flows but not which one (a node's edit whose chain lacks the flow's id, the
-/// only event of the change): every flow is read again in full, each chart and node in each
-/// locale, while the lexicons no event names are not read; the tree equals a full export's.
-#[tokio::test(flavor = "multi_thread")]
-async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_else_again() {
+/// What one event that a node's edit left (its only event) had the export read again.
+struct Reread {
+    touched: audit::Touched,
+    /// The flow whose node changed.
+    edited: String,
+    /// Charts and nodes read, of each flow (by id).
+    charts: BTreeMap<String, usize>,
+    nodes: BTreeMap<String, usize>,
+    lexicon_reads: Vec<String>,
+    /// The nodes of each flow, and the locales.
+    flows: BTreeMap<String, usize>,
+    locales: usize,
+}
+
+/// A node of the second flow changed, the trail holding one event for it: `chain` of the flow's id,
+/// its chart's id and the node's id. Answers what the incremental export read, after checking that
+/// it equals a full export byte for byte.
+async fn one_event(chain: fn(&str, &str, &str) -> serde_json::Value) -> Reread {
     // The trail records none of the edits: its one event is the one this test lists.
     let fake = FakeCognigy::start(
         ProjectSpec::default(),
@@ -279,7 +293,7 @@ async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_els
     let since = now(&fake);
     let base = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
     fake.advance_clock(Duration::from_secs(60));
-    let (chart, node) = fake.as_user(USER).edit(|p| {
+    let (edited, chain) = fake.as_user(USER).edit(|p| {
         let flow = &p.flows[1];
         let (flow_id, chart, node) = (
             id_of(&flow.doc).to_owned(),
@@ -287,57 +301,122 @@ async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_els
             flow.nodes[2].id().to_owned(),
         );
         let locale = p.locale_ids()[0].clone();
-        p.set_node_config(&flow_id, &node, &locale, json!({ "text": "changed, its flow unnamed" }));
-        (chart, node)
+        p.set_node_config(&flow_id, &node, &locale, json!({ "text": "changed, named in part" }));
+        (flow_id.clone(), chain(&flow_id, &chart, &node))
     });
-    fake.add_raw_audit_item(
-        &project,
-        event(
-            "65b00000000000000000a0f1",
-            json!([
-                { "elementType": "flow" },
-                { "elementType": "chart", "elementId": chart },
-                { "elementType": "node", "elementId": node },
-            ]),
-        ),
-    );
+    fake.add_raw_audit_item(&project, event("65b00000000000000000a0f1", chain));
     let events = events_since(&client, since).await;
     assert_eq!(events.len(), 1, "{events:?}");
     let touched = audit::touched(&events);
     assert!(touched.unknown.is_empty() && !touched.everything, "{touched:?}");
-    assert_eq!(
-        touched.all.keys().collect::<Vec<_>>(),
-        [&audit::ElementType::Flow],
-        "{touched:?}"
-    );
 
     fake.reset_log();
     let plan = Incremental {
         base: Base::new(base.clone()),
-        touched,
+        touched: touched.clone(),
     };
     let (incremental, served) = export_from(client.clone(), &kinds, Some(&plan)).await.unwrap();
-    let requests = fake.requests();
-    let live = fake.project();
-    let locales = live.locale_ids().len();
-    let charts = requests.iter().filter(|r| r.path.ends_with("/chart")).count();
-    let nodes = requests.iter().filter(|r| r.path.contains("/chart/nodes/")).count();
-    let lexicon_reads: Vec<&str> = requests
-        .iter()
-        .filter(|r| r.path.contains("/lexicons/"))
-        .map(|r| r.path.as_str())
-        .collect();
-    assert_eq!(charts, live.flows.len() * locales, "every flow's chart in each locale");
-    assert_eq!(
-        nodes,
-        live.flows.iter().map(|f| f.nodes.len()).sum::<usize>() * locales,
-        "every node of every flow in each locale"
-    );
-    assert!(lexicon_reads.is_empty(), "no lexicon read again: {lexicon_reads:?}");
     assert!(served > 0, "the base answered the rest");
-
+    let requests = fake.requests();
     let full = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
-    let incremental = files_of(&fake, incremental);
     assert_ne!(full, base, "the edit changed the project");
-    assert_same_tree(&incremental, &full, "flows read in full");
+    assert_same_tree(&files_of(&fake, incremental), &full, &format!("{:?}", events[0].chain));
+
+    let live = fake.project();
+    let flows: BTreeMap<String, usize> = live.flows.iter().map(|f| (f.id().to_owned(), f.nodes.len())).collect();
+    // The reads below `flows/<id>/` whose rest passes `what`, counted by flow.
+    let per_flow = |what: fn(&str) -> bool| {
+        let mut counts = BTreeMap::new();
+        for request in &requests {
+            let Some((_, rest)) = request.path.split_once("/flows/") else {
+                continue;
+            };
+            if let Some((flow, part)) = rest.split_once('/')
+                && what(part)
+            {
+                *counts.entry(flow.to_owned()).or_default() += 1;
+            }
+        }
+        counts
+    };
+    Reread {
+        touched,
+        edited,
+        charts: per_flow(|part| part == "chart"),
+        nodes: per_flow(|part| part.starts_with("chart/nodes/")),
+        lexicon_reads: requests
+            .iter()
+            .filter(|r| r.path.contains("/lexicons/"))
+            .map(|r| r.path.clone())
+            .collect(),
+        flows,
+        locales: live.locale_ids().len(),
+    }
+}
+
+/// An event that names flows but not which one (a node's edit whose chain lacks the flow's id):
+/// every flow is read again in full, each chart and node in each locale, while the lexicons no
+/// event names are not read; the tree equals a full export's.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_else_again() {
+    let reread = one_event(|_, chart, node| {
+        json!([
+            { "elementType": "flow" },
+            { "elementType": "chart", "elementId": chart },
+            { "elementType": "node", "elementId": node },
+        ])
+    })
+    .await;
+    assert_eq!(
+        reread.touched.all.keys().collect::<Vec<_>>(),
+        [&audit::ElementType::Flow],
+        "{:?}",
+        reread.touched
+    );
+    let locales = reread.locales;
+    for (flow, nodes) in &reread.flows {
+        assert_eq!(
+            reread.charts.get(flow),
+            Some(&locales),
+            "flow {flow}: its chart in each locale"
+        );
+        assert_eq!(
+            reread.nodes.get(flow),
+            Some(&(locales * nodes)),
+            "flow {flow}: every node in each locale"
+        );
+    }
+    assert!(
+        reread.lexicon_reads.is_empty(),
+        "no lexicon read again: {:?}",
+        reread.lexicon_reads
+    );
+}
+
+/// A node event below a known flow without the node's id: that flow alone is read again in full.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_event_without_its_id_reads_its_flow_alone_in_full() {
+    let reread = one_event(|flow, chart, _| {
+        json!([
+            { "elementType": "flow", "elementId": flow },
+            { "elementType": "chart", "elementId": chart },
+            { "elementType": "node" },
+        ])
+    })
+    .await;
+    assert!(reread.touched.all.is_empty(), "{:?}", reread.touched);
+    let flow = &reread.edited;
+    assert_eq!(reread.charts.keys().collect::<Vec<_>>(), [flow], "only the node's flow");
+    assert_eq!(reread.nodes.keys().collect::<Vec<_>>(), [flow], "only the node's flow");
+    assert_eq!(reread.charts[flow], reread.locales, "its chart in each locale");
+    assert_eq!(
+        reread.nodes[flow],
+        reread.locales * reread.flows[flow],
+        "every node of it, in each locale"
+    );
+    assert!(
+        reread.lexicon_reads.is_empty(),
+        "no lexicon read again: {:?}",
+        reread.lexicon_reads
+    );
 }

@@ -166,11 +166,13 @@ impl FlowTouched {
         };
         match inner.first().map(|e| (&e.kind, e.id.clone())) {
             None => self.itself = true,
+            Some((T::Chart, _)) if inner.len() == 1 => self.chart = true,
+            // A node of the chart, or (without its id, or unknown) anything of the flow.
             Some((T::Chart, _)) => match node(&inner[1..]) {
                 Some(id) => {
                     self.nodes.insert(id);
                 }
-                None => self.chart = true,
+                None => self.itself = true,
             },
             Some((T::Node | T::NodeData, Some(id))) => {
                 self.nodes.insert(id);
@@ -416,7 +418,11 @@ mod tests {
             // Below a known flow, a part without an id: that flow alone, in full.
             (
                 event(Op::Patch, None, &[("flow", "F"), ("chart", "C"), ("node", "")]),
-                flow(|f| f.chart = true),
+                flow(|f| f.itself = true),
+            ),
+            (
+                event(Op::Patch, None, &[("flow", "F"), ("chart", "C"), ("aNewPart", "X")]),
+                flow(|f| f.itself = true),
             ),
             (
                 event(Op::Patch, None, &[("flow", "F"), ("node", "")]),
