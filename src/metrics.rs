@@ -1,7 +1,7 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, the repository's size, how the export read the project, whether the mirror is up to date; a drill: its differences and how long it took; status: the fleet's size and how
+//! size, the repository's size, how the export read the project (and which kinds in full), whether the mirror is up to date; a drill: its differences and how long it took; status: the fleet's size and how
 //! many of it are unhealthy). Every mode writes it, failed runs too, so that a later
 //! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
 //! content: numbers, kinds and ids.
@@ -46,6 +46,10 @@ pub struct Figures {
     /// `full`: the export read every resource; `incremental`: only what the audit trail named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,
+    /// An incremental export: the kinds it read in full (an event named the kind, not which of its
+    /// resources).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kinds_read_in_full: Vec<&'static str>,
     /// Resources a scrub (a full export that checks the audit trail) found changed that no event
     /// named: changes the trail missed.
     #[serde(skip_serializing_if = "Option::is_none")]

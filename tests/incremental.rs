@@ -229,3 +229,58 @@ fn a_change_the_trail_missed_is_named_by_the_next_scrub_and_distrusts_the_trail_
         trusted.summary
     );
 }
+
+#[test]
+fn an_event_that_names_no_flow_has_the_flows_read_in_full_and_the_summary_says_so() {
+    // The trail records none of the edits: the event without its flow's id is the change's only one.
+    let fake = start(Options {
+        audit_drop_every: Some(1),
+        ..Options::default()
+    });
+    let fixture = Fixture::new();
+    backup(&fake, &fixture, 0, "24h");
+    let (chart, node) = fake.edit(|p| {
+        let flow = &p.flows[0];
+        let (flow_id, chart, node) = (
+            flow.doc["_id"].as_str().unwrap().to_owned(),
+            flow.chart_id.clone(),
+            flow.nodes[1].id().to_owned(),
+        );
+        let locale = p.locale_ids()[0].clone();
+        p.set_node_config(&flow_id, &node, &locale, json!({ "text": "its flow unnamed" }));
+        (chart, node)
+    });
+    let project = fake.project_id().to_owned();
+    fake.add_raw_audit_item(
+        &project,
+        json!({
+            "_id": "65b0000000000000000000f2",
+            "timestamp": OffsetDateTime::from(fake.now()).format(&Rfc3339).unwrap(),
+            "type": "patch",
+            "user": "ann@example.com",
+            "chain": [
+                { "elementType": "flow" },
+                { "elementType": "chart", "elementId": chart },
+                { "elementType": "node", "elementId": node },
+            ],
+        }),
+    );
+    let run = backup(&fake, &fixture, 0, "24h");
+    assert_eq!(run.outputs["changed"], "true", "{}", run.summary);
+    assert!(run.summary.contains("**Export:** incremental ("), "{}", run.summary);
+    assert!(
+        run.summary.contains("flows read in full: a flow event without an id."),
+        "{}",
+        run.summary
+    );
+    let metrics = metrics(&run);
+    assert_eq!(metrics["export"], "incremental");
+    assert_eq!(metrics["kinds_read_in_full"], json!(["flows"]));
+    let requests = fake.requests();
+    assert!(
+        !requests.iter().any(|r| r.path.contains("/lexicons/")),
+        "no lexicon read again"
+    );
+    let tip = project_files(fixture.tip_files(HOURLY));
+    assert_eq!(tip, full_export(&fake), "the tree equals a full export's");
+}

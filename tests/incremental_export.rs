@@ -6,21 +6,54 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use cognigy_backup_action::action::config::RESOURCE_KINDS;
+use cognigy_backup_action::cognigy::Client;
 use cognigy_backup_action::cognigy::audit::{self, Trail, Window};
 use cognigy_backup_action::cognigy::export::incremental::{Base, Incremental};
 use cognigy_backup_action::cognigy::export::{export, export_from};
+use cognigy_backup_action::snapshot::Files;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Kind, Options, ProjectSpec, id_of};
 use serde_json::json;
 use support::cognigy::{client, files_of};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 const USER: &str = "ann@example.com";
 
 fn now(fake: &FakeCognigy) -> OffsetDateTime {
     OffsetDateTime::from(fake.now())
+}
+
+/// The events of the trail since `since`, which must reach back to it.
+async fn events_since(client: &Client, since: OffsetDateTime) -> Vec<audit::Event> {
+    let window = Window {
+        since,
+        skew: time::Duration::ZERO,
+        max_pages: 100,
+    };
+    match audit::read_since(client, &window).await.unwrap() {
+        Trail::Complete(events) => events,
+        other => panic!("the trail reaches back to {since}: {other:?}"),
+    }
+}
+
+/// The incremental export's tree is the full one's, byte for byte (`what`: the case, for the message).
+fn assert_same_tree(incremental: &Files, full: &Files, what: &str) {
+    for (path, bytes) in full {
+        assert_eq!(
+            incremental.get(path).map(|b| String::from_utf8_lossy(b)),
+            Some(String::from_utf8_lossy(bytes)),
+            "{what}: {path}"
+        );
+    }
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "{what}"
+    );
 }
 
 /// One random edit of the project (by [`USER`]); answers what it did, for the failure message.
@@ -182,15 +215,7 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
             .collect();
         fake.advance_clock(Duration::from_secs(60));
         let started = now(&fake);
-        let window = Window {
-            since,
-            skew: time::Duration::ZERO,
-            max_pages: 100,
-        };
-        let Trail::Complete(events) = audit::read_since(&client, &window).await.unwrap() else {
-            panic!("the trail reaches back to the previous export at step {step}");
-        };
-        let touched = audit::touched(&events);
+        let touched = audit::touched(&events_since(&client, since).await);
         assert!(touched.unknown.is_empty() && !touched.everything, "{touched:?}");
         let plan = Incremental {
             base: Base::new(base.clone()),
@@ -199,17 +224,10 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
         let (incremental, served) = export_from(client.clone(), &kinds, Some(&plan)).await.unwrap();
         let full = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
         let incremental = files_of(&fake, incremental);
-        for (path, bytes) in &full {
-            assert_eq!(
-                incremental.get(path).map(|b| String::from_utf8_lossy(b)),
-                Some(String::from_utf8_lossy(bytes)),
-                "step {step} (seed {seed}) after {edits:?}: {path}"
-            );
-        }
-        assert_eq!(
-            incremental.keys().collect::<Vec<_>>(),
-            full.keys().collect::<Vec<_>>(),
-            "step {step} (seed {seed}) after {edits:?}"
+        assert_same_tree(
+            &incremental,
+            &full,
+            &format!("step {step} (seed {seed}) after {edits:?}"),
         );
         assert!(served > 0, "step {step}: the base answered some reads");
         saved += served;
@@ -222,4 +240,183 @@ async fn after_random_edits_the_incremental_export_equals_a_full_one_byte_for_by
         "the edits changed the project ({changed_steps} of 40 steps)"
     );
     assert!(saved > 40 * 20, "the base answered {saved} reads in 40 steps");
+}
+
+/// What one event that a node's edit left (its only event) had the export read again.
+struct Reread {
+    touched: audit::Touched,
+    /// The flow whose node changed.
+    edited: String,
+    /// Charts and nodes read, of each flow (by id).
+    charts: BTreeMap<String, usize>,
+    nodes: BTreeMap<String, usize>,
+    lexicon_reads: Vec<String>,
+    /// The nodes of each flow, and the locales.
+    flows: BTreeMap<String, usize>,
+    locales: usize,
+}
+
+/// A node of the second flow changed, the trail holding one event for it: `chain` of the flow's id,
+/// its chart's id and the node's id. Answers what the incremental export read, after checking that
+/// it equals a full export byte for byte.
+async fn one_event(chain: fn(&str, &str, &str) -> serde_json::Value) -> Reread {
+    // The trail records none of the edits: its one event is the one this test lists.
+    let fake = FakeCognigy::start(
+        ProjectSpec::default(),
+        Options {
+            audit_drop_every: Some(1),
+            ..Options::default()
+        },
+    );
+    let client = client(&fake);
+    let kinds = RESOURCE_KINDS.to_vec();
+    let project = fake.project_id().to_owned();
+    let event = |id: &str, chain: serde_json::Value| {
+        json!({
+            "_id": id,
+            "timestamp": now(&fake).format(&Rfc3339).unwrap(),
+            "type": "patch",
+            "user": USER,
+            "chain": chain,
+            "projectReference": project,
+        })
+    };
+    // An event before the first export: the trail then reaches back past it.
+    fake.add_raw_audit_item(
+        &project,
+        event(
+            "65b00000000000000000a0f0",
+            json!([{ "elementType": "projectsettings", "elementId": project }]),
+        ),
+    );
+    fake.advance_clock(Duration::from_secs(60));
+    let since = now(&fake);
+    let base = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
+    fake.advance_clock(Duration::from_secs(60));
+    let (edited, chain) = fake.as_user(USER).edit(|p| {
+        let flow = &p.flows[1];
+        let (flow_id, chart, node) = (
+            id_of(&flow.doc).to_owned(),
+            flow.chart_id.clone(),
+            flow.nodes[2].id().to_owned(),
+        );
+        let locale = p.locale_ids()[0].clone();
+        p.set_node_config(&flow_id, &node, &locale, json!({ "text": "changed, named in part" }));
+        (flow_id.clone(), chain(&flow_id, &chart, &node))
+    });
+    fake.add_raw_audit_item(&project, event("65b00000000000000000a0f1", chain));
+    let events = events_since(&client, since).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let touched = audit::touched(&events);
+    assert!(touched.unknown.is_empty() && !touched.everything, "{touched:?}");
+
+    fake.reset_log();
+    let plan = Incremental {
+        base: Base::new(base.clone()),
+        touched: touched.clone(),
+    };
+    let (incremental, served) = export_from(client.clone(), &kinds, Some(&plan)).await.unwrap();
+    assert!(served > 0, "the base answered the rest");
+    let requests = fake.requests();
+    let full = files_of(&fake, export(client.clone(), &kinds).await.unwrap());
+    assert_ne!(full, base, "the edit changed the project");
+    assert_same_tree(&files_of(&fake, incremental), &full, &format!("{:?}", events[0].chain));
+
+    let live = fake.project();
+    let flows: BTreeMap<String, usize> = live.flows.iter().map(|f| (f.id().to_owned(), f.nodes.len())).collect();
+    // The reads below `flows/<id>/` whose rest passes `what`, counted by flow.
+    let per_flow = |what: fn(&str) -> bool| {
+        let mut counts = BTreeMap::new();
+        for request in &requests {
+            let Some((_, rest)) = request.path.split_once("/flows/") else {
+                continue;
+            };
+            if let Some((flow, part)) = rest.split_once('/')
+                && what(part)
+            {
+                *counts.entry(flow.to_owned()).or_default() += 1;
+            }
+        }
+        counts
+    };
+    Reread {
+        touched,
+        edited,
+        charts: per_flow(|part| part == "chart"),
+        nodes: per_flow(|part| part.starts_with("chart/nodes/")),
+        lexicon_reads: requests
+            .iter()
+            .filter(|r| r.path.contains("/lexicons/"))
+            .map(|r| r.path.clone())
+            .collect(),
+        flows,
+        locales: live.locale_ids().len(),
+    }
+}
+
+/// An event that names flows but not which one (a node's edit whose chain lacks the flow's id):
+/// every flow is read again in full, each chart and node in each locale, while the lexicons no
+/// event names are not read; the tree equals a full export's.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_without_its_flow_s_id_reads_every_flow_in_full_and_nothing_else_again() {
+    let reread = one_event(|_, chart, node| {
+        json!([
+            { "elementType": "flow" },
+            { "elementType": "chart", "elementId": chart },
+            { "elementType": "node", "elementId": node },
+        ])
+    })
+    .await;
+    assert_eq!(
+        reread.touched.all.keys().collect::<Vec<_>>(),
+        [&audit::ElementType::Flow],
+        "{:?}",
+        reread.touched
+    );
+    let locales = reread.locales;
+    for (flow, nodes) in &reread.flows {
+        assert_eq!(
+            reread.charts.get(flow),
+            Some(&locales),
+            "flow {flow}: its chart in each locale"
+        );
+        assert_eq!(
+            reread.nodes.get(flow),
+            Some(&(locales * nodes)),
+            "flow {flow}: every node in each locale"
+        );
+    }
+    assert!(
+        reread.lexicon_reads.is_empty(),
+        "no lexicon read again: {:?}",
+        reread.lexicon_reads
+    );
+}
+
+/// A node event below a known flow without the node's id: that flow alone is read again in full.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_event_without_its_id_reads_its_flow_alone_in_full() {
+    let reread = one_event(|flow, chart, _| {
+        json!([
+            { "elementType": "flow", "elementId": flow },
+            { "elementType": "chart", "elementId": chart },
+            { "elementType": "node" },
+        ])
+    })
+    .await;
+    assert!(reread.touched.all.is_empty(), "{:?}", reread.touched);
+    let flow = &reread.edited;
+    assert_eq!(reread.charts.keys().collect::<Vec<_>>(), [flow], "only the node's flow");
+    assert_eq!(reread.nodes.keys().collect::<Vec<_>>(), [flow], "only the node's flow");
+    assert_eq!(reread.charts[flow], reread.locales, "its chart in each locale");
+    assert_eq!(
+        reread.nodes[flow],
+        reread.locales * reread.flows[flow],
+        "every node of it, in each locale"
+    );
+    assert!(
+        reread.lexicon_reads.is_empty(),
+        "no lexicon read again: {:?}",
+        reread.lexicon_reads
+    );
 }

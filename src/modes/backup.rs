@@ -284,6 +284,7 @@ fn outcome(
         snapshot_bytes: Some(report.built.files.values().map(|f| f.len() as u64).sum()),
         repository_bytes: Some(repository_bytes),
         export: Some(report.read.kind()),
+        kinds_read_in_full: report.read.in_full.iter().map(|(kind, _)| *kind).collect(),
         missed_changes: report.read.checked().then_some(report.read.missed.len()),
         ..Figures::default()
     };

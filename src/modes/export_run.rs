@@ -26,6 +26,8 @@ pub struct Read {
     pub choice: Choice,
     /// Reads the base answered instead of Cognigy.
     pub served: usize,
+    /// The kinds an incremental export read in full, each with why.
+    pub in_full: Vec<(&'static str, Vec<String>)>,
     /// What a scrub found changed that no event named.
     pub missed: Vec<String>,
     state: State,
@@ -90,6 +92,10 @@ pub fn export(
     let mut read = Read {
         missed: Vec::new(),
         served,
+        in_full: match &choice {
+            Choice::Incremental(touched) => super::incremental::kinds_in_full(touched, kinds),
+            Choice::Full(_) => Vec::new(),
+        },
         new_state: None,
         state,
         choice,
@@ -150,10 +156,12 @@ impl Read {
     /// The summary's lines on the export.
     pub fn markdown(&self) -> String {
         let mut md = match &self.choice {
-            Choice::Incremental(_) => format!(
-                "**Export:** incremental ({} reads taken from the previous snapshot; only what the audit trail named was read again).\n\n",
-                self.served
-            ),
+            Choice::Incremental(_) => {
+                format!(
+                    "**Export:** incremental ({} reads taken from the previous snapshot; only what the audit trail named was read again).\n\n",
+                    self.served
+                ) + &self.in_full_lines()
+            }
             Choice::Full(why) => format!("**Export:** full: {}.\n\n", markdown::text(&why.describe())),
         };
         if !self.missed.is_empty() {
@@ -167,6 +175,14 @@ impl Read {
             md.push('\n');
         }
         md
+    }
+
+    /// One line per kind read in full: "flows read in full: a flow event without an id."
+    fn in_full_lines(&self) -> String {
+        self.in_full
+            .iter()
+            .map(|(kind, why)| format!("{kind} read in full: {}.\n\n", markdown::text(&why.join(", "))))
+            .collect()
     }
 
     /// The update of `<prefix>export-state` this run makes, if it changed the state.

@@ -1,9 +1,10 @@
-//! Whether a backup's export reads everything or only what the audit trail names, and why: a pure
-//! function of the facts a run has (the base snapshot, the trail, the export state, the clock), and
-//! the export state that must outlive unchanged runs (an unchanged run commits nothing): when the
-//! last full export ran and whether its scrub found changes the trail had missed. That state is a
-//! commit of its own on `<prefix>export-state` (no files, its message the state), pushed with the
-//! tiers only when a full export changed it.
+//! Whether a backup's export reads everything or only what the audit trail names, and why (and
+//! which kinds an incremental one reads in full): a pure function of the facts a run has (the base
+//! snapshot, the trail, the export state, the clock), and the export state that must outlive
+//! unchanged runs (an unchanged run commits nothing): when the last full export ran and whether its
+//! scrub found changes the trail had missed. That state is a commit of its own on
+//! `<prefix>export-state` (no files, its message the state), pushed with the tiers only when a full
+//! export changed it.
 
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -132,6 +133,19 @@ impl Why {
     }
 }
 
+/// The kinds among `kinds` that an incremental export of `touched` reads in full, each with why
+/// (an event named the kind but none of its resources), in the order of the element types.
+pub fn kinds_in_full(touched: &Touched, kinds: &[&'static str]) -> Vec<(&'static str, Vec<String>)> {
+    touched
+        .all
+        .iter()
+        .filter_map(|(element, why)| {
+            let kind = crate::cognigy::export::incremental::kind_of(element).filter(|k| kinds.contains(k))?;
+            Some((kind, why.iter().cloned().collect()))
+        })
+        .collect()
+}
+
 /// How the export reads the project, given `facts`.
 pub fn choose(facts: &Facts<'_>) -> Choice {
     let Some(version) = facts.base_version else {
@@ -182,16 +196,24 @@ mod tests {
     const NOW: OffsetDateTime = datetime!(2026-12-04 12:00 UTC);
 
     fn event(kind: &str, action: Option<&str>) -> Event {
+        chained(&[(kind, Some("x"))], action)
+    }
+
+    /// An event on `chain`, outermost first, each element with its id or none.
+    fn chained(chain: &[(&str, Option<&str>)], action: Option<&str>) -> Event {
         Event {
             id: "e".into(),
             at: NOW,
             op: Op::Patch,
             action: action.map(str::to_owned),
             user: "ann@example.com".into(),
-            chain: vec![Element {
-                kind: ElementType::parse(kind),
-                id: Some("x".into()),
-            }],
+            chain: chain
+                .iter()
+                .map(|(kind, id)| Element {
+                    kind: ElementType::parse(kind),
+                    id: id.map(str::to_owned),
+                })
+                .collect(),
         }
     }
 
@@ -218,6 +240,13 @@ mod tests {
         let short = Trail::TooShort(Short::PageBound { pages: 20 });
         let sweeping = complete(vec![event("snapshot", Some("restoreSnapshot"))]);
         let strange = complete(vec![event("aNewType", None)]);
+        let chainless = complete(vec![chained(&[], None)]);
+        // An event that names flows but not which: flows in full, the rest incrementally.
+        let no_flow_id = vec![
+            chained(&[("flow", None), ("chart", Some("c")), ("node", Some("n"))], None),
+            event("endpoint", None),
+        ];
+        let flowless = complete(no_flow_id.clone());
         let day = Duration::hours(24);
         type Row<'a> = (Option<&'a str>, Option<&'a Trail>, &'a State, Duration, bool, Choice);
         let rows: Vec<Row> = vec![
@@ -304,6 +333,22 @@ mod tests {
             ),
             (
                 Some(version),
+                Some(&chainless),
+                &fresh,
+                day,
+                false,
+                Choice::Full(Why::Unknown(vec!["an event without a chain".into()])),
+            ),
+            (
+                Some(version),
+                Some(&flowless),
+                &fresh,
+                day,
+                false,
+                Choice::Incremental(crate::cognigy::audit::touched(&no_flow_id)),
+            ),
+            (
+                Some(version),
                 Some(&empty),
                 &fresh,
                 day,
@@ -341,6 +386,30 @@ mod tests {
             now: NOW,
         };
         assert_eq!(choose(&fixed), Choice::Full(Why::FixedClock));
+    }
+
+    #[test]
+    fn the_kinds_read_in_full_are_those_exported_each_with_why() {
+        let touched = crate::cognigy::audit::touched(&[
+            chained(&[("flow", None), ("chart", Some("c")), ("node", Some("n"))], None),
+            chained(&[("node", Some("n"))], None),
+            chained(&[("keyphrase", Some("k"))], None),
+            chained(&[("endpoint", None)], None),
+            event("snippet", None),
+        ]);
+        let why = |reasons: &[&str]| reasons.iter().map(|r| (*r).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            kinds_in_full(&touched, &["flows", "lexicons", "snippets"]),
+            vec![
+                (
+                    "flows",
+                    why(&["a flow event without an id", "a node event outside its flow"])
+                ),
+                ("lexicons", why(&["a lexiconKeyphrase event outside its lexicon"])),
+            ],
+            "endpoints are not exported; the snippet is placed"
+        );
+        assert!(kinds_in_full(&Touched::default(), &["flows"]).is_empty());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Which resources a list of audit events names: a pure mapping, for an incremental export that
-//! reads again only what changed. Whatever it cannot place (an element type it does not know, a
-//! chain without the id it needs) is listed in [`Touched::unknown`], and an action that may change
+//! reads again only what changed. An event that names a kind but not which of its resources (a
+//! flow event without the flow's id, a node outside its flow) puts that kind in [`Touched::all`]:
+//! every resource of it is read again. What cannot be tied to any kind (an element type never
+//! seen, an event without a chain) is listed in [`Touched::unknown`], and an action that may change
 //! anything (a snapshot restored, a package merged) sets [`Touched::everything`]: either means
 //! the events cannot be trusted to name every change.
 
@@ -27,9 +29,13 @@ pub struct Touched {
     pub lexicons: BTreeMap<String, LexiconTouched>,
     /// The other resources (endpoints, extensions, knowledge stores, snippets, ...) by type: their ids.
     pub resources: BTreeMap<ElementType, BTreeSet<String>>,
+    /// Kinds (flows, lexicons, endpoints, ...: their top-level element type) of which an event
+    /// named no one resource: every resource of the kind counts as touched. With why, described
+    /// ("a flow event without an id", "a node event outside its flow").
+    pub all: BTreeMap<ElementType, BTreeSet<String>>,
     /// An event may have changed anything.
     pub everything: bool,
-    /// What could not be placed, described (the element type's name, or what is missing).
+    /// What could not be tied to any kind, described (the element type's name, or what is missing).
     pub unknown: BTreeSet<String>,
 }
 
@@ -101,23 +107,50 @@ impl Touched {
             T::Unknown(name) => {
                 self.unknown.insert(name.clone());
             }
-            kind if is_flat(kind) => {
+            kind @ (T::Endpoint
+            | T::AiAgent
+            | T::Extension
+            | T::NluConnector
+            | T::Function
+            | T::LargeLanguageModel
+            | T::KnowledgeStore
+            | T::Playbook
+            | T::Connection
+            | T::Milestone
+            | T::AiCopilotConfig
+            | T::HandoverProvider
+            | T::Snippet) => {
                 if let Some(id) = self.id_of(outer) {
                     self.resources.entry(kind.clone()).or_default().insert(id);
                 }
             }
-            inner_only => {
-                self.unknown.insert(format!("{} outside its parent", inner_only.name()));
-            }
+            // A part without the resource it belongs to: every resource of that kind.
+            T::FlowSettings
+            | T::FlowState
+            | T::SlotFiller
+            | T::Chart
+            | T::Node
+            | T::NodeData
+            | T::Intent
+            | T::IntentSentence => self.outside(&outer.kind, T::Flow),
+            T::LexiconEntry | T::LexiconKeyphrase | T::LexiconSlot => self.outside(&outer.kind, T::Lexicon),
+            T::KnowledgeSource | T::KnowledgeChunk => self.outside(&outer.kind, T::KnowledgeStore),
         }
     }
 
-    /// The element's id, or `None` with the gap noted.
+    /// The element's id, or `None` with its whole kind touched.
     fn id_of(&mut self, element: &Element) -> Option<String> {
         if element.id.is_none() {
-            self.unknown.insert(format!("{} without an id", element.kind.name()));
+            let why = format!("{} event without an id", with_article(element.kind.name()));
+            self.all.entry(element.kind.clone()).or_default().insert(why);
         }
         element.id.clone()
+    }
+
+    /// An event on `part` with no `parent` in its chain: every resource of the parent's kind.
+    fn outside(&mut self, part: &ElementType, parent: ElementType) {
+        let why = format!("{} event outside its {}", with_article(part.name()), parent.name());
+        self.all.entry(parent).or_default().insert(why);
     }
 }
 
@@ -133,11 +166,13 @@ impl FlowTouched {
         };
         match inner.first().map(|e| (&e.kind, e.id.clone())) {
             None => self.itself = true,
+            Some((T::Chart, _)) if inner.len() == 1 => self.chart = true,
+            // A node of the chart, or (without its id, or unknown) anything of the flow.
             Some((T::Chart, _)) => match node(&inner[1..]) {
                 Some(id) => {
                     self.nodes.insert(id);
                 }
-                None => self.chart = true,
+                None => self.itself = true,
             },
             Some((T::Node | T::NodeData, Some(id))) => {
                 self.nodes.insert(id);
@@ -154,31 +189,20 @@ impl FlowTouched {
     }
 }
 
+/// `name` after "a", or "an" before a vowel.
+fn with_article(name: &str) -> String {
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
+}
+
 fn is_keyphrase(kind: &ElementType) -> bool {
     matches!(
         kind,
         ElementType::LexiconKeyphrase | ElementType::LexiconEntry | ElementType::LexiconSlot
-    )
-}
-
-/// The element types that are resources of their own, beside flows and lexicons.
-fn is_flat(kind: &ElementType) -> bool {
-    use ElementType as T;
-    matches!(
-        kind,
-        T::Endpoint
-            | T::AiAgent
-            | T::Extension
-            | T::NluConnector
-            | T::Function
-            | T::LargeLanguageModel
-            | T::KnowledgeStore
-            | T::Playbook
-            | T::Connection
-            | T::Milestone
-            | T::AiCopilotConfig
-            | T::HandoverProvider
-            | T::Snippet
     )
 }
 
@@ -231,6 +255,14 @@ mod tests {
     fn resource(kind: ElementType, id: &str) -> Touched {
         Touched {
             resources: [(kind, set(&[id]))].into(),
+            ..Touched::default()
+        }
+    }
+
+    /// Every resource of `kind`, for `why`.
+    fn all(kind: ElementType, why: &str) -> Touched {
+        Touched {
+            all: [(kind, set(&[why]))].into(),
             ..Touched::default()
         }
     }
@@ -338,12 +370,64 @@ mod tests {
             ),
             (event(Op::Unauthorized, None, &[("flow", "F")]), Touched::default()),
             (event(Op::Patch, None, &[("aNewType", "X")]), unknown("aNewType")),
-            (event(Op::Patch, None, &[("flow", "")]), unknown("flow without an id")),
+            (event(Op::Patch, None, &[]), unknown("an event without a chain")),
+            (
+                event(Op::Patch, None, &[("aNewType", "X"), ("flow", "F")]),
+                unknown("aNewType"),
+            ),
+            // A kind named, but none of its resources: that kind in full.
+            (
+                event(Op::Patch, None, &[("flow", ""), ("chart", "C"), ("node", "N")]),
+                all(ElementType::Flow, "a flow event without an id"),
+            ),
             (
                 event(Op::Patch, None, &[("node", "N")]),
-                unknown("node outside its parent"),
+                all(ElementType::Flow, "a node event outside its flow"),
             ),
-            (event(Op::Patch, None, &[]), unknown("an event without a chain")),
+            (
+                event(Op::Create, None, &[("chart", "C"), ("nodeData", "N")]),
+                all(ElementType::Flow, "a chart event outside its flow"),
+            ),
+            (
+                event(Op::Patch, None, &[("intent", "I"), ("intentSentence", "S")]),
+                all(ElementType::Flow, "an intent event outside its flow"),
+            ),
+            (
+                event(Op::Patch, None, &[("slotFiller", "S")]),
+                all(ElementType::Flow, "a slotFiller event outside its flow"),
+            ),
+            (
+                event(Op::Patch, None, &[("lexicon", ""), ("keyphrase", "K")]),
+                all(ElementType::Lexicon, "a lexicon event without an id"),
+            ),
+            (
+                event(Op::Patch, None, &[("keyphrase", "K")]),
+                all(ElementType::Lexicon, "a lexiconKeyphrase event outside its lexicon"),
+            ),
+            (
+                event(Op::Delete, None, &[("endpoint", "")]),
+                all(ElementType::Endpoint, "an endpoint event without an id"),
+            ),
+            (
+                event(Op::Patch, None, &[("knowledgeSource", "S")]),
+                all(
+                    ElementType::KnowledgeStore,
+                    "a knowledgeSource event outside its knowledgeStore",
+                ),
+            ),
+            // Below a known flow, a part without an id: that flow alone, in full.
+            (
+                event(Op::Patch, None, &[("flow", "F"), ("chart", "C"), ("node", "")]),
+                flow(|f| f.itself = true),
+            ),
+            (
+                event(Op::Patch, None, &[("flow", "F"), ("chart", "C"), ("aNewPart", "X")]),
+                flow(|f| f.itself = true),
+            ),
+            (
+                event(Op::Patch, None, &[("flow", "F"), ("node", "")]),
+                flow(|f| f.itself = true),
+            ),
         ];
         for (event, expected) in rows {
             assert_eq!(touched(std::slice::from_ref(&event)), expected, "{:?}", event.chain);
@@ -361,5 +445,27 @@ mod tests {
         let touched = touched(&events);
         assert_eq!(touched.flows["F"].nodes, set(&["N1", "N2"]));
         assert_eq!(touched.resources[&ElementType::Endpoint], set(&["E1", "E2"]));
+    }
+
+    #[test]
+    fn a_kind_in_full_keeps_every_reason_and_the_other_kinds_placed() {
+        let events = [
+            event(Op::Patch, None, &[("flow", ""), ("chart", "C"), ("node", "N")]),
+            event(Op::Patch, None, &[("node", "N")]),
+            event(Op::Patch, None, &[("flow", "F"), ("intent", "I")]),
+            event(Op::Patch, None, &[("lexicon", "L"), ("keyphrase", "K")]),
+        ];
+        let touched = touched(&events);
+        assert_eq!(
+            touched.all,
+            [(
+                ElementType::Flow,
+                set(&["a flow event without an id", "a node event outside its flow"])
+            )]
+            .into()
+        );
+        assert_eq!(touched.flows["F"].intents, set(&["I"]));
+        assert_eq!(touched.lexicons["L"].keyphrases, set(&["K"]));
+        assert!(touched.unknown.is_empty() && !touched.everything);
     }
 }

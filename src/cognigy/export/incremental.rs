@@ -81,26 +81,42 @@ fn name_field(kind: &str) -> &'static str {
     kinds::flat(kind).map_or("name", |flat| flat.name_field)
 }
 
-/// The element type the audit trail names a flat kind's resources by.
-fn element_type(kind: &str) -> Option<ElementType> {
-    use ElementType as T;
-    Some(match kind {
-        "endpoints" => T::Endpoint,
-        "ai-agents" => T::AiAgent,
-        "extensions" => T::Extension,
-        "nlu-connectors" => T::NluConnector,
-        "functions" => T::Function,
-        "llms" => T::LargeLanguageModel,
-        "knowledge-stores" => T::KnowledgeStore,
-        "playbooks" => T::Playbook,
-        "connections" => T::Connection,
-        "snippets" => T::Snippet,
-        "milestones" => T::Milestone,
-        "ai-copilot-configs" => T::AiCopilotConfig,
-        "handover-providers" => T::HandoverProvider,
-        _ => return None,
-    })
+/// The element type the audit trail names each kind's resources by.
+const ELEMENT_TYPES: [(&str, ElementType); 15] = [
+    ("flows", ElementType::Flow),
+    ("lexicons", ElementType::Lexicon),
+    ("endpoints", ElementType::Endpoint),
+    ("ai-agents", ElementType::AiAgent),
+    ("extensions", ElementType::Extension),
+    ("nlu-connectors", ElementType::NluConnector),
+    ("functions", ElementType::Function),
+    ("llms", ElementType::LargeLanguageModel),
+    ("knowledge-stores", ElementType::KnowledgeStore),
+    ("playbooks", ElementType::Playbook),
+    ("connections", ElementType::Connection),
+    ("snippets", ElementType::Snippet),
+    ("milestones", ElementType::Milestone),
+    ("ai-copilot-configs", ElementType::AiCopilotConfig),
+    ("handover-providers", ElementType::HandoverProvider),
+];
+
+fn element_type(kind: &str) -> Option<&'static ElementType> {
+    ELEMENT_TYPES.iter().find(|(k, _)| *k == kind).map(|(_, t)| t)
 }
+
+/// The kind (`flows`, `endpoints`, ...) whose resources the audit trail names by `element`.
+pub fn kind_of(element: &ElementType) -> Option<&'static str> {
+    ELEMENT_TYPES.iter().find(|(_, t)| t == element).map(|(k, _)| *k)
+}
+
+/// Every flow's part counts as touched when the trail touched flows as a whole.
+static WHOLE_FLOW: FlowTouched = FlowTouched {
+    itself: true,
+    chart: false,
+    nodes: BTreeSet::new(),
+    intents: BTreeSet::new(),
+    parts: BTreeSet::new(),
+};
 
 /// An incremental export: the base and what was touched since it was captured.
 #[derive(Debug, Clone, Default)]
@@ -294,7 +310,11 @@ impl Incremental {
         }
     }
 
+    /// What of flow `id` was touched (all of it, when flows were touched as a whole).
     fn flow(&self, id: &str) -> Option<&FlowTouched> {
+        if self.touched.all.contains_key(&ElementType::Flow) {
+            return Some(&WHOLE_FLOW);
+        }
         self.touched.flows.get(id)
     }
 
@@ -325,15 +345,15 @@ impl Incremental {
 
     fn untouched_lexicon(&self, reads: &Reads, served: &mut Served, index: usize) -> Option<String> {
         let id = text(item(reads, "lexicons", index)?, "_id");
-        (!self.touched.lexicons.contains_key(&id)).then_some(())?;
+        (!names(&self.touched, "lexicons", &id)).then_some(())?;
         self.unique_folder(reads, served, "lexicons", index)
     }
 
     fn untouched_flat(&self, reads: &Reads, served: &mut Served, kind: &str, index: usize) -> Option<String> {
         let flat = kinds::flat(kind)?;
         let id = text(item(reads, flat.kind, index)?, "_id");
-        let touched = self.touched.resources.get(&element_type(kind)?);
-        (!touched.is_some_and(|ids| ids.contains(&id))).then_some(())?;
+        // A kind the trail has no element type for is always read.
+        (element_type(kind).is_some() && !names(&self.touched, flat.kind, &id)).then_some(())?;
         self.unique_folder(reads, served, flat.kind, index)
     }
 
@@ -348,13 +368,17 @@ fn item<'a>(reads: &'a Reads, kind: &'static str, index: usize) -> Option<&'a Va
     reads.lists.get(&Key::new(kind, &[]))?.get(index)
 }
 
-/// Whether `touched` names the resource of `kind` whose `_id` is `id`.
+/// Whether `touched` names the resource of `kind` whose `_id` is `id` (or every resource of `kind`).
 pub fn names(touched: &Touched, kind: &str, id: &str) -> bool {
-    match kind {
-        "flows" => touched.flows.contains_key(id),
-        "lexicons" => touched.lexicons.contains_key(id),
-        other => element_type(other).is_some_and(|t| touched.resources.get(&t).is_some_and(|ids| ids.contains(id))),
-    }
+    let Some(element) = element_type(kind) else {
+        return false;
+    };
+    touched.all.contains_key(element)
+        || match kind {
+            "flows" => touched.flows.contains_key(id),
+            "lexicons" => touched.lexicons.contains_key(id),
+            _ => touched.resources.get(element).is_some_and(|ids| ids.contains(id)),
+        }
 }
 
 /// The resources that differ between the trees `before` and `after` that `touched` does not name
@@ -409,4 +433,44 @@ pub fn unnamed_changes(before: &Files, after: &Files, touched: &Touched) -> Vec<
         }
     }
     missed.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(description: &str) -> Files {
+        [
+            (
+                "project/flows/Main--f1/flow.json".to_owned(),
+                format!(r#"{{"_id":"f1","description":"{description}"}}"#).into_bytes(),
+            ),
+            (
+                "project/endpoints/Web--e1/endpoint.json".to_owned(),
+                format!(r#"{{"_id":"e1","description":"{description}"}}"#).into_bytes(),
+            ),
+        ]
+        .into()
+    }
+
+    #[test]
+    fn a_kind_touched_in_full_names_each_of_its_changed_resources_and_no_other() {
+        let (before, after) = (tree("old"), tree("new"));
+        let mut touched = Touched::default();
+        assert_eq!(
+            unnamed_changes(&before, &after, &touched),
+            ["project/endpoints/Web--e1", "project/flows/Main--f1"]
+        );
+        touched
+            .all
+            .insert(ElementType::Flow, ["a flow event without an id".to_owned()].into());
+        assert!(names(&touched, "flows", "any flow"));
+        assert!(!names(&touched, "endpoints", "e1"));
+        assert_eq!(
+            unnamed_changes(&before, &after, &touched),
+            ["project/endpoints/Web--e1"]
+        );
+        assert_eq!(kind_of(&ElementType::Flow), Some("flows"));
+        assert_eq!(kind_of(&ElementType::Node), None);
+    }
 }
