@@ -41,6 +41,7 @@ fn run_in(env: &Environment, runner: &Runner) -> u8 {
             return USAGE;
         }
     };
+    crate::offsite::mask_credentials(env);
     runner.mask_secrets();
     logging::init(config::requested_log_format(&raw), env.var("RUNNER_DEBUG") == Some("1"));
 

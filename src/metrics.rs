@@ -40,6 +40,20 @@ pub struct Figures {
     /// `full`: the export read every resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,
+    /// The offsite copy (`object-store-url`), when it succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offsite: Option<Offsite>,
+}
+
+/// What the offsite copy did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Offsite {
+    /// Bytes uploaded (0 when the newest snapshot was there already).
+    pub uploaded_bytes: u64,
+    /// Snapshots kept in the object store.
+    pub kept: usize,
+    /// Snapshots removed from it.
+    pub removed: usize,
 }
 
 /// The whole file.

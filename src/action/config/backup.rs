@@ -1,5 +1,5 @@
 //! The backup mode's inputs: Cognigy and what to export, the snapshot repository, the keeps, and
-//! whether the same push promotes (with the GitHub API for monthly releases).
+//! whether the same push promotes (with the GitHub API for monthly releases), the offsite copies.
 
 use super::validator::Validator;
 use super::{Mode, ModeConfig};
@@ -12,6 +12,7 @@ impl Validator<'_> {
         let repo = self.repo(mode);
         let keep = self.keep();
         let secrets = self.secrets_mode();
+        let offsite = self.offsite();
         let promote = match self.boolean("promote", true) {
             Some(true) => Some(self.github_api()),
             Some(false) => Some(None),
@@ -24,6 +25,7 @@ impl Validator<'_> {
             keep: keep?,
             secrets: secrets?,
             promote: promote?,
+            offsite: offsite?,
         })
     }
 }

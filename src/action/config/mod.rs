@@ -12,6 +12,7 @@ mod backup;
 mod cleanup;
 mod cognigy;
 mod notify;
+mod offsite;
 mod promote;
 mod repo;
 mod restore;
@@ -30,6 +31,7 @@ use validator::Validator;
 
 pub use cognigy::{CognigyConfig, ExportConfig, NativeSnapshot, RESOURCE_KINDS, api_host_for_ui_host};
 pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
+pub use offsite::{Cloud, OffsiteConfig};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::{Confirm, RestoreMethod};
 pub use secrets::SecretsMode;
@@ -98,6 +100,8 @@ pub enum ModeConfig {
         secrets: SecretsMode,
         /// `Some` when the backup also promotes (in the same push).
         promote: Option<GithubApi>,
+        /// `Some` when every new snapshot is also copied to an object store.
+        offsite: Option<OffsiteConfig>,
     },
     Promote {
         repo: RepoConfig,
