@@ -269,11 +269,14 @@ fn an_unreachable_store_is_a_warning_and_the_next_run_uploads_the_missing_snapsh
     assert_eq!(untar(&archive, "20261122T073700Z"), fixture.tip_files(HOURLY));
 }
 
+/// The inputs given, the input refused and what its error says.
+type BadCase<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
 #[test]
 fn bad_offsite_inputs_are_refused_before_any_request() {
     let fake = FakeCognigy::start(ProjectSpec::default(), Options::default());
     let fixture = Fixture::new();
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    let cases: &[BadCase] = &[
         (
             &[("object-store-url", "s3://AKIAKEY:hunter2-url-secret@backups/x")],
             "object-store-url",

@@ -117,7 +117,7 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 secrets,
                 releases: promote.as_ref(),
                 stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
-                offsite: offsite.as_ref(),
+                offsite: offsite.as_deref(),
             },
             context,
         ),

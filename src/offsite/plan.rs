@@ -78,6 +78,9 @@ mod tests {
         [format!("{id}{ARCHIVE}"), format!("{id}{MANIFEST}")]
     }
 
+    /// `(listed, newest, keep)` and the plan's `(upload, kept, removed, objects deleted)`.
+    type Case<'a> = (Vec<String>, &'a str, usize, bool, Vec<&'a str>, Vec<&'a str>, usize);
+
     #[test]
     fn the_plans() {
         let (a, b, c, d) = (
@@ -87,8 +90,7 @@ mod tests {
             "20261104T000000Z",
         );
         let names = |ids: &[&str]| ids.iter().flat_map(|id| pair(id)).collect::<Vec<_>>();
-        // (listed, newest, keep) -> (upload, kept, removed, deleted objects)
-        let cases: Vec<(Vec<String>, &str, usize, bool, Vec<&str>, Vec<&str>, usize)> = vec![
+        let cases: Vec<Case> = vec![
             // An empty store: upload, nothing to remove.
             (vec![], a, 30, true, vec![a], vec![], 0),
             // Already there: nothing uploaded.

@@ -25,7 +25,7 @@ impl Validator<'_> {
             keep: keep?,
             secrets: secrets?,
             promote: promote?,
-            offsite: offsite?,
+            offsite: offsite?.map(Box::new),
         })
     }
 }

@@ -101,7 +101,7 @@ pub enum ModeConfig {
         /// `Some` when the backup also promotes (in the same push).
         promote: Option<GithubApi>,
         /// `Some` when every new snapshot is also copied to an object store.
-        offsite: Option<OffsiteConfig>,
+        offsite: Option<Box<OffsiteConfig>>,
     },
     Promote {
         repo: RepoConfig,
