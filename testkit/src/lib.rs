@@ -14,5 +14,6 @@ pub mod git;
 pub mod git_server;
 pub mod https_proxy;
 pub mod moto_server;
+mod python_server;
 pub mod tls;
 pub mod webhook_receiver;

@@ -3,12 +3,9 @@
 //! through the real S3 protocol, not a mock of the client.
 //!
 //! The Python comes from `COGNIGY_BACKUP_MOTO_PYTHON` (set by `.ci/run` to its venv), else
-//! `python3`. Without moto, [`MotoServer::start`] answers `None` so a developer's run can skip,
-//! except on CI (`CI` set), where a missing moto fails the test, as with
-//! [`dulwich_server`](crate::dulwich_server).
+//! `python3`; without moto a developer's run skips and CI fails ([`python_server`]).
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use crate::python_server;
 
 /// The server script, run with `python -c`.
 const SCRIPT: &str = include_str!("moto_server.py");
@@ -18,67 +15,27 @@ pub const PYTHON_VAR: &str = "COGNIGY_BACKUP_MOTO_PYTHON";
 
 /// A running moto server; the process is killed when this drops.
 pub struct MotoServer {
-    port: u16,
     bucket: String,
-    child: Child,
+    server: python_server::Started,
 }
 
 impl MotoServer {
     /// Starts moto with the bucket `bucket`; `None` when no Python with moto is found and `CI` is
     /// not set (on CI that panics, naming what to install).
     pub fn start(bucket: &str) -> Option<MotoServer> {
-        let python = std::env::var(PYTHON_VAR).unwrap_or_else(|_| "python3".to_owned());
-        let started = Command::new(&python)
-            .args(["-c", SCRIPT, bucket])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn();
-        let missing = |why: String| {
-            let advice = format!(
-                "install it with `{python} -m pip install 'moto[server]==5.2.1'` or set {PYTHON_VAR}; .ci/run does"
-            );
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "moto is needed on CI: {why}; {advice}"
-            );
-            eprintln!("skipped: moto is not available ({why}); {advice}");
-            None
-        };
-        let mut child = match started {
-            Ok(child) => child,
-            Err(e) => return missing(format!("{python} did not start: {e}")),
-        };
-        let mut first_line = String::new();
-        let stdout = child.stdout.take().expect("piped stdout");
-        BufReader::new(stdout).read_line(&mut first_line).ok();
-        match first_line.trim().parse() {
-            Ok(port) => Some(MotoServer {
-                port,
-                bucket: bucket.to_owned(),
-                child,
-            }),
-            Err(_) => {
-                let _ = child.kill();
-                let output = child.wait_with_output().map(|o| o.stderr).unwrap_or_default();
-                missing(String::from_utf8_lossy(&output).trim().to_owned())
-            }
-        }
+        let started = python_server::start(PYTHON_VAR, "'moto[server]==5.2.1'", SCRIPT, &[bucket.as_ref()])?;
+        Some(MotoServer {
+            bucket: bucket.to_owned(),
+            server: started,
+        })
     }
 
     /// The endpoint, `http://127.0.0.1:<port>`.
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        format!("http://127.0.0.1:{}", self.server.port)
     }
 
     pub fn bucket(&self) -> &str {
         &self.bucket
-    }
-}
-
-impl Drop for MotoServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
