@@ -166,15 +166,8 @@ async fn put_verified(
     let location = path(&config.prefix, name);
     let (size, digest) = (bytes.len() as u64, manifest::digest(&bytes));
     store.put(&location, PutPayload::from(bytes)).await.map_err(failed)?;
-    let mismatch = |expected: String, found: String| Error::Mismatch {
-        name: name.to_owned(),
-        expected,
-        found,
-    };
     let head = store.head(&location).await.map_err(failed)?;
-    if head.size != size {
-        return Err(mismatch(format!("{size} bytes"), format!("{} bytes", head.size)));
-    }
+    check(name, size, head.size, None)?;
     let read = store
         .get(&location)
         .await
@@ -182,9 +175,67 @@ async fn put_verified(
         .bytes()
         .await
         .map_err(failed)?;
-    let read_digest = manifest::digest(&read);
-    if read_digest != digest {
-        return Err(mismatch(format!("sha256 {digest}"), format!("sha256 {read_digest}")));
-    }
+    check(name, size, read.len() as u64, Some((&digest, &read)))?;
     Ok(size)
+}
+
+/// Whether `name`, `size` bytes whose sha256 was `digest` when sent, read back as `found` bytes
+/// (and, with the content, as `read`), is what was sent.
+fn check(name: &str, size: u64, found: u64, content: Option<(&str, &[u8])>) -> Result<(), Error> {
+    let mismatch = |expected: String, found: String| Error::Mismatch {
+        name: name.to_owned(),
+        expected,
+        found,
+    };
+    if found != size {
+        return Err(mismatch(format!("{size} bytes"), format!("{found} bytes")));
+    }
+    match content.map(|(digest, read)| (digest, manifest::digest(read))) {
+        Some((digest, read)) if read != digest => Err(mismatch(format!("sha256 {digest}"), format!("sha256 {read}"))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_read_back_different_is_a_mismatch() {
+        let sent = b"the archive".to_vec();
+        let digest = manifest::digest(&sent);
+        assert!(check("a.tar.gz", 11, 11, Some((&digest, &sent))).is_ok());
+        let short = check("a.tar.gz", 11, 10, None).unwrap_err().to_string();
+        assert_eq!(
+            short,
+            "a.tar.gz was uploaded, but reading it back gave 10 bytes instead of 11 bytes"
+        );
+        let changed = check("a.tar.gz", 11, 11, Some((&digest, b"the archivE")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            changed.starts_with("a.tar.gz was uploaded, but reading it back gave sha256 ")
+                && changed.ends_with(&format!("instead of sha256 {digest}")),
+            "{changed}"
+        );
+    }
+
+    #[test]
+    fn the_summary_line() {
+        let mut report = Report {
+            archive: "20261122T073700Z.tar.gz".to_owned(),
+            uploaded: Some(1234),
+            kept: 3,
+            removed: 1,
+        };
+        assert_eq!(
+            report.line(),
+            "Offsite: uploaded `20261122T073700Z.tar.gz` (1234 bytes), kept 3, removed 1.\n"
+        );
+        report.uploaded = None;
+        assert_eq!(
+            report.line(),
+            "Offsite: `20261122T073700Z.tar.gz` already there, kept 3, removed 1.\n"
+        );
+    }
 }
