@@ -2,7 +2,8 @@
 //! hourly tip's, commit it to `<prefix>hourly` when it changed, promote (when `promote` is on), and
 //! push every ref change in one leased push. A run that loses a race fetches again and re-applies
 //! its snapshot, in capture order. A part the platform did not offer fails the run before anything
-//! is committed when the hourly tip held items of it ([`unavailable::lost`]).
+//! is committed when the hourly tip held items of it ([`unavailable::lost`]). With
+//! `object-store-url`, the hourly tip's snapshot is then copied offsite ([`offsite::copy`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
