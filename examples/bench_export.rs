@@ -6,7 +6,12 @@
 //! and below the client's cap (the latter must still export every file, byte for byte as unlimited);
 //! peak memory.
 //!
-//! `cargo run --release --example bench_export`. It takes a few minutes: each run is bound by the
+//! Then the incremental export of issue 12, side by side: requests and wall time of a full export,
+//! an unchanged incremental run and a one-node-change run, at the SaaS rate (3 requests per
+//! second, `BENCH_RATE` to change it) and latency-bound (50 ms, 4 in flight), with their ratios;
+//! the latency-bound runs are also compared with a full export of the changed project, byte for byte.
+//!
+//! `cargo run --release --example bench_export` (`BENCH_ONLY=incremental` for the second part alone). It takes a few minutes: each run is bound by the
 //! rate or the latency by design. The fake server runs in this process, so the memory figures
 //! include it.
 
@@ -15,7 +20,10 @@ use std::time::{Duration, Instant};
 
 use cognigy_backup_action::action::config::{CognigyConfig, RESOURCE_KINDS};
 use cognigy_backup_action::cognigy::Client;
+use cognigy_backup_action::cognigy::audit::{self, Trail, Window};
 use cognigy_backup_action::cognigy::export::export;
+use cognigy_backup_action::cognigy::export::incremental::{Base, Incremental};
+use cognigy_backup_action::modes::trail::{MAX_PAGES, SKEW};
 use cognigy_backup_action::secrets::Secret;
 use cognigy_backup_action::snapshot::{self, Files, Meta};
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec, RateLimit, RetryAfter};
@@ -70,6 +78,14 @@ struct Outcome {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    if std::env::var("BENCH_ONLY").as_deref() != Ok("incremental") {
+        full_exports().await;
+    }
+    incremental_exports().await;
+}
+
+/// Issue 3's figures of full exports.
+async fn full_exports() {
     let spec = ProjectSpec::large();
     let task_polls = Options::default().task_polls;
     let minimum = spec.minimum_export_requests(task_polls as usize);
@@ -145,6 +161,152 @@ async fn main() {
     );
 }
 
+/// One run of the incremental table.
+struct Measured {
+    requests: usize,
+    wall: Duration,
+}
+
+/// Issue 12's table: a full export, an unchanged incremental run and a one-node-change run.
+async fn incremental_exports() {
+    let spec = ProjectSpec::large();
+    let saas_rate = std::env::var("BENCH_RATE")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3.0);
+    println!(
+        "\nincremental export of ProjectSpec::large() ({} flows x {} locales x {} nodes)",
+        spec.flows, spec.locales, spec.nodes_per_flow
+    );
+    println!(
+        "{:<22} {:<14} {:>8} {:>9} {:>10} {:>9} {:>10}",
+        "setup", "run", "requests", "wall s", "vs full", "wall/full", "rate/cap"
+    );
+    for (label, rate, latency, compare) in [
+        ("rate-bound", saas_rate, Duration::ZERO, false),
+        ("latency-bound 50 ms", 1000.0, LATENCY, true),
+    ] {
+        let fake = FakeCognigy::start(
+            spec.clone(),
+            Options {
+                latency,
+                ..Options::default()
+            },
+        );
+        // An event older than the first export: the trail reaches back past it.
+        fake.as_user("bench@example.com")
+            .edit(|p| p.settings["description"] = serde_json::json!("bench"));
+        fake.advance_clock(Duration::from_secs(600));
+        let client = client_of(&fake, rate, 4);
+        let now = |fake: &FakeCognigy| time::OffsetDateTime::from(fake.now());
+        let since = now(&fake);
+        let (exported, full) = export_again(&fake, &client, None, since).await;
+        let base = files_of(exported);
+        fake.advance_clock(Duration::from_secs(1800));
+        let unchanged = export_again(&fake, &client, Some(&base), since).await.1;
+        let (flow, node, locale) = fake.edit(|p| {
+            let flow = &p.flows[7];
+            (
+                flow.doc["_id"].as_str().unwrap_or_default().to_owned(),
+                flow.nodes[11].id().to_owned(),
+                p.locale_ids()[0].clone(),
+            )
+        });
+        fake.as_user("ann@example.com")
+            .edit(|p| p.set_node_config(&flow, &node, &locale, serde_json::json!({ "text": "changed" })));
+        fake.advance_clock(Duration::from_secs(1800));
+        let (changed_export, one_node) = export_again(&fake, &client, Some(&base), since).await;
+        for (run, measured) in [("full", &full), ("unchanged", &unchanged), ("one node", &one_node)] {
+            println!(
+                "{:<22} {:<14} {:>8} {:>9.2} {:>9.3}x {:>8.3}x {:>10.3}",
+                label,
+                run,
+                measured.requests,
+                measured.wall.as_secs_f64(),
+                measured.requests as f64 / full.requests as f64,
+                measured.wall.as_secs_f64() / full.wall.as_secs_f64(),
+                measured.requests as f64 / measured.wall.as_secs_f64() / rate,
+            );
+        }
+        if compare {
+            let expected = files_of(export(client.clone(), &RESOURCE_KINDS).await.expect("a full export"));
+            let got = files_of(changed_export);
+            println!(
+                "{:<22} one node: {} files, equal to a full export of the changed project: {}",
+                label,
+                got.len(),
+                got == expected
+            );
+        }
+    }
+    println!(
+        "targets: unchanged <= 25 requests, one node changed <= 40, a full export at >= 0.87x the cap (rate-bound)"
+    );
+}
+
+/// An export of `fake` after a full one that started at `since`: incremental on `base` with the
+/// audit trail since then (a full export without a base); what it exported and what it cost.
+async fn export_again(
+    fake: &FakeCognigy,
+    client: &Arc<Client>,
+    base: Option<&Files>,
+    since: time::OffsetDateTime,
+) -> (snapshot::Export, Measured) {
+    fake.reset_log();
+    let start = Instant::now();
+    let plan = match base {
+        Some(files) => {
+            let window = Window {
+                since,
+                skew: SKEW,
+                max_pages: MAX_PAGES,
+            };
+            let Ok(Trail::Complete(events)) = audit::read_since(client, &window).await else {
+                panic!("the audit trail reaches back to the base");
+            };
+            Some(Incremental {
+                base: Base::new(files.clone()),
+                touched: audit::touched(&events),
+            })
+        }
+        None => None,
+    };
+    let (exported, _) =
+        cognigy_backup_action::cognigy::export::export_from(client.clone(), &RESOURCE_KINDS, plan.as_ref())
+            .await
+            .expect("the export completes");
+    let measured = Measured {
+        requests: fake.requests().len(),
+        wall: start.elapsed(),
+    };
+    (exported, measured)
+}
+
+fn client_of(fake: &FakeCognigy, rate: f64, concurrency: usize) -> Arc<Client> {
+    let config = CognigyConfig {
+        base_url: fake.base_url().parse().expect("the fake's URL"),
+        api_prefix: fake.prefix().to_owned(),
+        api_key: Secret::new(fake.api_key()),
+        project_id: fake.project_id().to_owned(),
+        requests_per_second: rate,
+        concurrency,
+    };
+    Arc::new(Client::new(&config).expect("a client for the fake"))
+}
+
+/// The snapshot files of `exported`, under a fixed capture so that runs compare byte for byte.
+fn files_of(exported: snapshot::Export) -> Files {
+    let captured_at = time::macros::datetime!(2026-11-22 07:37:00 UTC);
+    let meta = Meta {
+        snapshot_id: snapshot::snapshot_id(captured_at),
+        captured_at,
+        project_id: "bench".to_owned(),
+        base_url: "http://fake-cognigy".to_owned(),
+        tool_version: "bench".to_owned(),
+    };
+    snapshot::build(meta, exported).files
+}
+
 /// Exports the project once from a fresh fake under `setup`.
 async fn run(spec: &ProjectSpec, setup: &Setup) -> Outcome {
     let options = Options {
@@ -157,15 +319,7 @@ async fn run(spec: &ProjectSpec, setup: &Setup) -> Outcome {
         ..Options::default()
     };
     let fake = FakeCognigy::start(spec.clone(), options);
-    let config = CognigyConfig {
-        base_url: fake.base_url().parse().expect("the fake's URL"),
-        api_prefix: fake.prefix().to_owned(),
-        api_key: Secret::new(fake.api_key()),
-        project_id: fake.project_id().to_owned(),
-        requests_per_second: setup.rate,
-        concurrency: setup.concurrency,
-    };
-    let client = Arc::new(Client::new(&config).expect("a client for the fake"));
+    let client = client_of(&fake, setup.rate, setup.concurrency);
     let start = Instant::now();
     let exported = export(client, &RESOURCE_KINDS).await.expect("the export completes");
     let wall = start.elapsed();
@@ -179,15 +333,6 @@ async fn run(spec: &ProjectSpec, setup: &Setup) -> Outcome {
         _ => log.len() as f64 / setup.rate,
     };
     let latency_bound = log.len() as f64 * LATENCY.as_secs_f64() / setup.concurrency as f64;
-    let captured_at = time::macros::datetime!(2026-11-22 07:37:00 UTC);
-    let meta = Meta {
-        snapshot_id: snapshot::snapshot_id(captured_at),
-        captured_at,
-        project_id: fake.project_id().to_owned(),
-        // The same in every run (the port is not), so runs compare byte for byte.
-        base_url: "http://fake-cognigy".to_owned(),
-        tool_version: "bench".to_owned(),
-    };
     Outcome {
         requests: log.len(),
         answered,
@@ -195,7 +340,7 @@ async fn run(spec: &ProjectSpec, setup: &Setup) -> Outcome {
         rate_limited,
         wall,
         bound: Duration::from_secs_f64(rate_bound.max(latency_bound)),
-        files: snapshot::build(meta, exported).files,
+        files: files_of(exported),
     }
 }
 

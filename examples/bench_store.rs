@@ -218,6 +218,7 @@ fn main() {
             token: Some(Secret::new(TOKEN)),
             repository: None,
             branch_prefix: "snapshot/".to_owned(),
+            mirror: None,
         };
         for (index, (name, snapshot)) in snapshots.iter().enumerate() {
             server.reset_bytes_received();
@@ -293,7 +294,7 @@ fn main() {
 /// The git part of a backup of `snapshot`, in the steps and order of the backup mode.
 fn backup(config: &RepoConfig, temp: &Path, snapshot: &Snapshot) -> Run {
     let started = Instant::now();
-    let repo = Repo::open(config, temp).expect("open the store");
+    let repo = Repo::open(config, temp, &Default::default()).expect("open the store");
     let hourly = repo.branch(Tier::Hourly);
     let tip = repo.fetch().expect("fetch").get(&hourly);
     let fetch = started.elapsed();

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use cognigy_backup_action::action::environment::Environment;
 use cognigy_backup_action::app;
-use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
+use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Feature, Options, ProjectSpec};
 use cognigy_backup_testkit::fake_github::{FakeGithub, Grant};
 use cognigy_backup_testkit::git::git;
 use cognigy_backup_testkit::git_server::GitServer;
@@ -36,7 +36,11 @@ fn main() {
     let github = FakeGithub::start();
     github.add_repo(REPOSITORY, true);
     github.add_token(TOKEN, Grant::workflow(REPOSITORY));
-    let cognigy = FakeCognigy::start(ProjectSpec::default(), Options::default());
+    // The key's user, as most, has neither the `admin` nor the `fullUserSupport` role.
+    let cognigy = FakeCognigy::start(
+        ProjectSpec::default(),
+        Options::default().without(Feature::AuditTrail, 403),
+    );
     println!(
         "Fake Cognigy API at {}, project {}; fake GitHub API at {}; git server at {}\n",
         cognigy.base_url(),

@@ -5,7 +5,7 @@
 //! their own.
 
 use crate::action::commands::{self, Level, Outputs, Runner};
-use crate::action::config::{self, Config, InputError, ModeConfig, RunnerEnv};
+use crate::action::config::{self, Against, Config, InputError, ModeConfig, RunnerEnv};
 use crate::action::environment::Environment;
 use crate::action::inputs::RawInputs;
 use crate::clock::Clock;
@@ -71,6 +71,7 @@ fn run_in(env: &Environment, runner: &Runner) -> u8 {
         temp_dir: env.temp_dir(),
         workspace: env.workspace_dir(),
         run: run_info(env),
+        mirror: modes::mirror::Log::default(),
     };
     run_mode(&context, &config)
 }
@@ -133,7 +134,9 @@ fn repository(config: &Config) -> Option<&str> {
         | ModeConfig::Cleanup { repo, .. }
         | ModeConfig::Restore { repo, .. }
         | ModeConfig::Verify { repo, .. }
-        | ModeConfig::Setup { repo, .. } => repo.repository.as_deref(),
+        | ModeConfig::Setup { repo, .. }
+        | ModeConfig::Drill { repo, .. }
+        | ModeConfig::Diff { repo, .. } => repo.repository.as_deref(),
         ModeConfig::Status { .. } => None,
     }
 }
@@ -191,14 +194,16 @@ fn run_mode(context: &modes::Context<'_>, config: &Config) -> u8 {
         }
         Err(error) => fail(runner, &format!("cognigy-backup {mode}"), &error.to_string(), outputs),
     };
+    let (changes, fleet) = result.ok().map(|o| (o.changes, o.fleet)).unwrap_or_default();
     let notice = notify::Notice {
         mode,
         status,
         project: project(config).map(str::to_owned),
         repository: repository(config).map(str::to_owned),
         snapshot_id,
-        changes: result.ok().and_then(|o| o.changes),
         run_url: context.run.url.clone(),
+        changes,
+        fleet,
     };
     notify::send(&config.notify, &notice, runner);
     code
@@ -230,6 +235,12 @@ fn project(config: &Config) -> Option<&str> {
         }),
         ModeConfig::Cleanup { cognigy, .. } => cognigy.as_ref().map(|c| c.project_id.as_str()),
         ModeConfig::Verify { live, .. } => live.as_ref().map(|(c, _)| c.project_id.as_str()),
+        // The project whose snapshot was drilled, not the staging project it went into.
+        ModeConfig::Drill { source_project_id, .. } => Some(source_project_id),
+        ModeConfig::Diff { against, .. } => match against {
+            Against::Live(cognigy) => Some(&cognigy.project_id),
+            Against::Snapshot(_) => None,
+        },
         ModeConfig::Promote { .. } | ModeConfig::Status { .. } => None,
     }
 }

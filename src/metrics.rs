@@ -1,7 +1,9 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, the repository's size, how the export read the project). Every mode writes it, failed runs too, so that a later
+//! size, the repository's size, how the export read the project, whether the mirror is up to date and
+//! what the offsite copy did; a drill: its differences and how long it took; status: the fleet's size
+//! and how many of it are unhealthy). Every mode writes it, failed runs too, so that a later
 //! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
 //! content: numbers, kinds and ids.
 
@@ -37,9 +39,28 @@ pub struct Figures {
     /// (what the repository holds, garbage not counted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_bytes: Option<u64>,
-    /// `full`: the export read every resource.
+    /// Status: the repositories of the fleet, and how many of them are yellow or red.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repositories: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unhealthy: Option<usize>,
+    /// `full`: the export read every resource; `incremental`: only what the audit trail named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export: Option<&'static str>,
+    /// Resources a scrub (a full export that checks the audit trail) found changed that no event
+    /// named: changes the trail missed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missed_changes: Option<usize>,
+    /// With `mirror-remote-url`: `ok` when the mirror holds what the primary holds after the run,
+    /// `behind` when it could not be brought up to date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<&'static str>,
+    /// A drill: the resources that differ from the snapshot after its restore (0: it passed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differences: Option<usize>,
+    /// A drill: how long it took, from reading the snapshot to the comparison, in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drill_milliseconds: Option<u64>,
     /// The offsite copy (`object-store-url`), when it succeeded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offsite: Option<Offsite>,

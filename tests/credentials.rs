@@ -431,34 +431,7 @@ fn refused_when_tampered(tamper: &dyn Fn(&std::path::Path) -> String) {
     let fixture = Fixture::new();
     backup(&fake, &fixture, FIRST, &[]);
     // Someone with write access edits a file of the snapshot after the backup.
-    let clone = fixture.temp.path().join("tamper");
-    git(
-        fixture.temp.path(),
-        &[
-            "clone",
-            "--quiet",
-            "--branch",
-            "snapshot/hourly",
-            fixture.repo.to_str().unwrap(),
-            clone.to_str().unwrap(),
-        ],
-    );
-    let file = tamper(&clone);
-    git(
-        &clone,
-        &[
-            "-c",
-            "user.name=x",
-            "-c",
-            "user.email=x@example.com",
-            "commit",
-            "--quiet",
-            "--amend",
-            "--no-edit",
-            "-a",
-        ],
-    );
-    git(&clone, &["push", "--quiet", "--force", "origin", "snapshot/hourly"]);
+    let file = fixture.tamper("snapshot/hourly", tamper);
 
     fake.reset_log();
     for dry_run in ["true", "false"] {

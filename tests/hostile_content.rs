@@ -1,6 +1,6 @@
 //! Bot content cannot inject anything: a project whose names, node labels and keyphrases hold
 //! workflow commands, URL-encoded line breaks, an HTML comment, a table pipe and a link tail is
-//! backed up, changed, backed up again, restored in a dry run and compared live by verify. In every
+//! backed up, changed, backed up again, restored in a dry run, compared live by verify and compared by diff. In every
 //! run, stdout and stderr hold no workflow command but the tool's own (parsed as the runner parses
 //! them), every summary renders as CommonMark with each hostile name shown as text (nothing hidden,
 //! no link, no HTML but the tool's `<details>`), and the commit messages keep each name on its line.
@@ -208,4 +208,14 @@ fn hostile_names_inject_nothing_into_logs_summaries_outputs_or_commits() {
     let drift = step("verify", "2026-11-22T09:10:00Z").with("verify-live", "true").run();
     assert_only_own_commands("verify with drift", &drift, &fake);
     assert_renders_names("verify with drift", &drift.summary, &second_names[..4]);
+
+    let between = step("diff", "2026-11-22T09:15:00Z")
+        .with("snapshot", &first.outputs["snapshot-id"])
+        .with("against", &second.outputs["snapshot-id"])
+        .run();
+    assert_only_own_commands("diff of two snapshots", &between, &fake);
+    assert_renders_names("diff of two snapshots", &between.summary, &second_names[..5]);
+    let live = step("diff", "2026-11-22T09:20:00Z").run();
+    assert_only_own_commands("diff with the live project", &live, &fake);
+    assert_renders_names("diff with the live project", &live.summary, &second_names[..4]);
 }

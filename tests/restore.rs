@@ -8,22 +8,12 @@ mod support;
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Kind, Options, ProjectSpec, RequestRecord, TaskFailure};
 use serde_json::{Value, json};
 use support::git::{Fixture, git};
+use support::report::{read as report, resources};
 use support::runner::{Step, StepRun};
+use support::{assert_code, backup};
 
 const BACKED_UP: &str = "2026-11-22T08:00:00Z";
 const SNAPSHOT_ID: &str = "20261122T080000Z";
-
-fn assert_code(run: &StepRun, code: i32) {
-    assert_eq!(run.code, Some(code), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
-}
-
-fn backup(fake: &FakeCognigy, fixture: &Fixture, now: &str) -> StepRun {
-    let run = support::step("backup", fake, fixture)
-        .env("COGNIGY_BACKUP_NOW", now)
-        .run();
-    assert_code(&run, 0);
-    run
-}
 
 fn restore(fake: &FakeCognigy, fixture: &Fixture, now: &str) -> Step {
     support::step("restore", fake, fixture).env("COGNIGY_BACKUP_NOW", now)
@@ -147,28 +137,6 @@ fn writes(requests: &[RequestRecord]) -> Vec<String> {
         .filter(|r| !(r.method == "POST" && (r.path.ends_with("/intents/export") || r.path.ends_with("/downloadlink"))))
         .map(|r| format!("{} {}", r.method, r.path))
         .collect()
-}
-
-fn report(run: &StepRun) -> Value {
-    let bytes = run
-        .workspace_file(&run.outputs["report-file"])
-        .expect("the report is in the workspace");
-    serde_json::from_slice(&bytes).unwrap()
-}
-
-/// `(kind, name, status)` of every resource in a report's comparison.
-fn resources(comparison: &Value) -> Vec<(String, String, String)> {
-    let mut out: Vec<_> = comparison["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let s = |k: &str| r[k].as_str().unwrap().to_owned();
-            (s("kind"), s("name"), s("status"))
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 /// The lines of the audit log on the remote.

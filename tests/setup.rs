@@ -6,7 +6,7 @@
 
 mod support;
 
-use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
+use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Feature, Options, ProjectSpec};
 use cognigy_backup_testkit::fake_github::{Access, FakeGithub, Grant, Issue};
 use support::git::{Fixture, TOKEN, git};
 use support::runner::{Step, StepRun};
@@ -22,12 +22,17 @@ struct Scene {
 
 impl Scene {
     fn new() -> Scene {
+        Scene::with(Options::default())
+    }
+
+    /// A scene whose fake Cognigy behaves as `options` say.
+    fn with(options: Options) -> Scene {
         let github = FakeGithub::start();
         github.add_repo(REPO, true);
         github.add_token(TOKEN, Grant::workflow(REPO));
         github.add_environment(REPO, "production-restore", &["octocat"]);
         Scene {
-            cognigy: FakeCognigy::start(ProjectSpec::default(), Options::default()),
+            cognigy: FakeCognigy::start(ProjectSpec::default(), options),
             fixture: Fixture::new(),
             github,
         }
@@ -112,6 +117,7 @@ fn a_ready_project_gets_one_issue_ticked_and_closed_and_a_second_run_updates_the
         "The API key is accepted",
         "The project is readable",
         "Resource kinds",
+        "Audit trail (who changed what)",
         "Native snapshots can be listed",
         "The token can push the snapshot branches",
         "The releases API answers",
@@ -124,11 +130,25 @@ fn a_ready_project_gets_one_issue_ticked_and_closed_and_a_second_run_updates_the
         line(body, "The restore environment exists").contains("approved by octocat"),
         "{body}"
     );
-    // The fake does not serve the audit trail: not available, which is no failure.
-    let audit = line(body, "Audit trail (who changed what)");
     assert!(
-        audit.starts_with("- [x] ⚠️ **Audit trail (who changed what)** (optional): not available"),
-        "{audit}"
+        line(body, "Audit trail (who changed what)")
+            .ends_with("(optional): readable: backups can tell who changed what"),
+        "{body}"
+    );
+    let audit_reads: Vec<String> = scene
+        .cognigy
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/auditevents"))
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(
+        audit_reads,
+        [format!(
+            "projectId={}&sort=timestamp%3Adesc&limit=1",
+            scene.cognigy.project_id()
+        )],
+        "one item of the audit trail asked for"
     );
     assert!(run.summary.contains("This checklist is issue [#1]("), "{}", run.summary);
     scene.assert_nothing_written();
@@ -158,6 +178,25 @@ fn a_ready_project_gets_one_issue_ticked_and_closed_and_a_second_run_updates_the
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert_eq!(writes, [format!("PATCH /repos/{REPO}/issues/1")], "updated in place");
+    scene.assert_nothing_written();
+}
+
+#[test]
+fn a_key_without_the_role_for_the_audit_trail_is_warned_and_the_setup_still_passes() {
+    let scene = Scene::with(Options::default().without(Feature::AuditTrail, 403));
+    let run = scene.setup().run();
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.summary);
+    assert_eq!(run.outputs["ok"], "true");
+    let body = &scene.issues()[0].body;
+    let audit = line(body, "Audit trail (who changed what)");
+    assert_eq!(
+        audit,
+        "- [x] ⚠️ **Audit trail (who changed what)** (optional): not available to this key (Cognigy answered 403): reading the audit trail needs a user with the `admin` or `fullUserSupport` role; backups cannot name who made a change",
+    );
+    assert!(
+        body.contains("**To fix:** use a key of a user with the `admin` or `fullUserSupport` role"),
+        "{body}"
+    );
     scene.assert_nothing_written();
 }
 

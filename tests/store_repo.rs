@@ -145,3 +145,34 @@ fn objects_missing_from_the_store_are_named_by_path_and_the_rest_still_reads() {
     assert_eq!(read, expected, "everything else reads");
     assert!(matches!(store.read_files(tree), Err(Error::Local { .. })));
 }
+
+#[test]
+fn a_commit_authored_by_a_person_is_committed_by_the_store_and_keeps_its_author_when_rewritten() {
+    let temp = tempfile::tempdir().unwrap();
+    let store = Store::create(temp.path()).unwrap();
+    let tree = store.write_tree(&files(2, "a")).unwrap();
+    let mut authored = chain::Commit::captured(tree, "snapshot 1\n", datetime!(2025-03-01 10:00 UTC));
+    authored.author = Some(chain::Author {
+        name: "ann".to_owned(),
+        email: "ann@example.com".to_owned(),
+    });
+    let first = store.write_commit(&authored, None).unwrap();
+    let by = |id: &str| git(store.path(), &["log", "-1", "--format=%an <%ae>|%cn <%ce>", id]);
+    assert_eq!(
+        by(&first.to_string()).trim(),
+        "ann <ann@example.com>|cognigy-backup <cognigy-backup@users.noreply.github.com>"
+    );
+    assert_eq!(store.read_commit(first).unwrap(), authored, "the author reads back");
+
+    let second = chain::Commit::captured(tree, "snapshot 2\n", datetime!(2025-03-01 11:00 UTC));
+    let before = store.chain(store.write_commit(&second, Some(first)).unwrap()).unwrap();
+    assert_eq!(
+        before[1].commit.author, None,
+        "the store's own identity reads back as none"
+    );
+    let third = chain::Commit::captured(tree, "snapshot 3\n", datetime!(2025-03-01 12:00 UTC));
+    let planned = chain::plan(&before, Change::Insert { at: 0, commit: third }, 5);
+    let after = store.chain(store.write_chain(&planned).unwrap().unwrap()).unwrap();
+    assert_eq!(after[1].commit, authored, "rewritten above a new root, still ann's");
+    assert_ne!(after[1].id, first);
+}

@@ -35,7 +35,7 @@ impl Level {
 }
 
 /// Every output the action declares, in `action.yml` order.
-pub const OUTPUT_NAMES: [&str; 12] = [
+pub const OUTPUT_NAMES: [&str; 14] = [
     "changed",
     "snapshot-id",
     "commit-sha",
@@ -47,6 +47,8 @@ pub const OUTPUT_NAMES: [&str; 12] = [
     "ok",
     "report-file",
     "issue-url",
+    "dashboard-file",
+    "unhealthy",
     "metrics-file",
 ];
 

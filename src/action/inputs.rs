@@ -69,7 +69,7 @@ macro_rules! inputs {
 
 inputs! {
     mode = "mode", default "", secret false,
-        "backup, promote, cleanup, restore, verify, status or setup";
+        "backup, promote, cleanup, restore, verify, status, setup, drill or diff";
     cognigy_base_url = "cognigy-base-url", default "", secret false,
         "Cognigy API base URL, e.g. https://api-app.cognigy.ai";
     cognigy_api_key = "cognigy-api-key", default "", secret true,
@@ -82,6 +82,8 @@ inputs! {
         "comma list of resource kinds to export, or all";
     native_snapshot = "native-snapshot", default "on-change", secret false,
         "on-change: capture a native .csnap with each changed snapshot; daily: with the first change of a UTC day; off";
+    full_export_every = "full-export-every", default "24h", secret false,
+        "backup: how often the export reads everything instead of only what the audit trail says changed (30m, 6h, 2d; 0: every run)";
     requests_per_second = "requests-per-second", default "3", secret false,
         "client-side cap on the request rate to Cognigy";
     concurrency = "concurrency", default "4", secret false,
@@ -92,6 +94,10 @@ inputs! {
         "owner/name of the repository that holds the snapshots";
     remote_url = "remote-url", default "", secret false,
         "git remote override: https:// (http:// to a loopback host) or a local path";
+    mirror_remote_url = "mirror-remote-url", default "", secret false,
+        "a second git remote that receives every push too: https:// (http:// to a loopback host) or a local path";
+    mirror_token = "mirror-token", default "", secret true,
+        "token for the mirror remote (never github-token's)";
     github_api_url = "github-api-url", default "$GITHUB_API_URL, else https://api.github.com", secret false,
         "GitHub REST API base";
     branch_prefix = "branch-prefix", default "snapshot/", secret false,
@@ -106,20 +112,24 @@ inputs! {
         "monthly tags and releases kept";
     promote = "promote", default "true", secret false,
         "backup mode: promote to daily/weekly/monthly in the same push";
+    record_editors = "record-editors", default "true", secret false,
+        "backup mode: author each snapshot commit by the Cognigy users who changed it (audit trail)";
     tier = "tier", default "", secret false,
-        "hourly, daily, weekly or monthly: the tier restore reads and verify checks";
+        "hourly, daily, weekly or monthly: the tier restore, drill and diff read latest from, and verify checks";
     snapshot = "snapshot", default "latest", secret false,
-        "restore: latest, a commit SHA, a snapshot id or a monthly-YYYY-MM tag";
+        "restore, drill, diff: latest, a commit SHA, a snapshot id or a monthly-YYYY-MM tag";
+    against = "against", default "", secret false,
+        "diff: the snapshot to compare `snapshot` with (same selectors); empty: the live project";
     dry_run = "dry-run", default "true", secret false,
         "restore: only show what would change";
     verify_live = "verify-live", default "false", secret false,
         "verify: also compare with the live project";
     confirm = "confirm", default "", secret false,
-        "restore: the target project id, or <project id>@<commit>, to write anything";
+        "restore: the target project id, or <project id>@<commit>, to write anything; drill: the target project id";
     restore_method = "restore-method", default "auto", secret false,
         "native, update or auto";
     target_project_id = "target-project-id", default "", secret false,
-        "restore into another project (native only)";
+        "restore into another project (native only); drill: the staging project";
     webhook_url = "webhook-url", default "", secret true,
         "incoming webhook for notifications (Slack, Discord, Teams Workflows or any JSON receiver)";
     notify_on = "notify-on", default "failure", secret false,
@@ -134,6 +144,10 @@ inputs! {
         "status mode: the owner of the fleet's repositories";
     repo_prefix = "repo-prefix", default "cognigy-backup-", secret false,
         "status mode: name prefix of the fleet's repositories";
+    repositories = "repositories", default "", secret false,
+        "status mode: the fleet as a comma list of owner/name (instead of owner and repo-prefix)";
+    healthy_within = "healthy-within", default "2h", secret false,
+        "status mode: green when the last successful backup is this recent (30m, 6h, 2d); yellow within three times it";
     secrets = "secrets", default "redact", secret false,
         "redact or encrypt: how credentials inside resources are stored";
     encryption_recipient = "encryption-recipient", default "", secret false,

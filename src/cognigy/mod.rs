@@ -4,9 +4,11 @@
 //! errors; [`paging`] and [`tasks`] are the API's list and long-running-job conventions on top of
 //! it; [`export`] reads a whole project into the neutral resources the snapshot is built from;
 //! [`native`] captures a Cognigy native snapshot (`.csnap`) and uploads and restores one; [`writes`]
-//! are the updates of a restore from the saved JSON. [`redirect`] and [`transfer`] are the
+//! are the updates of a restore from the saved JSON; [`audit`] reads the audit trail (who changed
+//! what) and maps its events to the resources they touched. [`redirect`] and [`transfer`] are the
 //! transport's rules: redirects followed by hand, transfers bounded by their progress.
 
+pub mod audit;
 pub mod client;
 pub mod error;
 pub mod export;

@@ -62,14 +62,10 @@ pub fn code_cell(text: &str) -> String {
     code(text).replace('|', "\\|")
 }
 
-/// `text` inside raw HTML (such as a `<summary>`), on one line, with `&`, `<`, `>` and `"` as
-/// entities: it opens no tag or comment and ends no attribute.
+/// `text` inside raw HTML (such as a `<summary>`), on one line, with `&`, `<`, `>`, `"` and `'` as
+/// entities: it opens no tag or comment and ends no attribute (the HTML sink's own escape).
 pub fn html(text: &str) -> String {
-    one_line(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    super::html::text(text)
 }
 
 /// `body` as a fenced code block with the info string `info` (a constant such as `diff`), fenced

@@ -8,12 +8,14 @@
 //! | step summaries, the `summary` output, release notes (markdown) | markdown, raw HTML, code spans | [`markdown::text`], [`markdown::code`], [`markdown::html`], [`markdown::fenced`] |
 //! | commit messages and other one-line plain text | line breaks (trailers, a second subject) | [`one_line`] |
 //! | notifications: Slack `mrkdwn`, Discord markdown (Teams cards carry text in `TextRun`s: [`one_line`]) | links, mentions, formatting | [`chat::slack`], [`chat::discord`] |
+//! | the status dashboard (HTML) | tags, comments, entities, attribute quotes, `javascript:` links | [`html::text`], [`html::url`] |
 //! | annotations (`::error title=...::message`) | `%`, CR, LF; `:` and `,` in properties | [`crate::action::commands::escape_data`], [`crate::action::commands::escape_property`] |
 //!
 //! The base of all of them is [`one_line`]: no character that ends a line or reorders a line's
 //! text survives, each is shown as a visible escape (`\n`, `\u{202e}`), so nothing is hidden either.
 
 pub mod chat;
+pub mod html;
 pub mod log;
 pub mod markdown;
 

@@ -25,7 +25,8 @@ const IO_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub(super) struct Client {
     crab: Octocrab,
-    /// `{API path}/repos/{owner}/{name}`: the start of every route.
+    /// `{API path}/repos/{owner}/{name}` (or the API path alone, for an owner's lists): the start
+    /// of every route.
     repo_route: String,
     /// `owner/name` and the API URL, for messages.
     repository: String,
@@ -57,6 +58,18 @@ impl Client {
             Some((owner, name)) if valid(owner) && valid(name) => {}
             _ => return Err(Error::Repository(repository.to_owned())),
         }
+        Client::build(api, repository, &format!("repos/{repository}"), permission)
+    }
+
+    /// A client for the lists of the user or organisation `owner` (routes `{API path}/{tail}`),
+    /// whose requests need `permission`.
+    pub(super) fn for_owner(api: &GithubApi, owner: &str, permission: &'static str) -> Result<Client, Error> {
+        Client::build(api, owner, "", permission)
+    }
+
+    /// The client whose routes start at `{API path}/{base}`; `what` names its repository or owner
+    /// in messages.
+    fn build(api: &GithubApi, what: &str, base: &str, permission: &'static str) -> Result<Client, Error> {
         let setup = |reason: String| Error::Setup {
             url: api.url.to_string(),
             reason: redact(&reason).into_owned(),
@@ -81,8 +94,10 @@ impl Client {
         }
         Ok(Client {
             crab: builder.build().map_err(|e| setup(e.to_string()))?,
-            repo_route: format!("{}/repos/{repository}", api.url.path().trim_end_matches('/')),
-            repository: repository.to_owned(),
+            repo_route: format!("{}/{base}", api.url.path().trim_end_matches('/'))
+                .trim_end_matches('/')
+                .to_owned(),
+            repository: what.to_owned(),
             api: api.url.to_string(),
             permission,
         })

@@ -1,6 +1,7 @@
 //! The GitHub REST API of one repository: releases for the monthly tier (each `monthly-YYYY-MM` tag
-//! gets a release with the snapshot attached), issues (the setup checklist) and environments (the
-//! restore's reviewers). This knows nothing of Cognigy or git: it takes names, commit SHAs,
+//! gets a release with the snapshot attached), issues (the setup checklist), environments (the
+//! restore's reviewers), and the reads of the status mode (`repository.rs`: an owner's
+//! repositories, a branch's commits, tags, workflow runs). This knows nothing of Cognigy or git: it takes names, commit SHAs,
 //! markdown and bytes.
 //!
 //! Built on octocrab (hyper with rustls on ring, the binary's one TLS stack), with `github-api-url` as
@@ -12,8 +13,10 @@ mod environments;
 mod error;
 mod issues;
 mod releases;
+mod repository;
 
 pub use environments::{Environment, Environments};
 pub use error::Error;
 pub use issues::{Issue, Issues};
 pub use releases::{Asset, Release, Releases};
+pub use repository::{Commit, Owner, Repository, RepositoryInfo, Run};

@@ -12,8 +12,8 @@ use crate::action::commands::{Level, Outputs};
 use crate::action::config::{
     CognigyConfig, ExportConfig, GithubApi, Keep, NativeSnapshot, OffsiteConfig, RepoConfig, SecretsMode, Tier,
 };
+use crate::cognigy::Client;
 use crate::cognigy::client::StatsReport;
-use crate::cognigy::{Client, export};
 use crate::escape::markdown;
 use crate::metrics::{self, Figures};
 use crate::snapshot::{self, Snapshot, diff, unavailable};
@@ -22,10 +22,11 @@ use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
 use crate::{notify, offsite};
 
 use super::capture::{self, Capture, Captured, NativeSource};
+use super::export_run;
 use super::promotion::{self, chain_of};
 use super::releases;
 use super::repo::Repo;
-use super::{Context, Error, Outcome, summary};
+use super::{Context, Error, Outcome, summary, trail};
 
 /// A capture at most this much older than the hourly tier's newest lost a race to another run (or
 /// ran on a runner whose clock is a little behind): it goes under the newer capture and promotion
@@ -41,21 +42,26 @@ pub struct Backup<'a> {
     pub secrets: &'a SecretsMode,
     /// `Some` to promote in the same push, with the GitHub API for the monthly releases.
     pub releases: Option<&'a GithubApi>,
+    /// At least this often the export reads everything; zero: every run.
+    pub full_export_every: time::Duration,
     /// With a webhook: after how many days without a change the stale notice goes out.
     pub stale_after_days: Option<u32>,
     /// `Some` to copy the newest snapshot to an object store after the push.
     pub offsite: Option<&'a OffsiteConfig>,
+    /// Whether the commit is authored by the Cognigy users who changed the project.
+    pub record_editors: bool,
 }
 
 pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let runtime = super::runtime()?;
     let client = Arc::new(Client::new(backup.cognigy)?);
+    let repo = Repo::open(backup.repo, &context.temp_dir, &context.mirror)?;
     let started = Instant::now();
-    let exported = {
+    let (exported, mut read, fetched) = {
         let _group = context
             .runner
             .group(&format!("Export of Cognigy project {}", backup.cognigy.project_id));
-        runtime.block_on(export::export(client.clone(), &backup.export.kinds))?
+        export_run::export(&runtime, &client, &repo, &backup, context)?
     };
     let export_time = started.elapsed();
     let unavailable = exported.unavailable.clone();
@@ -67,10 +73,12 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         once_a_day: backup.export.native_snapshot == NativeSnapshot::Daily,
     });
     let mut capture = Capture::new(meta, exported, native, capture::sealer(backup.secrets, backup.cognigy));
+    if backup.record_editors {
+        capture = capture.with_editors(trail::Reader::new(&runtime, &client, read.trail.take()));
+    }
 
     let git_started = Instant::now();
-    let repo = Repo::open(backup.repo, &context.temp_dir)?;
-    let pushed = repo.update(|refs| {
+    let pushed = repo.update_from(fetched, |refs| {
         let tip = refs.get(&repo.branch(Tier::Hourly));
         refuse_lost_parts(&repo, tip, &unavailable)?;
         let chain = chain_of(&repo, tip)?;
@@ -84,12 +92,16 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             } else {
                 vec![Tier::Hourly.name()]
             };
-            let (updates, stale_days) = with_stale(vec![update], stale);
+            let mut updates = vec![update];
+            updates.extend(read.state_update(&repo, refs, captured_at)?);
+            let (updates, stale_days) = with_stale(updates, stale);
             return Ok((updates, (captured, tiers, None, stale_days)));
         };
         let promoted = promotion::promote(&repo, refs, hourly, &backup.keep, promotion_time(&chain, captured_at))?;
         let tiers = promoted.tiers_updated(&repo, refs);
-        let (updates, stale_days) = with_stale(promoted.updates(&repo, refs), stale);
+        let mut updates = promoted.updates(&repo, refs);
+        updates.extend(read.state_update(&repo, refs, captured_at)?);
+        let (updates, stale_days) = with_stale(updates, stale);
         Ok((updates, (captured, tiers, Some((api, promoted.tags)), stale_days)))
     })?;
     let (captured, tiers, releases_due, stale_days) = pushed.work;
@@ -105,6 +117,7 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
         pushed: pushed.report,
         tiers,
         unavailable: &unavailable,
+        read: &read,
     };
     let mut outcome = outcome(&repo, &pushed.refs, &pushed.after, &capture, captured, &report, context)?;
     outcome.stale_days = stale_days;
@@ -236,6 +249,8 @@ struct Report<'a> {
     tiers: Vec<&'static str>,
     /// What the platform did not offer.
     unavailable: &'a [unavailable::Unavailable],
+    /// How the export read the project.
+    read: &'a export_run::Read,
 }
 
 /// `refs`: as fetched; `after`: after the push.
@@ -265,7 +280,12 @@ fn outcome(
                 summary::commit_link(context, &repo.remote, *same_as),
             )
         }
-        Captured::New { changes, secrets, tip } => {
+        Captured::New {
+            changes,
+            secrets,
+            editors,
+            tip,
+        } => {
             let snapshot_id = &report.built.meta.snapshot_id;
             let ours = tip.map(|tip| capture.find_on(repo, tip)).transpose()?.flatten();
             outputs.set("changed", "true");
@@ -282,15 +302,17 @@ fn outcome(
                 ""
             };
             format!(
-                "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n{}",
+                "## Cognigy backup: new snapshot `{snapshot_id}`\n\nProject `{project}` captured at {} into `{hourly}` ({at}){native}.\n\n{}\n{}{}",
                 summary::rfc3339(report.built.meta.captured_at),
                 changes.markdown(),
+                editors_section(editors.as_deref()),
                 secrets_section(secrets),
             )
         }
     };
     outputs.set("tiers-updated", report.tiers.join(","));
     md.push_str(&summary::tiers_section(repo, refs, &report.tiers));
+    md.push_str(&report.read.markdown());
     md.push_str(&summary::counts_table(&report.built.counts));
     md.push_str(&unavailable::markdown(report.unavailable));
     md.push_str(&summary::run_table(
@@ -314,8 +336,9 @@ fn outcome(
         files_changed: Some(changes.as_ref().map_or(0, |c| c.files_changed)),
         snapshot_bytes: Some(report.built.files.values().map(|f| f.len() as u64).sum()),
         repository_bytes: Some(repository_bytes),
-        export: Some("full"),
-        offsite: None,
+        export: Some(report.read.kind()),
+        missed_changes: report.read.checked().then_some(report.read.missed.len()),
+        ..Figures::default()
     };
     Ok(Outcome {
         outputs,
@@ -323,8 +346,20 @@ fn outcome(
         failure: None,
         changes,
         figures,
-        stale_days: None,
+        ..Outcome::default()
     })
+}
+
+/// Who changed what (`record-editors`), or why that is not known.
+fn editors_section(editors: Option<&capture::Credit>) -> String {
+    match editors {
+        None => String::new(),
+        Some(Ok(editors)) => crate::editors::message::markdown(editors),
+        Some(Err(why)) => format!(
+            "### Editors\n\nNot known: {}. The commit is authored by the action.\n\n",
+            markdown::text(why)
+        ),
+    }
 }
 
 /// The credentials that changed, without their values (under `secrets: encrypt`).

@@ -7,6 +7,7 @@
 use crate::action::commands::Level;
 use crate::action::config::{CognigyConfig, SecretsMode};
 use crate::cognigy::{Client, export, native};
+use crate::editors::{self, Editors};
 use crate::secrets::cipher::Sealer;
 use crate::secrets::seal::{self, SecretChanges};
 use crate::snapshot::{self, Files, Meta, Snapshot, diff};
@@ -14,7 +15,11 @@ use crate::store::chain::{self, Change, Link};
 use crate::store::{self, ObjectId};
 
 use super::repo::Repo;
+use super::trail;
 use super::{Context, Error};
+
+/// Who changed what (the editors of a capture), or why that is not known.
+pub type Credit = Result<Editors, String>;
 
 /// What a capture did to the hourly tier.
 pub enum Captured {
@@ -25,6 +30,8 @@ pub enum Captured {
         changes: diff::Changes,
         /// Which credentials changed (said without their values), under `secrets: encrypt`.
         secrets: SecretChanges,
+        /// Who changed what, when the capture records editors: or why they are not known.
+        editors: Option<Box<Credit>>,
         tip: Option<ObjectId>,
     },
 }
@@ -59,6 +66,8 @@ pub struct Capture<'a> {
     /// `Some` under `secrets: encrypt`.
     sealer: Option<Sealer>,
     secrets: SecretChanges,
+    /// `Some` when the commit records who changed what (`record-editors`).
+    trail: Option<trail::Reader<'a>>,
 }
 
 /// The live project, exported and built as a snapshot (for a restore's comparison and undo point,
@@ -121,6 +130,16 @@ impl<'a> Capture<'a> {
             native_tried: false,
             sealer,
             secrets: SecretChanges::default(),
+            trail: None,
+        }
+    }
+
+    /// The same capture, its commit authored by the Cognigy users whose events in `trail` name
+    /// its changes.
+    pub fn with_editors(self, trail: trail::Reader<'a>) -> Self {
+        Capture {
+            trail: Some(trail),
+            ..self
         }
     }
 
@@ -170,11 +189,13 @@ impl<'a> Capture<'a> {
             (None, false) => Some(secret_lines.trim_end().to_owned()),
             (None, true) => None,
         };
-        let (changes, tip) = commit_snapshot(repo, chain, at, &self.built, keep, note.as_deref())?;
+        let placed = Placed { chain, at, keep };
+        let committed = commit_snapshot(repo, &placed, &self.built, note.as_deref(), self.trail.as_mut())?;
         Ok(Captured::New {
-            changes,
+            changes: committed.changes,
             secrets: self.secrets.clone(),
-            tip,
+            editors: committed.editors.map(Box::new),
+            tip: committed.tip,
         })
     }
 
@@ -229,31 +250,63 @@ fn position(chain: &[Link], captured_at: i64) -> usize {
         .count()
 }
 
-/// Writes the snapshot as a commit at position `at` of the hourly chain, pruned to `keep`, its
-/// message ending with `note`: what changed, and the new tip.
+/// Where a commit goes: position `at` of the hourly `chain`, pruned to `keep`.
+struct Placed<'c> {
+    chain: &'c [Link],
+    at: usize,
+    keep: usize,
+}
+
+/// A snapshot's commit: what changed, the editors (with a trail) and the new tip.
+struct Committed {
+    changes: diff::Changes,
+    editors: Option<Credit>,
+    tip: Option<ObjectId>,
+}
+
+/// Why a first snapshot has no editors.
+const FIRST_SNAPSHOT: &str = "the first snapshot has no snapshot below it to read Cognigy's audit trail back to";
+
+/// Writes the snapshot as a commit where `placed` says, its message ending with `note`; with a
+/// `trail`, authored by the first editor of its changes (the others as `Co-authored-by:`
+/// trailers, the committer the store's identity).
 fn commit_snapshot(
     repo: &Repo,
-    chain: &[Link],
-    at: usize,
+    placed: &Placed<'_>,
     built: &Snapshot,
-    keep: usize,
     note: Option<&str>,
-) -> Result<(diff::Changes, Option<ObjectId>), store::Error> {
-    let previous = match at.checked_sub(1) {
-        Some(below) => repo.store.read_files(repo.store.read_commit(chain[below].id)?.tree)?,
+    trail: Option<&mut trail::Reader<'_>>,
+) -> Result<Committed, store::Error> {
+    let below = placed.at.checked_sub(1).map(|below| &placed.chain[below]);
+    let previous = match below {
+        Some(below) => repo.store.read_files(repo.store.read_commit(below.id)?.tree)?,
         None => Files::new(),
     };
-    let changes = diff::diff(&previous, &built.files);
+    let mut changes = diff::diff(&previous, &built.files);
+    let editors = trail.map(|trail| {
+        let below = below.ok_or_else(|| FIRST_SNAPSHOT.to_owned())?;
+        let since = time::OffsetDateTime::from_unix_timestamp(below.commit.committed.seconds)
+            .map_err(|_| FIRST_SNAPSHOT.to_owned())?;
+        Ok(editors::credit(&mut changes, &trail.since(since)?))
+    });
+    let known = editors.as_ref().and_then(|e| e.as_ref().ok());
     let tree = repo.store.write_tree(&built.files)?;
     let mut message = changes.commit_message(&built.meta.snapshot_id);
+    message.push_str(&known.map(editors::message::commit_section).unwrap_or_default());
     if let Some(note) = note {
         message.push_str(&format!("\n{note}\n"));
     }
-    let commit = chain::Commit::captured(tree, message, built.meta.captured_at);
+    message.push_str(&known.map(editors::message::trailers).unwrap_or_default());
+    let mut commit = chain::Commit::captured(tree, message, built.meta.captured_at);
+    commit.author = known.and_then(|e| e.author.as_ref()).map(|person| chain::Author {
+        name: person.name.clone(),
+        email: person.email.clone(),
+    });
+    let change = Change::Insert { at: placed.at, commit };
     let tip = repo
         .store
-        .write_chain(&chain::plan(chain, Change::Insert { at, commit }, keep))?;
-    Ok((changes, tip))
+        .write_chain(&chain::plan(placed.chain, change, placed.keep))?;
+    Ok(Committed { changes, editors, tip })
 }
 
 /// Whether the UTC day of `captured_at` already has its native snapshot on the hourly `chain`

@@ -32,7 +32,7 @@ pub struct Cleanup<'a> {
 
 pub fn run(cleanup: Cleanup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let now = context.clock.now();
-    let repo = Repo::open(cleanup.repo, &context.temp_dir)?;
+    let repo = Repo::open(cleanup.repo, &context.temp_dir, &context.mirror)?;
     let pushed = promotion::promote_remote(&repo, cleanup.keep, now)?;
     let (refs, promoted) = (pushed.refs, pushed.work);
     let tiers = promoted.tiers_updated(&repo, &refs);

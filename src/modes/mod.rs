@@ -6,17 +6,25 @@
 pub mod backup;
 pub mod capture;
 pub mod cleanup;
+pub mod diff;
+pub mod drill;
+pub mod export_run;
+pub mod incremental;
+pub mod live;
+pub mod mirror;
 pub mod promote;
 pub mod promotion;
 pub mod releases;
 pub mod repo;
 pub mod restore;
 pub mod setup;
+pub mod status;
 pub mod summary;
+pub mod trail;
 pub mod verify;
 
 use crate::action::commands::{Outputs, Runner};
-use crate::action::config::{Config, Mode, ModeConfig};
+use crate::action::config::{Config, ModeConfig};
 use crate::clock::Clock;
 use crate::{cognigy, store};
 
@@ -36,17 +44,13 @@ pub struct Outcome {
     /// A backup of a project unchanged for this many days (`stale-after-days`) that is due to
     /// send the stale notice.
     pub stale_days: Option<u32>,
+    /// A status run's fleet summary, for notifications.
+    pub fleet: Option<crate::notify::FleetNotice>,
 }
 
 /// Why a run failed. Every message says what failed and what the user can do.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error(
-        "mode `{0}` is not available in this version ({version}) of cognigy-backup; the modes that run today: backup, promote, cleanup, restore, verify, setup",
-        version = env!("CARGO_PKG_VERSION")
-    )]
-    NotAvailable(Mode),
-
     #[error(transparent)]
     Cognigy(#[from] cognigy::Error),
 
@@ -58,6 +62,9 @@ pub enum Error {
          pushed. Make sure the workflow has a `concurrency` group so that backups of one project do not overlap"
     )]
     Race { attempts: u32 },
+
+    #[error(transparent)]
+    Fleet(#[from] crate::fleet::ListError),
 
     #[error(transparent)]
     Clock(#[from] crate::retention::ClockBehind),
@@ -87,6 +94,8 @@ pub struct Context<'a> {
     pub workspace: std::path::PathBuf,
     /// Who started the run and where to see it, for the restore audit log.
     pub run: RunInfo,
+    /// What the run's pushes did to the mirror remote, if one is configured.
+    pub mirror: mirror::Log,
 }
 
 /// Who started this run and its URL, as the runner tells (`GITHUB_ACTOR`, `GITHUB_SERVER_URL`,
@@ -97,8 +106,14 @@ pub struct RunInfo {
     pub url: Option<String>,
 }
 
-/// Runs the configured mode.
+/// Runs the configured mode; the report tells how the mirror stands after its pushes.
 pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
+    let mut result = run_mode(config, context);
+    mirror::report(&context.mirror, &mut result, context.runner);
+    result
+}
+
+fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
     match &config.mode {
         ModeConfig::Backup {
             cognigy,
@@ -108,6 +123,8 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             secrets,
             promote,
             offsite,
+            record_editors,
+            full_export_every,
         } => backup::run(
             backup::Backup {
                 cognigy,
@@ -116,6 +133,8 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 keep: *keep,
                 secrets,
                 releases: promote.as_ref(),
+                record_editors: *record_editors,
+                full_export_every: *full_export_every,
                 stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
                 offsite: offsite.as_deref(),
             },
@@ -196,7 +215,56 @@ pub fn run(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             },
             context,
         ),
-        other => Err(Error::NotAvailable(other.mode())),
+        ModeConfig::Drill {
+            target,
+            source_project_id,
+            repo,
+            tier,
+            snapshot,
+        } => drill::run(
+            drill::Drill {
+                target,
+                source_project_id,
+                repo,
+                tier: *tier,
+                snapshot,
+            },
+            context,
+        ),
+        ModeConfig::Diff {
+            repo,
+            tier,
+            snapshot,
+            against,
+            kinds,
+        } => diff::run(
+            diff::Diff {
+                repo,
+                tier: *tier,
+                snapshot,
+                against,
+                kinds,
+            },
+            context,
+        ),
+        ModeConfig::Status {
+            github,
+            owner,
+            repo_prefix,
+            repositories,
+            healthy_within,
+            branch_prefix,
+        } => status::run(
+            status::Status {
+                github,
+                owner,
+                repo_prefix,
+                repositories,
+                healthy_within: *healthy_within,
+                branch_prefix,
+            },
+            context,
+        ),
     }
 }
 

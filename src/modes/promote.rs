@@ -16,7 +16,7 @@ use super::{Context, Error, Outcome, summary};
 /// Promotes and prunes; answers the tiers as pushed.
 pub fn run(config: &RepoConfig, keep: &Keep, github: &GithubApi, context: &Context<'_>) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let repo = Repo::open(config, &context.temp_dir)?;
+    let repo = Repo::open(config, &context.temp_dir, &context.mirror)?;
     let pushed = promotion::promote_remote(&repo, keep, context.clock.now())?;
     let (refs, promoted) = (&pushed.refs, &pushed.work);
     let tiers = promoted.tiers_updated(&repo, refs);

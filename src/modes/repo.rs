@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use super::Error;
+use super::mirror::{self, Mirror};
 use crate::action::config::{RemoteLocation, RepoConfig, Tier};
+use crate::secrets::Secret;
 use crate::store::{self, PushReport, RefSelection, RefUpdate, Remote, RemoteRefs, Store};
 
 /// Tags of the monthly tier start with this.
@@ -15,11 +17,16 @@ pub const MAX_PUSH_ATTEMPTS: u32 = 5;
 
 /// The git remote of `config`, with its token.
 pub fn remote(config: &RepoConfig) -> Remote {
-    let url = match &config.remote {
+    remote_at(&config.remote, config.token.clone())
+}
+
+/// The git remote at `location`, with `token`.
+pub fn remote_at(location: &RemoteLocation, token: Option<Secret>) -> Remote {
+    let url = match location {
         RemoteLocation::Http(url) => url.to_string(),
         RemoteLocation::Path(path) => path.display().to_string(),
     };
-    Remote::new(url, config.token.clone())
+    Remote::new(url, token)
 }
 
 /// What an [`Repo::update`] pushed: the refs it was leased on, what the work answered, the push.
@@ -35,38 +42,63 @@ pub struct Pushed<T> {
 pub struct Repo {
     pub store: Store,
     pub remote: Remote,
+    /// `mirror-remote-url`, brought to the primary's state after every push.
+    pub mirror: Option<Mirror>,
     prefix: String,
 }
 
 impl Repo {
-    /// Opens a scratch store in a new folder under `temp_dir`.
-    pub fn open(config: &RepoConfig, temp_dir: &Path) -> Result<Repo, store::Error> {
+    /// Opens a scratch store in a new folder under `temp_dir`; what the pushes do to the mirror
+    /// goes into `mirror_log`.
+    pub fn open(config: &RepoConfig, temp_dir: &Path, mirror_log: &mirror::Log) -> Result<Repo, store::Error> {
         Ok(Repo {
             store: Store::create(temp_dir)?,
             remote: remote(config),
+            mirror: config.mirror.as_ref().map(|mirror| Mirror::new(mirror, mirror_log)),
             prefix: config.branch_prefix.clone(),
         })
     }
 
-    /// Fetches the branches under the prefix (the tiers, the audit log, the stale notice's), the
-    /// audit branch and the monthly tags, and nothing else.
+    /// The refs a run works on: the branches under the prefix (the tiers, the audit log, the stale
+    /// notice's), the audit branch and the monthly tags.
+    pub fn selection(&self) -> RefSelection {
+        RefSelection::new(&self.prefix, [self.audit_branch()], MONTHLY_TAG_PREFIX)
+    }
+
+    /// Fetches the refs of [`Self::selection`], and nothing else.
     pub fn fetch(&self) -> Result<RemoteRefs, store::Error> {
-        let selection = RefSelection::new(&self.prefix, [self.audit_branch()], MONTHLY_TAG_PREFIX);
-        self.store.fetch(&self.remote, &selection)
+        self.store.fetch(&self.remote, &self.selection())
     }
 
     /// Fetches, lets `work` decide the ref updates from the refs found, and pushes them leased on
     /// those refs. When another run pushed first, fetches again and re-applies the work (at most
-    /// [`MAX_PUSH_ATTEMPTS`] times in all).
+    /// [`MAX_PUSH_ATTEMPTS`] times in all). After the push, the mirror (if any) is brought to the
+    /// primary's state, whether this push changed anything or not: a mirror behind catches up.
     pub fn update<T>(
         &self,
+        work: impl FnMut(&RemoteRefs) -> Result<(Vec<RefUpdate>, T), Error>,
+    ) -> Result<Pushed<T>, Error> {
+        self.update_from(self.fetch()?, work)
+    }
+
+    /// [`Repo::update`], the first attempt on `fetched` (the refs a run fetched before its work).
+    pub fn update_from<T>(
+        &self,
+        fetched: RemoteRefs,
         mut work: impl FnMut(&RemoteRefs) -> Result<(Vec<RefUpdate>, T), Error>,
     ) -> Result<Pushed<T>, Error> {
+        let mut fetched = Some(fetched);
         for attempt in 1..=MAX_PUSH_ATTEMPTS {
-            let refs = self.fetch()?;
+            let refs = match fetched.take() {
+                Some(refs) => refs,
+                None => self.fetch()?,
+            };
             let (updates, done) = work(&refs)?;
             match self.store.push(&self.remote, &updates) {
                 Ok(report) => {
+                    if let Some(mirror) = &self.mirror {
+                        mirror.sync(&self.store, &self.selection());
+                    }
                     return Ok(Pushed {
                         after: refs.applied(&updates),
                         refs,
@@ -111,6 +143,12 @@ impl Repo {
     /// ([`crate::notify::stale`]): `refs/heads/<prefix>stale-notice`.
     pub fn stale_notice_ref(&self) -> String {
         format!("refs/heads/{}stale-notice", self.prefix)
+    }
+
+    /// The branch of the export state ([`super::incremental::State`]: the last full export, what
+    /// its scrub found missed): `refs/heads/<prefix>export-state`.
+    pub fn export_state_ref(&self) -> String {
+        format!("refs/heads/{}export-state", self.prefix)
     }
 
     /// The full ref of the restore audit log's branch: `refs/heads/<prefix>audit`.

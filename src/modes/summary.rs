@@ -1,15 +1,17 @@
 //! Pieces of the step summary that several modes share: links, tables of counts and of the run's
-//! figures.
+//! figures, and the JSON report a mode leaves in the workspace.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::Context;
 use super::promotion::Promoted;
 use super::repo::Repo;
+use crate::action::commands::Level;
 use crate::action::config::Tier;
 use crate::cognigy::client::StatsReport;
 use crate::escape::markdown;
@@ -21,6 +23,19 @@ pub fn commit_link(context: &Context<'_>, remote: &Remote, commit: ObjectId) -> 
     match (&context.commit_url_base, context.runner.on_actions) {
         (Some(base), true) => format!("[`{short}`]({base}/commit/{commit})"),
         _ => format!("`{short}` in {}", markdown::code(&remote.display())),
+    }
+}
+
+/// Writes `report` as pretty JSON to `file` in the workspace (for later steps, output
+/// `report-file`); a failure is a warning titled `title`, not a failed run.
+pub fn write_report(context: &Context<'_>, file: &str, report: &impl Serialize, title: &str) {
+    let path = context.workspace.join(file);
+    let mut bytes = serde_json::to_vec_pretty(report).expect("a report always serialises");
+    bytes.push(b'\n');
+    if let Err(e) = std::fs::write(&path, bytes) {
+        context
+            .runner
+            .annotate(Level::Warning, title, &format!("{}: {e}", path.display()));
     }
 }
 

@@ -2,12 +2,14 @@
 //! changes nothing there. Each ref is fetched on its own, so that a ref the remote cannot send
 //! (an object gone from its repository) fails alone, named with what git said; then every chain,
 //! tag and snapshot is checked ([`checks`]), and the monthly tags' releases where the GitHub API
-//! can be reached ([`releases`]). Every problem is reported, each named by tier, ref, snapshot
+//! can be reached ([`releases`]); with `mirror-remote-url`, whether the mirror holds the same tier
+//! refs ([`mirror`]). Every problem is reported, each named by tier, ref, snapshot
 //! and path ([`report`]); any problem fails the run, with the full report written. With
 //! `verify-live`, the newest snapshot is compared with the live project ([`drift`]).
 
 mod checks;
 mod drift;
+mod mirror;
 mod releases;
 mod report;
 
@@ -33,7 +35,7 @@ pub struct Verify<'a> {
 }
 
 pub fn run(verify: Verify<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
-    let repo = Repo::open(verify.repo, &context.temp_dir)?;
+    let repo = Repo::open(verify.repo, &context.temp_dir, &context.mirror)?;
     let selection = RefSelection::new(repo.prefix(), Vec::<String>::new(), MONTHLY_TAG_PREFIX);
     let listed = repo.store.list(&repo.remote, &selection)?;
     let mut report = Report::default();
@@ -74,6 +76,10 @@ pub fn run(verify: Verify<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
             "No tier holds a snapshot.".to_owned(),
             vec![nothing],
         );
+    }
+    if let Some(mirror) = &repo.mirror {
+        let (markdown, findings) = mirror::compare(&repo, mirror, &selection, &listed, &tiers);
+        report.add_section("Mirror", markdown, findings);
     }
     if let Some((cognigy, export)) = verify.live {
         let drift = drift::report(&repo, report.newest(), cognigy, export, context)?;

@@ -22,6 +22,8 @@ const GREY: u32 = 0x6E7781;
 pub fn message(notice: &Notice) -> Value {
     let (color, description) = match &notice.status {
         Status::Failed(why) => (RED, limits::cut(&chat::discord(why), DESCRIPTION_MAX)),
+        _ if notice.fleet.as_ref().is_some_and(|f| !f.unhealthy.is_empty()) => (RED, notice.title()),
+        _ if notice.fleet.is_some() => (GREEN, notice.title()),
         Status::Changed => (GREEN, headline(notice)),
         Status::Unchanged => (GREY, headline(notice)),
         Status::Stale(days) => (GREY, stale_words(*days)),
@@ -31,6 +33,9 @@ pub fn message(notice: &Notice) -> Value {
         .into_iter()
         .map(|(label, value)| json!({ "name": label, "value": chat::discord(&value), "inline": true }))
         .collect();
+    if let Some(lines) = notice.fleet_lines(chat::discord, FIELD_VALUE_MAX) {
+        fields.push(json!({ "name": "Need attention", "value": lines, "inline": false }));
+    }
     for (label, list) in notice.change_lists() {
         let lines = list_lines(list, chat::discord, "**", FIELD_VALUE_MAX - 50);
         fields.push(json!({

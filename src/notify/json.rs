@@ -1,5 +1,5 @@
-//! The plain JSON format, for any receiver: the notice as data, every change listed (names as
-//! they are: a JSON encoder escapes them), with the tool's version.
+//! The plain JSON format, for any receiver: the notice as data, every change listed (names and who
+//! changed it, where known, as they are: a JSON encoder escapes them), with the tool's version.
 
 use serde_json::{Value, json};
 
@@ -11,7 +11,7 @@ pub fn message(notice: &Notice) -> Value {
     let list = |changes: &[Change]| -> Vec<Value> {
         changes
             .iter()
-            .map(|c| json!({ "kind": c.kind, "name": c.name, "renamed_from": c.renamed_from }))
+            .map(|c| json!({ "kind": c.kind, "name": c.name, "renamed_from": c.renamed_from, "by": c.by }))
             .collect()
     };
     json!({
@@ -26,6 +26,13 @@ pub fn message(notice: &Notice) -> Value {
         "repository": notice.repository,
         "snapshot_id": notice.snapshot_id,
         "run_url": notice.run_url,
+        "fleet": notice.fleet.as_ref().map(|fleet| json!({
+            "repositories": fleet.repositories,
+            "healthy": fleet.healthy,
+            "unhealthy": fleet.unhealthy.iter().map(|(health, repository, reason)| json!({
+                "health": health, "repository": repository, "reason": reason,
+            })).collect::<Vec<_>>(),
+        })),
         "changes": notice.changes.as_ref().map(|changes| json!({
             "added": list(&changes.added),
             "removed": list(&changes.removed),

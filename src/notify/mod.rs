@@ -1,9 +1,9 @@
 //! Notifications: after a run, one message to the webhook of `webhook-url`, when `notify-on` asks
 //! for it, in the format of `webhook-format` (Slack Block Kit, a Discord embed, a Teams Adaptive
 //! Card, or plain JSON). A [`Notice`] is what every format says: the mode, its outcome, the
-//! project, the snapshot, what changed by kind and name, the error of a failed run, the link to the
-//! run. Each format lays it out within its platform's documented limits ([`limits`]) and escapes the
-//! untrusted parts for its own markup ([`crate::escape::chat`]).
+//! project, the snapshot, what changed by kind and name (and, where known, by whom), the error of
+//! a failed run, the link to the run. Each format lays it out within its platform's documented
+//! limits ([`limits`]) and escapes the untrusted parts for its own markup ([`crate::escape::chat`]).
 //!
 //! Sending never fails the run: a webhook that does not answer 2xx is tried again with backoff
 //! ([`deliver`]), then the run gets a warning. The webhook URL is a secret and is never written.
@@ -49,6 +49,28 @@ pub struct Notice {
     pub changes: Option<Changes>,
     /// The workflow run, for the button.
     pub run_url: Option<String>,
+    /// A status run's fleet summary.
+    pub fleet: Option<FleetNotice>,
+}
+
+/// What a status run says of the fleet: the repositories that need attention, reds first, each
+/// with why, and how many are healthy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FleetNotice {
+    pub repositories: usize,
+    /// `(red or yellow, owner/name, why)`, reds first.
+    pub unhealthy: Vec<(&'static str, String, String)>,
+    pub healthy: usize,
+}
+
+/// Whether `notify-on` wants a status run's fleet summary: `always` every run (a daily summary on
+/// the schedule of its workflow), `failure` and `change` when a repository is red or yellow.
+pub fn fleet_wanted(on: NotifyOn, fleet: &FleetNotice) -> bool {
+    match on {
+        NotifyOn::Never => false,
+        NotifyOn::Always => true,
+        NotifyOn::Failure | NotifyOn::Change => !fleet.unhealthy.is_empty(),
+    }
 }
 
 /// Whether `notify-on` wants a notice of `status`.
@@ -67,7 +89,11 @@ pub fn wanted(on: NotifyOn, status: &Status) -> bool {
 /// Sends `notice` when `notify` has a webhook and wants it; a failure becomes a warning.
 pub fn send(notify: &Notify, notice: &Notice, runner: &Runner) {
     let Some((url, format)) = &notify.webhook else { return };
-    if !wanted(notify.on, &notice.status) {
+    let wanted = match &notice.fleet {
+        Some(fleet) => fleet_wanted(notify.on, fleet),
+        None => wanted(notify.on, &notice.status),
+    };
+    if !wanted {
         return;
     }
     let message = match format {
@@ -110,6 +136,15 @@ impl Notice {
             .as_deref()
             .map(|id| format!(" of project {id}"))
             .unwrap_or_default();
+        if let Some(fleet) = &self.fleet {
+            return match fleet.unhealthy.len() {
+                0 => format!("Cognigy backups: all {} repositories healthy", fleet.repositories),
+                n => format!(
+                    "Cognigy backups: {n} of {} repositories need attention",
+                    fleet.repositories
+                ),
+            };
+        }
         match (&self.status, self.mode) {
             (Status::Failed(_), mode) => format!("Cognigy {mode}{project} failed"),
             (Status::Changed, Mode::Backup) => match &self.snapshot_id {
@@ -120,6 +155,7 @@ impl Notice {
             (Status::Changed, mode) => format!("Cognigy {mode}{project} changed it"),
             (Status::Unchanged, Mode::Backup) => format!("No change{project}"),
             (Status::Unchanged, Mode::Restore) => format!("Restore dry run{project}"),
+            (Status::Unchanged, Mode::Drill) => format!("Restore drill{project} passed"),
             (Status::Unchanged, mode) => format!("Cognigy {mode}{project} succeeded"),
             (Status::Stale(days), _) => format!("No change{project} for {days} days"),
         }
@@ -151,7 +187,25 @@ impl Notice {
         if let Some(changes) = &self.changes {
             facts.push(("Files changed", changes.files_changed.to_string()));
         }
+        if let Some(fleet) = &self.fleet {
+            facts.push(("Repositories", fleet.repositories.to_string()));
+            facts.push(("Unhealthy", fleet.unhealthy.len().to_string()));
+            facts.push(("Healthy", fleet.healthy.to_string()));
+        }
         facts
+    }
+
+    /// The fleet's repositories that need attention, a line each (`red owner/name: why`, the
+    /// name and why shown through `show`), as many as fit in `budget` characters, then how many
+    /// more; `None` when none does.
+    pub fn fleet_lines(&self, show: fn(&str) -> String, budget: usize) -> Option<String> {
+        let fleet = self.fleet.as_ref().filter(|f| !f.unhealthy.is_empty())?;
+        let lines: Vec<String> = fleet
+            .unhealthy
+            .iter()
+            .map(|(level, repository, why)| format!("{level} {}: {}", show(repository), show(why)))
+            .collect();
+        Some(limits::listed(&lines, "\n", 2 * MAX_NAME_CHARS, budget))
     }
 
     /// The change lists that are not empty: `("Added", changes)`, `("Removed", ...)`, `("Modified", ...)`.
@@ -172,15 +226,32 @@ impl Notice {
 }
 
 /// The changes of one list by kind, each kind with its resources' names shown through `show` (a
-/// renamed resource as `New (renamed from Old)`), in the list's order (by kind, then name).
+/// renamed resource as `New (renamed from Old)`), cut to [`MAX_NAME_CHARS`], then who changed it
+/// where known (`(by ann@example.com, bob@example.com)`, each cut to [`MAX_USER_CHARS`], at most
+/// [`MAX_USERS`]), in the list's order (by kind, then name).
 pub fn by_kind(list: &[Change], show: fn(&str) -> String) -> Vec<(String, Vec<String>)> {
     list.chunk_by(|a, b| a.kind == b.kind)
         .map(|group| {
             let names = group
                 .iter()
-                .map(|change| match &change.renamed_from {
-                    Some(old) => format!("{} (renamed from {})", show(&change.name), show(old)),
-                    None => show(&change.name),
+                .map(|change| {
+                    let name = match &change.renamed_from {
+                        Some(old) => format!("{} (renamed from {})", show(&change.name), show(old)),
+                        None => show(&change.name),
+                    };
+                    let name = limits::cut(&name, MAX_NAME_CHARS);
+                    if change.by.is_empty() {
+                        return name;
+                    }
+                    let by: Vec<String> = change
+                        .by
+                        .iter()
+                        .map(|user| limits::cut(&show(user), MAX_USER_CHARS))
+                        .collect();
+                    format!(
+                        "{name} (by {})",
+                        limits::listed(&by, ", ", MAX_USER_CHARS, MAX_USERS * (MAX_USER_CHARS + 2))
+                    )
                 })
                 .collect();
             (show(&group[0].kind), names)
@@ -199,7 +270,7 @@ pub fn list_lines(list: &[Change], show: fn(&str) -> String, emphasis: &str, bud
             format!(
                 "{emphasis}{kind}{emphasis} ({}): {}",
                 names.len(),
-                limits::listed(names, ", ", MAX_NAME_CHARS, per_kind.saturating_sub(kind.len() + 12))
+                limits::listed(names, ", ", MAX_ITEM_CHARS, per_kind.saturating_sub(kind.len() + 12))
             )
         })
         .collect()
@@ -207,6 +278,15 @@ pub fn list_lines(list: &[Change], show: fn(&str) -> String, emphasis: &str, bud
 
 /// Names longer than this are cut in messages.
 const MAX_NAME_CHARS: usize = 80;
+
+/// Each user who changed a resource is cut to this many characters...
+const MAX_USER_CHARS: usize = 40;
+
+/// ...and about this many are shown (the rest counted).
+const MAX_USERS: usize = 3;
+
+/// A resource's name with who changed it is at most this long.
+const MAX_ITEM_CHARS: usize = MAX_NAME_CHARS + 6 + MAX_USERS * (MAX_USER_CHARS + 2) + 16;
 
 /// What a stale notice says, in plain words (no markup).
 pub fn stale_words(days: u32) -> String {
@@ -240,5 +320,91 @@ mod tests {
                 [&failed, &Status::Changed, &Status::Unchanged, &Status::Stale(7)].map(|status| wanted(on, status));
             assert_eq!(got, expected, "{on:?}");
         }
+    }
+
+    #[test]
+    fn a_fleet_summary_is_posted_under_always_and_else_only_when_a_repository_needs_attention() {
+        let green = FleetNotice {
+            repositories: 2,
+            unhealthy: Vec::new(),
+            healthy: 2,
+        };
+        let red = FleetNotice {
+            unhealthy: vec![("red", "acme/x".into(), "never backed up successfully".into())],
+            healthy: 1,
+            ..green.clone()
+        };
+        for (on, expected) in [
+            (NotifyOn::Always, [true, true]),
+            (NotifyOn::Failure, [false, true]),
+            (NotifyOn::Change, [false, true]),
+            (NotifyOn::Never, [false, false]),
+        ] {
+            assert_eq!([fleet_wanted(on, &green), fleet_wanted(on, &red)], expected, "{on:?}");
+        }
+    }
+
+    #[test]
+    fn a_large_fleet_fits_every_format_and_counts_the_rest() {
+        let unhealthy: Vec<(&'static str, String, String)> = (0..400)
+            .map(|n| {
+                (
+                    "red",
+                    format!("acme/cognigy-backup-{n:03}"),
+                    format!("cannot be read: <@here> *{}*", "x".repeat(60)),
+                )
+            })
+            .collect();
+        let notice = Notice {
+            mode: Mode::Status,
+            status: Status::Unchanged,
+            project: None,
+            repository: None,
+            snapshot_id: None,
+            changes: None,
+            run_url: None,
+            fleet: Some(FleetNotice {
+                repositories: 410,
+                unhealthy,
+                healthy: 10,
+            }),
+        };
+        assert_eq!(
+            notice.title(),
+            "Cognigy backups: 400 of 410 repositories need attention"
+        );
+
+        let slack = slack::message(&notice);
+        let section = slack["blocks"][2]["text"]["text"].as_str().unwrap();
+        assert!(
+            section.starts_with("*Need attention*\nred acme/cognigy-backup-000: "),
+            "{section}"
+        );
+        assert!(
+            section.chars().count() <= 3000 && section.ends_with(" more"),
+            "{section}"
+        );
+        assert!(!section.contains("<@here>"), "escaped for Slack: {section}");
+
+        let discord = discord::message(&notice);
+        let field = discord["embeds"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "Need attention")
+            .unwrap();
+        let value = field["value"].as_str().unwrap();
+        assert!(value.chars().count() <= 1024 && value.ends_with(" more"), "{value}");
+
+        let teams = teams::message(&notice).to_string();
+        assert!(teams.contains("Need attention") && teams.contains(" more"));
+        assert!(teams.len() < 28_000, "a Teams message holds 28 KB: {}", teams.len());
+
+        let json = json::message(&notice);
+        assert_eq!(
+            json["fleet"]["unhealthy"].as_array().unwrap().len(),
+            400,
+            "JSON lists every one"
+        );
     }
 }

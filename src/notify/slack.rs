@@ -31,6 +31,9 @@ pub fn message(notice: &Notice) -> Value {
         Status::Stale(days) => blocks.push(section(&stale_words(*days))),
         _ => {}
     }
+    if let Some(lines) = notice.fleet_lines(chat::slack, SECTION_MAX - 100) {
+        blocks.push(section(&format!("*Need attention*\n{lines}")));
+    }
     for (label, list) in notice.change_lists() {
         let lines = list_lines(list, chat::slack, "*", SECTION_MAX - 100);
         blocks.push(section(&format!("*{label}*\n{}", lines.join("\n"))));

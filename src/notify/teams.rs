@@ -15,6 +15,7 @@ const ERROR_MAX: usize = 2000;
 /// The webhook's body for `notice`.
 pub fn message(notice: &Notice) -> Value {
     let color = match notice.status {
+        _ if notice.fleet.as_ref().is_some_and(|f| !f.unhealthy.is_empty()) => "Attention",
         Status::Failed(_) => "Attention",
         Status::Changed => "Good",
         Status::Unchanged => "Default",
@@ -31,6 +32,12 @@ pub fn message(notice: &Notice) -> Value {
         Status::Failed(why) => body.push(plain(&limits::cut(&one_line(why), ERROR_MAX))),
         Status::Stale(days) => body.push(plain(&stale_words(*days))),
         _ => {}
+    }
+    if let Some(lines) = notice.fleet_lines(|text| one_line(text).into_owned(), LIST_MAX) {
+        body.push(json!({ "type": "TextBlock", "text": "Need attention", "weight": "Bolder", "wrap": true }));
+        for line in lines.lines() {
+            body.push(plain(line));
+        }
     }
     for (label, list) in notice.change_lists() {
         body.push(json!({ "type": "TextBlock", "text": label, "weight": "Bolder", "wrap": true }));

@@ -308,6 +308,42 @@ pub fn without_ids(files: &Files) -> Files {
         .collect()
 }
 
+/// What differs from `old` to `new` (see [`compare`]) when they are two projects, one restored
+/// into the other: the same resources carry other ids there, in their JSON (masked as
+/// [`without_ids`] masks them) and in their folders' names, so resources are paired by name. A
+/// name that two resources of one kind share on one side keeps its id (those show as added and
+/// removed rather than as one resource).
+pub fn compare_across_projects(old: &Files, new: &Files, keep: impl Fn(&str) -> bool) -> Comparison {
+    compare(&by_name(&without_ids(old)), &by_name(&without_ids(new)), keep)
+}
+
+/// `files` with each resource folder `<name>--<id>` named `<name>` alone, where no other folder
+/// of its kind has that name.
+fn by_name(files: &Files) -> Files {
+    let folder_of = |path: &str| -> Option<(String, String, String)> {
+        let (kind, rest) = path.strip_prefix(PROJECT_DIR)?.split_once('/')?;
+        let folder = rest.split_once('/').map_or(rest, |(folder, _)| folder);
+        let (name, _) = folder.rsplit_once("--")?;
+        Some((kind.to_owned(), folder.to_owned(), name.to_owned()))
+    };
+    let mut folders: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for (kind, folder, name) in files.keys().filter_map(|path| folder_of(path)) {
+        folders.entry((kind, name)).or_default().insert(folder);
+    }
+    files
+        .iter()
+        .map(|(path, bytes)| {
+            let renamed = folder_of(path)
+                .filter(|(kind, _, name)| folders[&(kind.clone(), name.clone())].len() == 1)
+                .map(|(kind, folder, name)| {
+                    let prefix = format!("{PROJECT_DIR}{kind}/{folder}");
+                    format!("{PROJECT_DIR}{kind}/{name}{}", &path[prefix.len()..])
+                });
+            (renamed.unwrap_or_else(|| path.clone()), bytes.clone())
+        })
+        .collect()
+}
+
 /// What a masked id reads.
 const MASKED_ID: &str = "<id>";
 
@@ -712,6 +748,65 @@ mod tests {
         assert!(compare(&without_ids(&a), &without_ids(&b), |_| true).is_empty());
         let left = compare(&without_ids(&a), &without_ids(&c), |_| true);
         assert_eq!(left.resources.len(), 1, "a real change still shows");
+    }
+
+    #[test]
+    fn across_projects_resources_pair_by_name_unless_a_name_is_shared() {
+        let extension = |id: &str, version: &str| format!("{{\"_id\": \"{id}\", \"version\": \"{version}\"}}");
+        let (a1, a2, b1, b2) = (
+            "aaaaaaaaaaaaaaaaaaaaaaa1",
+            "aaaaaaaaaaaaaaaaaaaaaaa2",
+            "bbbbbbbbbbbbbbbbbbbbbbb1",
+            "bbbbbbbbbbbbbbbbbbbbbbb2",
+        );
+        // One extension, and two playbooks of one name, under the ids of one project.
+        let project = |one: &str, two: &str| {
+            tree(&[
+                (
+                    &format!("project/extensions/Mail--{one}/extension.json"),
+                    &extension(one, "1"),
+                ),
+                (
+                    &format!("project/playbooks/Twin--{one}/playbook.json"),
+                    &extension(one, "1"),
+                ),
+                (
+                    &format!("project/playbooks/Twin--{two}/playbook.json"),
+                    &extension(two, "1"),
+                ),
+            ])
+        };
+        let (source, restored) = (project(a1, a2), project(b1, b2));
+        assert_eq!(
+            compare(&without_ids(&source), &without_ids(&restored), |_| true)
+                .resources
+                .len(),
+            6,
+            "ids in folder names keep them apart"
+        );
+        let across = compare_across_projects(&source, &restored, |_| true);
+        let shown: Vec<(&str, &str, Status)> = across
+            .resources
+            .iter()
+            .map(|r| (r.kind.as_str(), r.name.as_str(), r.status))
+            .collect();
+        // The one extension pairs by name; the two playbooks named alike keep their ids.
+        assert_eq!(
+            shown,
+            [
+                ("playbooks", "Twin", Status::Removed),
+                ("playbooks", "Twin", Status::Removed),
+                ("playbooks", "Twin", Status::Added),
+                ("playbooks", "Twin", Status::Added),
+            ]
+        );
+        let changed = tree(&[(
+            &format!("project/extensions/Mail--{b1}/extension.json"),
+            &extension(b1, "2"),
+        )]);
+        let left = compare_across_projects(&source, &changed, |kind| kind == "extensions");
+        assert_eq!(left.resources.len(), 1, "a real change still shows");
+        assert_eq!(left.resources[0].status, Status::Modified);
     }
 
     #[test]

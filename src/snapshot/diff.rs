@@ -40,6 +40,12 @@ pub struct Change {
     pub name: String,
     /// The old name of a modified resource that was renamed.
     pub renamed_from: Option<String>,
+    /// The ids the resource is known by: its folder's (a `referenceId`, else the `_id`), then the
+    /// `_id` of its own JSON file when that is another (what Cognigy's audit trail names).
+    pub ids: Vec<String>,
+    /// Who changed it, where known (filled in from elsewhere: the snapshot does not know), in the
+    /// order of their first change; untrusted text.
+    pub by: Vec<String>,
 }
 
 /// Everything that changed, each list sorted by kind and name.
@@ -66,18 +72,20 @@ pub fn diff(old: &Files, new: &Files) -> Changes {
     let mut changes = Changes::default();
     for key in keys {
         let kind = key.0;
-        let change = |name, renamed_from| Change {
+        let change = |name, renamed_from, item: &Item<'_>| Change {
             kind: kind.to_string(),
             name,
             renamed_from,
+            ids: ids(key, item),
+            by: Vec::new(),
         };
         match (old_items.get(key), new_items.get(key)) {
-            (Some(old), None) => changes.removed.push(change(name(key, old), None)),
-            (None, Some(new)) => changes.added.push(change(name(key, new), None)),
+            (Some(old), None) => changes.removed.push(change(name(key, old), None, old)),
+            (None, Some(new)) => changes.added.push(change(name(key, new), None, new)),
             (Some(old), Some(new)) if old.files != new.files || old.folder != new.folder => {
                 let (old_name, new_name) = (name(key, old), name(key, new));
                 let renamed_from = (old_name != new_name).then_some(old_name);
-                changes.modified.push(change(new_name, renamed_from));
+                changes.modified.push(change(new_name, renamed_from, new));
             }
             _ => {}
         }
@@ -119,6 +127,26 @@ pub(super) fn items(files: &Files) -> BTreeMap<(&str, &str), Item<'_>> {
     items
 }
 
+/// The ids an item is known by: its key's (the folder's id, or a project file's name), then the
+/// `_id` of the resource's own JSON file (directly in its folder) when it is another.
+fn ids(key: &(&str, &str), item: &Item<'_>) -> Vec<String> {
+    let mut ids = vec![key.1.to_owned()];
+    if key.0 == PROJECT_KIND {
+        return ids;
+    }
+    let own_id = own_json(item).find_map(|json| json.get("_id")?.as_str().map(str::to_owned));
+    ids.extend(own_id.filter(|id| *id != key.1));
+    ids
+}
+
+/// The resource's own JSON files (directly in its folder), parsed.
+fn own_json<'a>(item: &'a Item<'_>) -> impl Iterator<Item = serde_json::Value> + 'a {
+    item.files
+        .iter()
+        .filter(|(inner, _)| !inner.contains('/') && inner.ends_with(".json"))
+        .filter_map(|(_, bytes)| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+}
+
 /// The human name of an item: `settings` and `locales` for the project's files, else the `name`
 /// (else `label`) of the resource's own JSON file (directly in its folder), else its folder name
 /// without the id.
@@ -130,12 +158,7 @@ pub(super) fn name(key: &(&str, &str), item: &Item<'_>) -> String {
         (PROJECT_KIND, file) => return file.to_owned(),
         _ => {}
     }
-    let own_json = item
-        .files
-        .iter()
-        .filter(|(inner, _)| !inner.contains('/') && inner.ends_with(".json"));
-    own_json
-        .filter_map(|(_, bytes)| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+    own_json(item)
         .find_map(|json| {
             ["name", "label"]
                 .iter()
@@ -297,7 +320,17 @@ pub(super) mod tests {
             kind: kind.into(),
             name: name.into(),
             renamed_from: renamed_from.map(Into::into),
+            ids: Vec::new(),
+            by: Vec::new(),
         }
+    }
+
+    /// `changes` without the resources' ids, which the tables leave out.
+    fn without_ids(mut changes: Changes) -> Changes {
+        for list in [&mut changes.added, &mut changes.removed, &mut changes.modified] {
+            list.iter_mut().for_each(|change| change.ids.clear());
+        }
+        changes
     }
 
     const BASE: &[(&str, &str)] = &[
@@ -401,9 +434,33 @@ pub(super) mod tests {
                 modified: modified.clone(),
                 files_changed: *files_changed,
             };
-            assert_eq!(diff(&old, &new), expected, "{what}");
+            assert_eq!(without_ids(diff(&old, &new)), expected, "{what}");
             assert_eq!(diff(&old, &new).is_empty(), *files_changed == 0, "{what}");
         }
+    }
+
+    #[test]
+    fn a_resource_is_known_by_its_folder_s_id_and_its_json_s_id() {
+        let old = tree(BASE);
+        let mut new = old.clone();
+        new.insert(
+            "project/flows/Main--f1/flow.json".into(),
+            b"{\"name\": \"Main\", \"_id\": \"65a1\"}".to_vec(),
+        );
+        new.insert(
+            "project/lexicons/Cities--x1/lexicon.json".into(),
+            b"{\"_id\": \"x1\"}".to_vec(),
+        );
+        new.insert("project/project.json".into(), b"{\"_id\": \"p\"}".to_vec());
+        let ids: Vec<Vec<String>> = diff(&old, &new).modified.into_iter().map(|c| c.ids).collect();
+        assert_eq!(
+            ids,
+            [
+                vec!["f1".to_owned(), "65a1".to_owned()],
+                vec!["x1".to_owned()],
+                vec!["project.json".to_owned()]
+            ]
+        );
     }
 
     #[test]

@@ -14,8 +14,19 @@ use gix::date::Time;
 pub struct Commit {
     pub tree: ObjectId,
     pub message: String,
+    /// Who the commit is authored by when that is not the store's own identity (which always
+    /// commits it): a person the caller vouches for (a validated name and e-mail).
+    pub author: Option<Author>,
     pub authored: Time,
     pub committed: Time,
+}
+
+/// A commit's author other than the store's identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author {
+    /// Neither may hold `<`, `>` or a line break (git's signature syntax): the caller checks.
+    pub name: String,
+    pub email: String,
 }
 
 impl Commit {
@@ -28,6 +39,7 @@ impl Commit {
         Commit {
             tree,
             message: message.into(),
+            author: None,
             authored: time,
             committed: time,
         }
@@ -118,6 +130,7 @@ mod tests {
         Commit {
             tree,
             message: format!("snapshot {n}"),
+            author: None,
             authored: time(0),
             committed: time(60),
         }

@@ -41,6 +41,17 @@ impl RefSelection {
         }
     }
 
+    /// Whether the full ref `name` is one of those selected.
+    pub fn selects(&self, name: &str) -> bool {
+        let under = |kind: &str, prefix: &str| name.strip_prefix(kind).is_some_and(|rest| rest.starts_with(prefix));
+        under("refs/heads/", &self.branch_prefix)
+            || under("refs/tags/", &self.tag_prefix)
+            || self
+                .branches
+                .iter()
+                .any(|branch| name.strip_prefix("refs/heads/") == Some(branch.as_str()))
+    }
+
     /// Forced refspecs mapping each selected remote ref to the same name in the store.
     fn refspecs(&self) -> Vec<String> {
         let glob = |full: String| format!("+{full}*:{full}*");

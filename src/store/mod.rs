@@ -31,7 +31,7 @@ mod repo;
 
 pub use error::Error;
 pub use fetch::{RefSelection, RemoteRefs};
-pub use push::{PushOffer, PushReport, RefUpdate, pushes_completed};
+pub use push::{Mirrored, PushOffer, PushReport, RefUpdate, pushes_completed};
 pub use remote::Remote;
 pub use repo::{Store, Unreadable};
 

@@ -10,7 +10,7 @@ use gix::objs::tree::{Entry, EntryKind};
 use crate::store::chain::{self, Link, Step};
 use crate::store::{Error, Files};
 
-/// The identity every snapshot commit is authored and committed by.
+/// The identity every snapshot commit is committed by (and authored by, unless it names an author).
 const NAME: &str = "cognigy-backup";
 const EMAIL: &str = "cognigy-backup@users.noreply.github.com";
 
@@ -99,18 +99,23 @@ impl Store {
         self.write_commit(&chain::Commit::captured(tree, message, at), parent)
     }
 
-    /// Writes `commit` on `parent` (none: a root), keeping its dates.
+    /// Writes `commit` on `parent` (none: a root), keeping its dates and author; the store's
+    /// identity commits it (and authors it, unless the commit names an author).
     pub fn write_commit(&self, commit: &chain::Commit, parent: Option<ObjectId>) -> Result<ObjectId, Error> {
-        let signature = |time| gix::actor::Signature {
-            name: NAME.into(),
-            email: EMAIL.into(),
+        let signature = |(name, email): (&str, &str), time| gix::actor::Signature {
+            name: name.into(),
+            email: email.into(),
             time,
         };
+        let author = commit
+            .author
+            .as_ref()
+            .map_or((NAME, EMAIL), |a| (a.name.as_str(), a.email.as_str()));
         let object = gix::objs::Commit {
             tree: commit.tree,
             parents: parent.into_iter().collect(),
-            author: signature(commit.authored),
-            committer: signature(commit.committed),
+            author: signature(author, commit.authored),
+            committer: signature((NAME, EMAIL), commit.committed),
             encoding: None,
             message: commit.message.as_str().into(),
             extra_headers: Vec::new(),
@@ -160,6 +165,10 @@ impl Store {
         let content = chain::Commit {
             tree: commit.tree,
             message: commit.message.to_str_lossy().into_owned(),
+            author: (commit.author.name != NAME || commit.author.email != EMAIL).then(|| chain::Author {
+                name: commit.author.name.to_str_lossy().into_owned(),
+                email: commit.author.email.to_str_lossy().into_owned(),
+            }),
             authored: commit.author.time,
             committed: commit.committer.time,
         };

@@ -34,6 +34,8 @@ pub trait GitHost {
     fn create_repo(&self, name: &str) -> PathBuf {
         let path = self.repo_path(name);
         let parent = path.parent().expect("a repository folder has a parent").to_path_buf();
+        // A name such as `owner/name.git` lives in a folder of its own.
+        std::fs::create_dir_all(&parent).expect("the repository's parent folder");
         git(
             &parent,
             &[

@@ -1,6 +1,7 @@
 //! The fake GitHub API as GitHub documents it: an owner's repositories over `Link` pages, what a
 //! token sees and may do (401, 404, 403 with `x-ratelimit-*`), issues found by label, created and
-//! closed, labels, environments with their reviewers, and workflow runs filtered per workflow.
+//! closed, labels, environments with their reviewers, workflow runs filtered per workflow, and a
+//! branch's commits and refs by prefix.
 
 use cognigy_backup_testkit::fake_github::{Access, FakeGithub, Grant, WorkflowRun};
 use reqwest::header::HeaderMap;
@@ -227,4 +228,94 @@ async fn environments_tell_their_reviewers_and_runs_are_listed_newest_first_per_
         .send("GET", "/repos/acme/bot/actions/runs?status=success", Some("t"), None)
         .await;
     assert_eq!(ok["total_count"], 2);
+}
+
+#[tokio::test]
+async fn a_branchs_commits_come_newest_first_in_pages_and_refs_match_by_prefix() {
+    let client = Client::new(FakeGithub::start());
+    client.github.add_repo("acme/bot", true);
+    client.github.add_token("t", Grant::workflow("acme/bot"));
+    let (status, _, body) = client.send("GET", "/repos/acme/bot/commits", Some("t"), None).await;
+    assert_eq!(
+        (status, body["message"].clone()),
+        (409, json!("Git Repository is empty."))
+    );
+
+    let shas: Vec<String> = (0..3)
+        .map(|n| {
+            let at = format!("2026-12-0{}T10:00:00Z", n + 1);
+            client
+                .github
+                .add_commit("acme/bot", "snapshot/hourly", &format!("snapshot {n}\n\nbody"), &at)
+        })
+        .collect();
+    client.github.add_tag_on("acme/bot", "monthly-2026-12", &shas[1]);
+    client.github.add_tag("acme/bot", "v1");
+
+    let (status, headers, page) = client
+        .send(
+            "GET",
+            "/repos/acme/bot/commits?sha=snapshot%2Fhourly&per_page=2",
+            Some("t"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let listed: Vec<&str> = page
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["sha"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [shas[2].as_str(), shas[1].as_str()], "newest first");
+    assert_eq!(page[0]["commit"]["message"], "snapshot 2\n\nbody");
+    assert_eq!(page[0]["commit"]["committer"]["date"], "2026-12-03T10:00:00Z");
+    assert_eq!(page[0]["parents"][0]["sha"], shas[1].as_str());
+    let (_, _, rest) = client.send("GET", &next_link(&headers).unwrap(), Some("t"), None).await;
+    assert_eq!(rest[0]["sha"], shas[0].as_str());
+    assert_eq!(rest[0]["parents"], json!([]));
+
+    let (status, _, tagged) = client
+        .send("GET", "/repos/acme/bot/commits/monthly-2026-12", Some("t"), None)
+        .await;
+    assert_eq!((status, tagged["sha"].as_str()), (200, Some(shas[1].as_str())));
+    let (status, _, _) = client
+        .send("GET", "/repos/acme/bot/commits/snapshot%2Fdaily", Some("t"), None)
+        .await;
+    assert_eq!(status, 422, "no commit for an unknown ref");
+    let (status, _, _) = client
+        .send("GET", "/repos/acme/bot/commits?sha=snapshot%2Fdaily", Some("t"), None)
+        .await;
+    assert_eq!(status, 404, "no list for an unknown branch");
+
+    let (_, _, refs) = client
+        .send(
+            "GET",
+            "/repos/acme/bot/git/matching-refs/tags/monthly-",
+            Some("t"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        refs,
+        json!([{
+            "ref": "refs/tags/monthly-2026-12", "node_id": "REF_refs/tags/monthly-2026-12",
+            "url": format!("{}/repos/acme/bot/git/refs/tags/monthly-2026-12", client.github.api_url()),
+            "object": { "type": "commit", "sha": shas[1], "url": format!("{}/repos/acme/bot/git/commits/{}", client.github.api_url(), shas[1]) },
+        }])
+    );
+    let (_, _, none) = client
+        .send("GET", "/repos/acme/bot/git/matching-refs/tags/weekly-", Some("t"), None)
+        .await;
+    assert_eq!(none, json!([]));
+
+    let (status, _, _) = client
+        .send(
+            "GET",
+            "/repos/acme/bot/actions/workflows/drill.yml/runs",
+            Some("t"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "a workflow file no run has is no workflow");
 }

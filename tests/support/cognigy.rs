@@ -1,4 +1,5 @@
-//! A Cognigy client pointed at the project's fake server, with short retry waits for tests.
+//! A Cognigy client pointed at the project's fake server, with short retry waits for tests, and
+//! what a run sent the fake that writes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -83,4 +84,14 @@ pub fn expected_files(spec: &ProjectSpec) -> Vec<(&'static str, &'static str, us
         ("knowledge-stores", "chunks.jsonl", sources),
         ("locales", "yes-no-intents.json", spec.locales.clamp(1, 10)),
     ]
+}
+
+/// The requests of `log` that change something in Cognigy: anything but GETs and the read-only
+/// POSTs of an export (an intents export, a download link).
+pub fn writes(log: &[cognigy_backup_testkit::fake_cognigy::RequestRecord]) -> Vec<String> {
+    log.iter()
+        .filter(|r| r.method != "GET")
+        .filter(|r| !(r.method == "POST" && (r.path.ends_with("/intents/export") || r.path.ends_with("/downloadlink"))))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
 }

@@ -34,6 +34,33 @@ impl Fixture {
         Fixture { server, repo, temp }
     }
 
+    /// Someone with write access edits the tip of `branch` after the backup: `edit` changes files
+    /// of a clone (and answers what it changed), the tip is amended, keeping its message, and
+    /// force-pushed. Answers what `edit` answered.
+    pub fn tamper(&self, branch: &str, edit: impl FnOnce(&Path) -> String) -> String {
+        let clone = self.temp.path().join("tamper");
+        let (repo, clone_path) = (self.repo.to_str().unwrap(), clone.to_str().unwrap());
+        git(
+            self.temp.path(),
+            &["clone", "--quiet", "--branch", branch, repo, clone_path],
+        );
+        let changed = edit(&clone);
+        let amend = [
+            "-c",
+            "user.name=x",
+            "-c",
+            "user.email=x@example.com",
+            "commit",
+            "--quiet",
+            "--amend",
+            "--no-edit",
+            "-a",
+        ];
+        git(&clone, &amend);
+        git(&clone, &["push", "--quiet", "--force", "origin", branch]);
+        changed
+    }
+
     pub fn remote(&self) -> Remote {
         Remote::new(self.server.url("backup.git"), Some(Secret::new(TOKEN)))
     }

@@ -6,6 +6,7 @@
 pub mod action_yml;
 pub mod cognigy;
 pub mod git;
+pub mod report;
 pub mod runner;
 pub mod scripts;
 
@@ -22,4 +23,16 @@ pub fn step(mode: &str, fake: &FakeCognigy, fixture: &git::Fixture) -> runner::S
         .with("remote-url", fixture.server.url("backup.git"))
         .with("requests-per-second", "500")
         .context("github.token", git::TOKEN)
+}
+
+/// The run ended with exit status `code`; else the test fails showing its output.
+pub fn assert_code(run: &runner::StepRun, code: i32) {
+    assert_eq!(run.code, Some(code), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+}
+
+/// A backup of `fake` into the fixture's repository with the clock at `now`; it must succeed.
+pub fn backup(fake: &FakeCognigy, fixture: &git::Fixture, now: &str) -> runner::StepRun {
+    let run = step("backup", fake, fixture).env("COGNIGY_BACKUP_NOW", now).run();
+    assert_code(&run, 0);
+    run
 }

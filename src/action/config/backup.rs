@@ -1,5 +1,6 @@
 //! The backup mode's inputs: Cognigy and what to export, the snapshot repository, the keeps, and
-//! whether the same push promotes (with the GitHub API for monthly releases), the offsite copies.
+//! whether the same push promotes (with the GitHub API for monthly releases), whether commits
+//! record who changed what (`record-editors`), and the offsite copies.
 
 use super::validator::Validator;
 use super::{Mode, ModeConfig};
@@ -13,11 +14,13 @@ impl Validator<'_> {
         let keep = self.keep();
         let secrets = self.secrets_mode();
         let offsite = self.offsite();
+        let record_editors = self.boolean("record-editors", true);
         let promote = match self.boolean("promote", true) {
             Some(true) => Some(self.github_api()),
             Some(false) => Some(None),
             None => None,
         };
+        let full_export_every = self.duration("full-export-every", "24h", Some("every run reads everything"));
         Some(ModeConfig::Backup {
             cognigy: cognigy?,
             export: export?,
@@ -26,6 +29,8 @@ impl Validator<'_> {
             secrets: secrets?,
             promote: promote?,
             offsite: offsite?.map(Box::new),
+            record_editors: record_editors?,
+            full_export_every: full_export_every?,
         })
     }
 }

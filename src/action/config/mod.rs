@@ -4,13 +4,16 @@
 //! input, shows the value (never a secret's) and says what is accepted.
 //!
 //! [`validator`] holds the primitives; the groups of inputs that several modes share have a file
-//! each ([`cognigy`], [`repo`], [`selector`], [`notify`]); every mode has a file with its own
-//! validation (`backup.rs`, `restore.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
+//! each ([`cognigy`], [`repo`], [`mirror`], [`selector`], [`notify`]); every mode has a file with its own
+//! validation (`backup.rs`, `restore.rs`, `drill.rs`, `diff.rs`, ...); [`secrets`] reads the keys, which picks the groups it needs.
 
 pub mod answers;
 mod backup;
 mod cleanup;
 mod cognigy;
+mod diff;
+mod drill;
+mod mirror;
 mod notify;
 mod offsite;
 mod promote;
@@ -30,6 +33,8 @@ use super::inputs::RawInputs;
 use validator::Validator;
 
 pub use cognigy::{CognigyConfig, ExportConfig, NativeSnapshot, RESOURCE_KINDS, api_host_for_ui_host};
+pub use diff::Against;
+pub use mirror::MirrorConfig;
 pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
 pub use offsite::{Cloud, OffsiteConfig};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
@@ -48,10 +53,12 @@ pub enum Mode {
     Verify,
     Status,
     Setup,
+    Drill,
+    Diff,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Backup,
         Mode::Promote,
         Mode::Cleanup,
@@ -59,6 +66,8 @@ impl Mode {
         Mode::Verify,
         Mode::Status,
         Mode::Setup,
+        Mode::Drill,
+        Mode::Diff,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,6 +79,8 @@ impl Mode {
             Mode::Verify => "verify",
             Mode::Status => "status",
             Mode::Setup => "setup",
+            Mode::Drill => "drill",
+            Mode::Diff => "diff",
         }
     }
 }
@@ -100,6 +111,10 @@ pub enum ModeConfig {
         secrets: SecretsMode,
         /// `Some` when the backup also promotes (in the same push).
         promote: Option<GithubApi>,
+        /// Whether a new snapshot's commit is authored by the Cognigy users who changed it.
+        record_editors: bool,
+        /// At least this often the export reads everything (a scrub); zero: every run.
+        full_export_every: time::Duration,
         /// `Some` when every new snapshot is also copied to an object store.
         offsite: Option<Box<OffsiteConfig>>,
     },
@@ -146,8 +161,15 @@ pub enum ModeConfig {
     },
     Status {
         github: GithubApi,
+        /// Empty when `repositories` names the fleet and no owner is known.
         owner: String,
         repo_prefix: String,
+        /// `owner/name` of each repository of the fleet; empty: the owner's by prefix.
+        repositories: Vec<String>,
+        /// How recent the last successful backup must be for a repository to be green.
+        healthy_within: time::Duration,
+        /// The tier branches' prefix (`snapshot/`), as the fleet's backups use it.
+        branch_prefix: String,
     },
     Setup {
         /// `None` when a Cognigy input is missing (see `missing`).
@@ -157,6 +179,27 @@ pub enum ModeConfig {
         repo: RepoConfig,
         /// Where the releases, the issue and the restore environment are checked.
         github: GithubApi,
+    },
+    Drill {
+        /// The staging project restored into: the Cognigy inputs with `target-project-id`.
+        target: CognigyConfig,
+        /// `cognigy-project-id`, the project the snapshots are of (never written).
+        source_project_id: String,
+        repo: RepoConfig,
+        /// The tier `latest` reads.
+        tier: Tier,
+        snapshot: SnapshotSelector,
+    },
+    Diff {
+        repo: RepoConfig,
+        /// The tier `latest` reads, for either side.
+        tier: Tier,
+        /// The side the comparison reads from.
+        snapshot: SnapshotSelector,
+        /// The side it reads to.
+        against: Against,
+        /// The kinds `resources` names: what is compared.
+        kinds: Vec<&'static str>,
     },
 }
 
@@ -170,6 +213,8 @@ impl ModeConfig {
             ModeConfig::Verify { .. } => Mode::Verify,
             ModeConfig::Status { .. } => Mode::Status,
             ModeConfig::Setup { .. } => Mode::Setup,
+            ModeConfig::Drill { .. } => Mode::Drill,
+            ModeConfig::Diff { .. } => Mode::Diff,
         }
     }
 }
@@ -268,6 +313,8 @@ impl Validator<'_> {
             Mode::Verify => self.verify(),
             Mode::Status => self.status(),
             Mode::Setup => self.setup(),
+            Mode::Drill => self.drill(),
+            Mode::Diff => self.diff(),
         }
     }
 }

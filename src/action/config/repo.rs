@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use reqwest::Url;
 
 use super::Mode;
+use super::mirror::MirrorConfig;
 use super::validator::{Validator, is_repository};
 use crate::secrets::Secret;
 
@@ -18,6 +19,8 @@ pub struct RepoConfig {
     /// `owner/name`, when known (links in the summary, releases).
     pub repository: Option<String>,
     pub branch_prefix: String,
+    /// `mirror-remote-url`: a second remote brought to the primary's state after every push.
+    pub mirror: Option<MirrorConfig>,
 }
 
 /// A git remote the store can reach.
@@ -93,7 +96,7 @@ impl Validator<'_> {
             None => Some(None),
         };
         let remote = match (self.value("remote-url"), &repository) {
-            (Some(url), _) => self.remote_url(url.to_owned()),
+            (Some(url), _) => self.remote_url("remote-url", url.to_owned()),
             (None, Some(Some(repo))) => {
                 let server = self
                     .env
@@ -125,35 +128,38 @@ impl Validator<'_> {
             );
         }
         let branch_prefix = self.branch_prefix();
+        let mirror = self.mirror(remote.as_ref());
         Some(RepoConfig {
             remote: remote?,
             token: token.map(Secret::new),
             repository: repository?,
             branch_prefix: branch_prefix?,
+            mirror: mirror?,
         })
     }
 
-    fn remote_url(&mut self, value: String) -> Option<RemoteLocation> {
+    /// The git remote `value` of `input` (`remote-url`, `mirror-remote-url`).
+    pub(super) fn remote_url(&mut self, input: &str, value: String) -> Option<RemoteLocation> {
         let accepted = "accepted: an https:// URL (http:// to a loopback host), or a local path to a git repository";
         if value.contains("://") {
             match Url::parse(&value) {
                 Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-                    self.encrypted("remote-url", url).map(RemoteLocation::Http)
+                    self.encrypted(input, url).map(RemoteLocation::Http)
                 }
                 Ok(url) if url.scheme() == "file" => match url.to_file_path() {
                     Ok(path) => Some(RemoteLocation::Path(path)),
-                    Err(()) => self.fail("remote-url", accepted),
+                    Err(()) => self.fail(input, accepted),
                 },
-                _ => self.fail("remote-url", accepted),
+                _ => self.fail(input, accepted),
             }
         } else if value.contains('@') && value.contains(':') {
-            self.fail("remote-url", format!("SSH remotes are not supported; {accepted}"))
+            self.fail(input, format!("SSH remotes are not supported; {accepted}"))
         } else {
             Some(RemoteLocation::Path(PathBuf::from(value)))
         }
     }
 
-    fn branch_prefix(&mut self) -> Option<String> {
+    pub(super) fn branch_prefix(&mut self) -> Option<String> {
         let prefix = self.value("branch-prefix").unwrap_or("snapshot/").to_owned();
         let valid = !prefix.is_empty()
             && !prefix.starts_with(['/', '-', '.'])

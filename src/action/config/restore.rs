@@ -26,7 +26,7 @@ impl Validator<'_> {
         let cognigy = self.cognigy(mode);
         let repo = self.repo(mode);
         let tier = self.tier().map(|tier| tier.unwrap_or(Tier::Hourly));
-        let snapshot = self.snapshot_selector();
+        let snapshot = self.snapshot_selector("snapshot");
         let dry_run = self.boolean("dry-run", true);
         let method = self.choice(
             "restore-method",

@@ -1,9 +1,9 @@
-//! Which snapshot a run reads: the `snapshot` input's selectors (`latest`, a commit SHA, a snapshot
+//! Which snapshot a run reads: the selectors of the `snapshot` input (and of diff's `against`) (`latest`, a commit SHA, a snapshot
 //! id, a monthly tag) and the snapshot id format.
 
 use super::validator::Validator;
 
-/// Which snapshot a restore reads.
+/// Which snapshot a restore or a diff reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SnapshotSelector {
     Latest,
@@ -16,11 +16,12 @@ pub enum SnapshotSelector {
 }
 
 impl Validator<'_> {
-    pub(super) fn snapshot_selector(&mut self) -> Option<SnapshotSelector> {
-        let value = self.value("snapshot").unwrap_or("latest");
+    /// The selector `input` (`snapshot`, or diff's `against`) holds; empty: `latest`.
+    pub(super) fn snapshot_selector(&mut self, input: &str) -> Option<SnapshotSelector> {
+        let value = self.value(input).unwrap_or("latest");
         parse_snapshot_selector(value).or_else(|| {
             self.fail(
-                "snapshot",
+                input,
                 "accepted: latest, a commit SHA (7 to 40 hex digits), a snapshot id such as 20261122T003105Z, or a tag monthly-YYYY-MM",
             )
         })

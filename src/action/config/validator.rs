@@ -1,6 +1,6 @@
 //! The validator's primitives: reading a trimmed input, recording a problem (never showing a
 //! secret's value), and the checks every mode shares (required values, choices, booleans, counts,
-//! URLs, Cognigy ids, GitHub names). The groups of inputs and the modes build on these.
+//! durations, URLs, Cognigy ids, GitHub names). The groups of inputs and the modes build on these.
 
 use reqwest::Url;
 
@@ -96,6 +96,22 @@ impl Validator<'_> {
         }
     }
 
+    /// A duration such as `30m`, `6h` or `2d` (whole minutes, hours or days); `0` only when
+    /// `zero` names what it means for this input (`"every run reads everything"`).
+    pub(super) fn duration(&mut self, input: &str, default: &str, zero: Option<&str>) -> Option<time::Duration> {
+        let value = self.value(input).unwrap_or(default);
+        match parse_duration(value) {
+            Some(d) if !d.is_zero() || zero.is_some() => Some(d),
+            _ => {
+                let zero = zero.map(|means| format!("; 0: {means}")).unwrap_or_default();
+                self.fail(
+                    input,
+                    format!("accepted: a whole number of minutes, hours or days such as 30m, 6h or 2d{zero}"),
+                )
+            }
+        }
+    }
+
     pub(super) fn url(&mut self, input: &str, value: &str) -> Option<Url> {
         let accepted = "accepted: an absolute https:// URL such as https://api-app.cognigy.ai";
         match Url::parse(value) {
@@ -135,6 +151,26 @@ impl Validator<'_> {
     }
 }
 
+/// `30m`, `6h`, `2d` (at most 366 days) or `0`.
+fn parse_duration(value: &str) -> Option<time::Duration> {
+    if value == "0" {
+        return Some(time::Duration::ZERO);
+    }
+    let unit = value.chars().last()?;
+    let number = &value[..value.len() - unit.len_utf8()];
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = number.parse().ok()?;
+    let minutes = match unit {
+        'm' => n,
+        'h' => n.checked_mul(60)?,
+        'd' => n.checked_mul(24 * 60)?,
+        _ => return None,
+    };
+    (minutes <= 366 * 24 * 60).then(|| time::Duration::minutes(minutes))
+}
+
 /// Whether `url`'s host is this machine.
 fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or_default();
@@ -151,4 +187,35 @@ pub(super) fn is_github_name(name: &str) -> bool {
 
 pub(super) fn is_repository(value: &str) -> bool {
     matches!(value.split_once('/'), Some((owner, name)) if is_github_name(owner) && is_github_name(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use time::Duration;
+
+    #[test]
+    fn durations_are_whole_minutes_hours_or_days() {
+        let cases = [
+            ("0", Some(Duration::ZERO)),
+            ("30m", Some(Duration::minutes(30))),
+            ("6h", Some(Duration::hours(6))),
+            ("2d", Some(Duration::days(2))),
+            ("366d", Some(Duration::days(366))),
+            ("367d", None),
+            ("1.5h", None),
+            ("-1h", None),
+            ("+1h", None),
+            ("h", None),
+            ("10", None),
+            ("10s", None),
+            ("2 d", None),
+            ("99999999999999999999d", None),
+            ("", None),
+            ("ß", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(parse_duration(value), expected, "{value:?}");
+        }
+    }
 }

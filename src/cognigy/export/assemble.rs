@@ -82,7 +82,7 @@ pub fn assemble(mut reads: Reads, kinds: &[&'static str]) -> Export {
 }
 
 /// `referenceId`, else `_id` (kinds that have no `referenceId` on some platform versions).
-fn resource_id(item: &Value) -> String {
+pub(super) fn resource_id(item: &Value) -> String {
     match text(item, "referenceId") {
         id if !id.is_empty() => id,
         _ => text(item, "_id"),

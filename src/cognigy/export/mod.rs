@@ -10,6 +10,7 @@
 //! out, and reported as not available.
 
 pub mod assemble;
+pub mod incremental;
 pub mod jobs;
 pub mod kinds;
 pub mod normalize;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::task::JoinSet;
 
+use self::incremental::{Incremental, Served};
 use self::jobs::{Done, FlowLocale, Job, Key};
 use self::kinds::{FlatKind, Scope};
 use self::progress::Progress;
@@ -58,13 +60,20 @@ pub struct Reads {
     pub unavailable: Vec<Unavailable>,
 }
 
-/// Reads the project and the `kinds` asked for (a subset of the `resources` input's kinds).
-pub async fn read_project(client: Arc<Client>, kinds: &[&'static str]) -> Result<Reads, Error> {
+/// Reads the project and the `kinds` asked for (a subset of the `resources` input's kinds); with
+/// `incremental`, what it answers from its base is not read (answers how many reads it saved).
+pub async fn read_project(
+    client: Arc<Client>,
+    kinds: &[&'static str],
+    incremental: Option<&Incremental>,
+) -> Result<(Reads, usize), Error> {
     let mut run = Run {
         client,
         jobs: JoinSet::new(),
         progress: Progress::new(),
         reads: Reads::default(),
+        incremental: incremental.cloned(),
+        served: Served::default(),
     };
     // The project first, alone: a wrong key or project id then fails with one clear error instead
     // of a burst of failing requests.
@@ -103,7 +112,7 @@ pub async fn read_project(client: Arc<Client>, kinds: &[&'static str]) -> Result
         run.record(done, &mut locales_known);
     }
     run.progress.finish(run.client.stats());
-    Ok(run.reads)
+    Ok((run.reads, run.served.count))
 }
 
 /// The list of a flat kind in the project.
@@ -120,12 +129,31 @@ struct Run {
     jobs: JoinSet<Result<Done, Error>>,
     progress: Progress,
     reads: Reads,
+    incremental: Option<Incremental>,
+    served: Served,
 }
 
 impl Run {
     fn spawn(&mut self, job: Job) {
         self.progress.total += 1;
-        self.jobs.spawn(job.run(self.client.clone()));
+        let answer = self
+            .incremental
+            .as_ref()
+            .and_then(|plan| plan.answer(&job, &self.reads, &mut self.served));
+        match answer {
+            Some(value) => {
+                self.jobs.spawn(async move {
+                    Ok(Done {
+                        job,
+                        value,
+                        unavailable: None,
+                    })
+                });
+            }
+            None => {
+                self.jobs.spawn(job.run(self.client.clone()));
+            }
+        }
     }
 
     /// A read of a document, no part that may be unavailable.
@@ -171,9 +199,10 @@ impl Run {
             }
             Job::List { key, .. } => {
                 let items = into_array(value);
+                // Kept before its items are scheduled: an incremental export finds them there.
+                self.reads.lists.insert(key.clone(), items.clone());
                 self.schedule_items(&key, &items);
                 let flows = key.part == "flows";
-                self.reads.lists.insert(key, items);
                 if flows && *locales_known {
                     self.schedule_flows();
                 }
@@ -357,6 +386,16 @@ pub fn singular(kind: &str) -> &str {
 
 /// Exports the project: reads the `kinds` asked for and lays them out as snapshot resources.
 pub async fn export(client: Arc<Client>, kinds: &[&'static str]) -> Result<crate::snapshot::Export, Error> {
-    let reads = read_project(client, kinds).await?;
-    Ok(assemble::assemble(reads, kinds))
+    Ok(export_from(client, kinds, None).await?.0)
+}
+
+/// [`export`], with `incremental` answering from its base what nothing touched: the export, and
+/// how many reads the base answered.
+pub async fn export_from(
+    client: Arc<Client>,
+    kinds: &[&'static str],
+    incremental: Option<&Incremental>,
+) -> Result<(crate::snapshot::Export, usize), Error> {
+    let (reads, served) = read_project(client, kinds, incremental).await?;
+    Ok((assemble::assemble(reads, kinds), served))
 }

@@ -17,8 +17,8 @@
 //! 4. the audit line with the outcome.
 
 pub mod audit;
-mod select;
-mod update;
+pub(super) mod select;
+pub(super) mod update;
 
 use std::sync::Arc;
 
@@ -33,11 +33,12 @@ use crate::cognigy::{self, Client, native};
 use crate::escape::markdown;
 use crate::secrets::{Identity, seal, unseal};
 use crate::snapshot::compare::{self, Comparison, Words};
-use crate::snapshot::diff::{is_project_level, markdown_escaped, snapshot_id_in};
+use crate::snapshot::diff::{markdown_escaped, snapshot_id_in};
 use crate::snapshot::{self, Files, NATIVE_PATH, manifest};
 use crate::store::RefUpdate;
 
 use super::capture::{self, Capture, Captured, LiveExport, NativeSource, export_live};
+use super::live;
 use super::promotion::chain_of;
 use super::repo::Repo;
 use super::{Context, Error, Outcome, summary};
@@ -100,11 +101,9 @@ impl Method {
 
 pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
     let runtime = super::runtime()?;
-    let repo = Repo::open(restore.repo, &context.temp_dir)?;
+    let repo = Repo::open(restore.repo, &context.temp_dir, &context.mirror)?;
     let refs = repo.fetch()?;
-    let selected = select::select(&repo, &refs, restore.tier, restore.snapshot)?;
-    let snapshot_files = repo.store.read_files(repo.store.read_commit(selected.commit)?.tree)?;
-    check_manifest(&snapshot_files, &selected)?;
+    let (selected, snapshot_files) = select::read(&repo, &refs, restore.tier, restore.snapshot)?;
     let snapshot_kinds = kinds_of(
         &snapshot_files,
         &format!("{} ({})", selected.snapshot_id, selected.place),
@@ -138,7 +137,7 @@ pub fn run(restore: Restore<'_>, context: &Context<'_>) -> Result<Outcome, Error
     };
     let client = Arc::new(Client::new(&target)?);
     let live = export_live(&runtime, &client, &target, &snapshot_kinds, context)?;
-    let in_scope = |kind: &str| (is_project_level(kind) && whole_project) || restore.kinds.contains(&kind);
+    let in_scope = live::scope(restore.kinds);
     // Another project holds the same resources under other ids: those are no difference.
     let foreign = restore.target_project_id != restore.cognigy.project_id;
     let differences = |live: &Files, snapshot: &Files| match foreign {
@@ -254,27 +253,9 @@ impl Restore<'_> {
     }
 }
 
-/// Refuses a snapshot whose files do not match its manifest (every file's sha256, the `.csnap`
-/// included): what a restore writes is exactly what was backed up and reviewed.
-fn check_manifest(files: &Files, selected: &Selected) -> Result<(), Error> {
-    let problems = manifest::verify(files);
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    Err(Error::Selection(format!(
-        "snapshot {} ({}, commit {}) does not match its manifest, so nothing was restored: {}. Run `verify` on the \
-         repository, and choose another snapshot.",
-        selected.snapshot_id,
-        selected.place,
-        selected.commit,
-        listed.join("; ")
-    )))
-}
-
 /// The live project's files with its credentials in place: what a restore keeps where the
 /// snapshot holds none. In memory only.
-fn plain_files(live: &LiveExport) -> Files {
+pub(super) fn plain_files(live: &LiveExport) -> Files {
     snapshot::build(live.built.meta.clone(), seal::reveal(&live.export)).files
 }
 
@@ -489,19 +470,28 @@ fn apply(apply: Apply<'_>, context: &Context<'_>) -> Result<Applied, Error> {
 async fn write(apply: &Apply<'_>) -> Result<(), cognigy::Error> {
     match apply.method {
         Method::Update => update::apply(apply.client, apply.plan).await,
-        Method::Native => {
-            let package = apply.snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
-            let uploaded = native::upload(apply.client, package).await?;
-            let restored = native::restore(apply.client, &uploaded).await;
-            // The upload served its purpose either way: it would only take one of the project's 10 places.
-            if let Err(e) = native::delete_uploaded(apply.client, &uploaded).await {
-                tracing::warn!("the uploaded snapshot {uploaded} stays in the project: {e}");
-            }
-            restored?;
-            // Native snapshots lack endpoints: put back those the live project still has.
-            update::apply(apply.client, apply.plan).await
-        }
+        Method::Native => write_native(apply.client, apply.snapshot, apply.plan).await,
     }
+}
+
+/// A native restore of `snapshot` into the project of `client`: uploads its `.csnap`, restores it,
+/// deletes the upload again (whether the restore worked or not), then writes `endpoints` (the
+/// endpoints the project still has, put back as the snapshot holds them) by update.
+pub(super) async fn write_native(
+    client: &Client,
+    snapshot: &Files,
+    endpoints: &update::Plan,
+) -> Result<(), cognigy::Error> {
+    let package = snapshot.get(NATIVE_PATH).cloned().unwrap_or_default();
+    let uploaded = native::upload(client, package).await?;
+    let restored = native::restore(client, &uploaded).await;
+    // The upload served its purpose either way: it would only take one of the project's 10 places.
+    if let Err(e) = native::delete_uploaded(client, &uploaded).await {
+        tracing::warn!("the uploaded snapshot {uploaded} stays in the project: {e}");
+    }
+    restored?;
+    // Native snapshots lack endpoints: put back those the live project still has.
+    update::apply(client, endpoints).await
 }
 
 /// What the summary and the JSON report tell.
@@ -568,16 +558,7 @@ fn finish(report: &Report<'_>, refused: Option<String>, context: &Context<'_>) -
         differs_still: left,
         error: failed.map(String::as_str),
     };
-    let path = context.workspace.join(REPORT_FILE);
-    let mut bytes = serde_json::to_vec_pretty(&json).expect("a report always serialises");
-    bytes.push(b'\n');
-    if let Err(e) = std::fs::write(&path, bytes) {
-        context.runner.annotate(
-            Level::Warning,
-            "Restore report not written",
-            &format!("{}: {e}", path.display()),
-        );
-    }
+    summary::write_report(context, REPORT_FILE, &json, "Restore report not written");
 
     let md = markdown(report, refused.as_deref());
     if let Some(plan) = report.plan.filter(|p| !p.cannot.is_empty()) {

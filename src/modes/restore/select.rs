@@ -1,8 +1,10 @@
-//! Which snapshot a restore reads: the newest of a tier, a commit SHA (full or abbreviated), a
-//! snapshot id, or a `monthly-YYYY-MM` tag. An unknown selector fails and lists what exists.
+//! Which snapshot a restore (or a diff) reads: the newest of a tier, a commit SHA (full or
+//! abbreviated), a snapshot id, or a `monthly-YYYY-MM` tag. An unknown selector fails and lists
+//! what exists; the files of the one found must match its manifest.
 
 use crate::action::config::{SnapshotSelector, Tier};
 use crate::snapshot::diff::snapshot_id_in;
+use crate::snapshot::{Files, manifest};
 use crate::store::{ObjectId, RemoteRefs};
 
 use super::super::Error;
@@ -12,7 +14,7 @@ use super::super::repo::Repo;
 /// At most this many snapshots per place are listed when a selector matches none.
 const MAX_LISTED: usize = 12;
 
-/// The snapshot a restore reads.
+/// The snapshot a restore or a diff reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selected {
     pub commit: ObjectId,
@@ -26,6 +28,37 @@ struct Place {
     tier: Tier,
     name: String,
     snapshots: Vec<Selected>,
+}
+
+/// The snapshot `selector` names (see [`select`]) with its files, which must match its manifest.
+pub fn read(
+    repo: &Repo,
+    refs: &RemoteRefs,
+    tier: Tier,
+    selector: &SnapshotSelector,
+) -> Result<(Selected, Files), Error> {
+    let selected = select(repo, refs, tier, selector)?;
+    let files = repo.store.read_files(repo.store.read_commit(selected.commit)?.tree)?;
+    check_manifest(&files, &selected)?;
+    Ok((selected, files))
+}
+
+/// Refuses a snapshot whose files do not match its manifest (every file's sha256, the `.csnap`
+/// included): what a restore writes, or a diff shows, is exactly what was backed up.
+fn check_manifest(files: &Files, selected: &Selected) -> Result<(), Error> {
+    let problems = manifest::verify(files);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    Err(Error::Selection(format!(
+        "snapshot {} ({}, commit {}) does not match its manifest, so it was not used: {}. Run `verify` on the \
+         repository, and choose another snapshot.",
+        selected.snapshot_id,
+        selected.place,
+        selected.commit,
+        listed.join("; ")
+    )))
 }
 
 /// The snapshot `selector` names, looked for in `tier` first, then in the other tiers.

@@ -10,7 +10,7 @@ use super::check::{Check, quoted};
 use crate::action::config::{CognigyConfig, api_host_for_ui_host};
 use crate::cognigy::client::{Call, Client};
 use crate::cognigy::export::kinds::FLAT_KINDS;
-use crate::cognigy::{Error, native};
+use crate::cognigy::{Error, audit, native};
 use crate::escape::markdown;
 use crate::retry::RetryPolicy;
 
@@ -186,23 +186,19 @@ async fn kinds(client: &Client) -> Check {
     )
 }
 
-/// `GET /auditevents?projectId=P&limit=1`: readable, or not available to this key.
+/// One item of the audit trail (the reader's request): readable, or not available to this key.
 async fn audit_trail(client: &Client) -> Check {
-    let call = Call::get("audit trail", "auditevents")
-        .query("projectId", client.project_id())
-        .query("limit", "1");
-    match client.json(call).await {
+    match client.json(audit::request(client).query("limit", "1")).await {
         Ok(_) => Check::pass(AUDIT, false, "readable: backups can tell who changed what"),
-        Err(e) if matches!(e.status(), Some(403 | 404)) => Check::warn(
-            AUDIT,
-            false,
-            format!(
-                "not available to this key (Cognigy answered {}): backups cannot name who made a change",
-                e.status().unwrap_or_default()
+        Err(e) => match audit::unavailable(&e) {
+            Some(why) => Check::warn(
+                AUDIT,
+                false,
+                format!("{why}; backups cannot name who made a change"),
+                "use a key of a user with the `admin` or `fullUserSupport` role, if you want the editors named",
             ),
-            "use a key of a user with the `admin` or `fullUserSupport` role, if you want the editors named",
-        ),
-        Err(e) => Check::warn(AUDIT, false, quoted(&e.to_string()), "run the setup again later"),
+            None => Check::warn(AUDIT, false, quoted(&e.to_string()), "run the setup again later"),
+        },
     }
 }
 

@@ -1,6 +1,6 @@
 //! The repository side of the setup, writing nothing: the token can push (an authenticated
-//! receive-pack advertisement, nothing sent after it), the releases API answers, and the restore
-//! environment exists with its reviewers.
+//! receive-pack advertisement, nothing sent after it), and so can `mirror-token` to the mirror; the
+//! releases API answers, and the restore environment exists with its reviewers.
 
 use super::check::{Check, quoted};
 use crate::action::config::{GithubApi, RepoConfig};
@@ -11,6 +11,7 @@ use crate::modes::{releases, repo};
 use crate::store;
 
 pub const PUSH: &str = "The token can push the snapshot branches";
+pub const MIRROR: &str = "The mirror takes pushes";
 pub const RELEASES: &str = "The releases API answers";
 pub const ENVIRONMENT: &str = "The restore environment exists";
 
@@ -18,19 +19,7 @@ pub const ENVIRONMENT: &str = "The restore environment exists";
 pub fn push(config: &RepoConfig) -> Check {
     let remote = repo::remote(config);
     match remote.push_offer() {
-        Ok(offer) => Check::pass(
-            PUSH,
-            true,
-            format!(
-                "`{}` takes pushes from this token{}",
-                remote.display(),
-                if offer.atomic {
-                    ""
-                } else {
-                    " (not atomically: refs are pushed one by one)"
-                }
-            ),
-        ),
+        Ok(offer) => Check::pass(PUSH, true, takes_pushes(&remote, &offer, "this token")),
         Err(e @ store::Error::Auth { .. }) => Check::fail(
             PUSH,
             true,
@@ -44,6 +33,35 @@ pub fn push(config: &RepoConfig) -> Check {
             "check `remote-url` and the network, then run the setup again",
         ),
     }
+}
+
+/// The mirror's push check, with `mirror-remote-url`: optional, as a mirror that fails is a
+/// warning in every run.
+pub fn mirror_push(config: &RepoConfig) -> Option<Check> {
+    let mirror = config.mirror.as_ref()?;
+    let remote = repo::remote_at(&mirror.remote, mirror.token.clone());
+    Some(match remote.push_offer() {
+        Ok(offer) => Check::pass(MIRROR, false, takes_pushes(&remote, &offer, "`mirror-token`")),
+        Err(e) => Check::warn(
+            MIRROR,
+            false,
+            quoted(&crate::modes::mirror::why(&e)),
+            "check `mirror-remote-url` and `mirror-token` (it needs write access there); until then every run warns that the mirror is behind",
+        ),
+    })
+}
+
+/// `` `remote` takes pushes from `who` ``, and whether atomically.
+fn takes_pushes(remote: &store::Remote, offer: &store::PushOffer, who: &str) -> String {
+    format!(
+        "{} takes pushes from {who}{}",
+        markdown::code(&remote.display()),
+        if offer.atomic {
+            ""
+        } else {
+            " (not atomically: refs are pushed one by one)"
+        }
+    )
 }
 
 /// The releases and environment checks.

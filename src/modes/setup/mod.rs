@@ -49,6 +49,7 @@ pub fn run(setup: Setup<'_>, context: &Context<'_>) -> Result<Outcome, Error> {
         )),
     }
     checks.push(github::push(setup.repo));
+    checks.extend(github::mirror_push(setup.repo));
     checks.extend(runtime.block_on(github::api_checks(setup.repo, setup.github)));
 
     let (failed, unchecked) = blocking(&checks);

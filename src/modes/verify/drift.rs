@@ -1,21 +1,15 @@
 //! The drift report of `verify-live`: the newest snapshot verify checked against the live project,
 //! resource by resource down to the changed fields, as a restore's dry run compares them (read
 //! from the snapshot to the project: what was created, deleted and changed in Cognigy since).
-//! Drift is not damage: it is reported, and does not fail the run. Credentials are not compared
-//! (both sides hold them redacted, or encrypted in the snapshot).
+//! Drift is not damage: it is reported, and does not fail the run. The comparison is
+//! [`compare_with_live`]'s.
 
-use std::sync::Arc;
-
-use crate::action::config::{CognigyConfig, ExportConfig, RESOURCE_KINDS};
-use crate::cognigy::Client;
+use crate::action::config::{CognigyConfig, ExportConfig};
 use crate::escape::markdown;
-use crate::secrets::unseal;
-use crate::snapshot::compare::{self, Words};
-use crate::snapshot::diff::is_project_level;
+use crate::snapshot::compare::Words;
 
-use super::super::capture::export_live;
+use super::super::live::compare_with_live;
 use super::super::repo::Repo;
-use super::super::restore::kinds_of;
 use super::super::{Context, Error};
 use super::report::At;
 
@@ -40,18 +34,8 @@ pub fn report(
     let snapshot_id = newest.snapshot_id.clone().unwrap_or_default();
     let short = newest.commit.to_hex_with_len(7).to_string();
     let files = repo.store.read_files(repo.store.read_commit(newest.commit)?.tree)?;
-    let kinds: Vec<&'static str> = kinds_of(&files, &format!("{snapshot_id} (commit {short})"))?
-        .into_iter()
-        .filter(|kind| export.kinds.contains(kind))
-        .collect();
-    let runtime = super::super::runtime()?;
-    let client = Arc::new(Client::new(cognigy)?);
-    let live = export_live(&runtime, &client, cognigy, &kinds, context)?;
-    let whole_project = export.kinds.len() == RESOURCE_KINDS.len();
-    let in_scope = |kind: &str| (is_project_level(kind) && whole_project) || export.kinds.contains(&kind);
-    // Credentials the snapshot holds encrypted read as redacted, as the live export has them.
-    let snapshot = unseal::compare_view(&files, &live.built.files, None);
-    let comparison = compare::compare(&snapshot, &live.built.files, in_scope);
+    let snapshot = format!("{snapshot_id} (commit {short})");
+    let comparison = compare_with_live(&files, &snapshot, cognigy, &export.kinds, context)?;
     let project = &cognigy.project_id;
     let snapshot_id = markdown::code(&snapshot_id);
     Ok(if comparison.is_empty() {

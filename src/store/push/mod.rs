@@ -6,6 +6,7 @@
 //! its previous version when that is much smaller. On success the store's mirror refs follow.
 
 mod delta;
+mod mirror;
 mod objects;
 mod pack;
 mod session;
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use gix::ObjectId;
 
 use crate::store::{Error, Remote, RemoteRefs, Store};
+pub use mirror::Mirrored;
 use session::Session;
 
 /// A change of one ref: from `old` (none: it must not exist) to `new` (none: delete it).
@@ -82,10 +84,24 @@ impl Store {
     /// A ref moved by someone else fails with [`Error::LeaseRefused`]: fetch again and re-apply.
     /// Updates that change nothing are skipped; with none left, nothing is sent.
     pub fn push(&self, remote: &Remote, updates: &[RefUpdate]) -> Result<PushReport, Error> {
-        let mut updates: Vec<RefUpdate> = updates.iter().filter(|u| u.old != u.new).cloned().collect();
+        let updates: Vec<RefUpdate> = updates.iter().filter(|u| u.old != u.new).cloned().collect();
         if updates.is_empty() {
             return Ok(PushReport::default());
         }
+        let session = Session::open(remote)?;
+        let haves: Vec<ObjectId> = self.local_refs()?.0.into_values().collect();
+        self.send_updates(remote, session, updates, haves)
+    }
+
+    /// Sends `updates` over `session` (atomically when the server offers it, else one by one,
+    /// branches first), leaving out every object reachable from `haves`, which the remote has.
+    fn send_updates(
+        &self,
+        remote: &Remote,
+        session: Session,
+        mut updates: Vec<RefUpdate>,
+        mut haves: Vec<ObjectId>,
+    ) -> Result<PushReport, Error> {
         for update in &updates {
             let at = |id: Option<ObjectId>| id.map_or_else(|| "nothing".to_owned(), |id| id.to_string());
             tracing::debug!(
@@ -96,7 +112,6 @@ impl Store {
                 remote.display()
             );
         }
-        let session = Session::open(remote)?;
         if !session.offers("report-status") {
             let detail = "the server does not report the outcome of a push (no `report-status`)".to_owned();
             return Err(Error::Remote {
@@ -106,7 +121,7 @@ impl Store {
             });
         }
         if session.offers("atomic") {
-            return self.push_in_one(remote, session, &updates, true);
+            return self.push_in_one(remote, session, &updates, &haves, true);
         }
         tracing::warn!(
             remote = %remote.display(),
@@ -122,7 +137,9 @@ impl Store {
                 Some(open) => open,
                 None => Session::open(remote)?,
             };
-            let one = self.push_in_one(remote, next, std::slice::from_ref(&update), false)?;
+            let one = self.push_in_one(remote, next, std::slice::from_ref(&update), &haves, false)?;
+            // What this push sent is on the remote now: the next one leaves it out.
+            haves.extend(update.new);
             report.updated.extend(one.updated);
             report.objects_sent += one.objects_sent;
             report.bytes_sent += one.bytes_sent;
@@ -136,11 +153,11 @@ impl Store {
         remote: &Remote,
         session: Session,
         updates: &[RefUpdate],
+        haves: &[ObjectId],
         atomic: bool,
     ) -> Result<PushReport, Error> {
         lease_holds(remote, &session.advertised, updates)?;
-        let haves = self.local_refs()?.0.into_values();
-        let objects = objects::missing(self, haves, updates.iter().filter_map(|u| u.new))?;
+        let objects = objects::missing(self, haves.iter().copied(), updates.iter().filter_map(|u| u.new))?;
         let bases = objects::bases(self, updates, &objects)?;
         let objects_sent = objects.len();
         let (report, bytes_sent) = session.send(updates, atomic, |out| pack::write(self, objects, &bases, out))?;

@@ -4,16 +4,19 @@
 
 use std::collections::HashSet;
 
+use super::audit::Recorded;
 use super::ids;
 use super::model::Project;
 use super::snapshots::Snapshot;
 use super::tasks::Work;
 use super::world::{World, now};
 
-/// One hosted project and its snapshots, oldest first.
+/// One hosted project, its snapshots and its audit trail, oldest first.
 pub struct Hosted {
     pub project: Project,
     pub snapshots: Vec<Snapshot>,
+    /// Expired events are never answered, and dropped when the next one is recorded.
+    pub audit: Vec<Recorded>,
 }
 
 impl Hosted {
@@ -21,6 +24,7 @@ impl Hosted {
         Self {
             project,
             snapshots: Vec::new(),
+            audit: Vec::new(),
         }
     }
 

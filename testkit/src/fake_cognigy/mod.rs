@@ -8,7 +8,10 @@
 //! knowledge stores, playbooks, connections), tasks, native snapshots (cap of 10, 409 before packaging
 //! ends, placeholder and cut-short downloads), the writes of a restore, and misbehaves on demand:
 //! latency, a window rate limit with both `Retry-After` forms, injected statuses, dropped connections
-//! and cut-short bodies, slow answers and slowly trickling bodies. Volatile fields (see `volatile`) change on every read.
+//! and cut-short bodies, slow answers, slowly trickling bodies and native restores that leave a flow out. Volatile fields (see `volatile`) change on every read.
+//! Every change (a write over HTTP as the key's user, a test's edit as the user it names with
+//! [`FakeCognigy::as_user`]) leaves an event in the project's audit trail (see `audit`), which
+//! expires by the fake's clock ([`FakeCognigy::advance_clock`]).
 //!
 //! Like a Cognigy organisation it can host several projects behind one key
 //! ([`FakeCognigy::add_project`]): a route scoped by `projectId` acts on that project, a route naming
@@ -41,6 +44,7 @@
 //! assert!(fake.requests().iter().all(|r| r.status == 200));
 //! ```
 
+mod audit;
 mod csv;
 mod edit;
 mod generate;
@@ -63,6 +67,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
+pub use audit::{API_KEY_USER, EDITOR};
 pub use model::{Flow, Keyphrase, Kind, KnowledgeSource, Lexicon, Localized, Node, Project, id_of, name_of};
 pub use options::{ErrorShape, Fault, FaultKind, Feature, Options, RateLimit, RetryAfter, TaskFailure, TaskOutcome};
 pub use snapshots::MAX_SNAPSHOTS;
@@ -151,13 +156,42 @@ impl FakeCognigy {
     }
 
     /// Changes the live first project, as a user would in the UI; answers what `change` answers.
+    /// What changed is recorded in the audit trail as done by [`EDITOR`] (see [`FakeCognigy::as_user`]).
     pub fn edit<R>(&self, change: impl FnOnce(&mut Project) -> R) -> R {
-        self.edit_project(&self.project_id, change)
+        self.as_user(EDITOR).edit(change)
     }
 
     /// Changes the live project `project_id` (see [`FakeCognigy::edit`]).
     pub fn edit_project<R>(&self, project_id: &str, change: impl FnOnce(&mut Project) -> R) -> R {
-        change(&mut hosted(&mut self.shared.world(), project_id).project)
+        self.as_user(EDITOR).edit_project(project_id, change)
+    }
+
+    /// The edits of user `user` (an e-mail), for the audit trail: `fake.as_user("ann@example.com").edit(...)`.
+    pub fn as_user<'a>(&'a self, user: &str) -> Editor<'a> {
+        Editor {
+            fake: self,
+            user: user.to_owned(),
+        }
+    }
+
+    /// Moves the fake's clock (which the audit trail runs on) `by` ahead.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.shared.world().recorder.offset_ms += by.as_millis() as u64;
+    }
+
+    /// Now by the fake's clock.
+    pub fn now(&self) -> std::time::SystemTime {
+        std::time::UNIX_EPOCH + std::time::Duration::from_millis(self.shared.world().recorder.now_ms())
+    }
+
+    /// Puts `item` as it is (any JSON, well-formed event or not) into the audit trail of project
+    /// `project_id`, as its newest event: what a server answering garbage would list.
+    pub fn add_raw_audit_item(&self, project_id: &str, item: serde_json::Value) {
+        let mut world = self.shared.world();
+        let at_ms = world.recorder.next_ms();
+        hosted(&mut world, project_id)
+            .audit
+            .push(audit::Recorded { at_ms, json: item });
     }
 
     /// A copy of the live first project.
@@ -191,13 +225,14 @@ impl FakeCognigy {
         self.seed_snapshot_in(&self.project_id, name)
     }
 
-    /// [`FakeCognigy::seed_snapshot`] in project `project_id`.
+    /// [`FakeCognigy::seed_snapshot`] in project `project_id` (by [`EDITOR`], in the audit trail).
     pub fn seed_snapshot_in(&self, project_id: &str, name: &str) -> String {
-        let made =
-            self.shared
-                .world()
-                .add_snapshot(project_id, name.to_owned(), "Made outside the backup tool".to_owned());
-        made.unwrap_or_else(|| panic!("no project {project_id}"))
+        let mut world = self.shared.world();
+        let made = world.add_snapshot(project_id, name.to_owned(), "Made outside the backup tool".to_owned());
+        let id = made.unwrap_or_else(|| panic!("no project {project_id}"));
+        let change = audit::Change::new(audit::Op::Action("createSnapshot"), [("snapshot", id.as_str())]);
+        world.audit(project_id, EDITOR, &change);
+        id
     }
 
     /// Names of the first project's snapshots, oldest first.
@@ -223,6 +258,31 @@ impl FakeCognigy {
     /// The `.csnap` bytes of the live project `project_id` as a snapshot taken now would hold them.
     pub fn snapshot_bytes_now_of(&self, project_id: &str) -> Vec<u8> {
         snapshots::encode(&hosted(&mut self.shared.world(), project_id).project)
+    }
+}
+
+/// Edits recorded in the audit trail as made by one user (see [`FakeCognigy::as_user`]).
+pub struct Editor<'a> {
+    fake: &'a FakeCognigy,
+    user: String,
+}
+
+impl Editor<'_> {
+    /// [`FakeCognigy::edit`] by this user.
+    pub fn edit<R>(&self, change: impl FnOnce(&mut Project) -> R) -> R {
+        self.edit_project(&self.fake.project_id, change)
+    }
+
+    /// [`FakeCognigy::edit_project`] by this user: every change between before and after becomes an event.
+    pub fn edit_project<R>(&self, project_id: &str, change: impl FnOnce(&mut Project) -> R) -> R {
+        let mut world = self.fake.shared.world();
+        let project = &mut hosted(&mut world, project_id).project;
+        let before = project.clone();
+        let answer = change(project);
+        for change in audit::diff::changes(&before, project) {
+            world.audit(project_id, &self.user, &change);
+        }
+        answer
     }
 }
 

@@ -1,5 +1,6 @@
 //! How the fake behaves beyond its data: prefix, key, latency, rate limit, faults, task pacing and
-//! failures, snapshot download quirks, platform features that are missing or not licensed.
+//! failures, snapshot download quirks, incomplete native restores, platform features that are missing or not licensed, the
+//! audit trail's retention and the share of events it misses.
 
 use std::time::Duration;
 
@@ -24,9 +25,17 @@ pub struct Options {
     pub snapshot_placeholder_downloads: u32,
     /// The next this many snapshot downloads declare the full length but send only part, then close.
     pub snapshot_cut_short_downloads: u32,
+    /// The first this many native restores leave out the last flow of the snapshot, yet end `done`:
+    /// an incomplete restore that only a new export shows.
+    pub incomplete_restores: u32,
     /// Features this platform lacks (404: an older version) or this key may not use (403: a
     /// licence or role): every route of the feature answers that status.
     pub unavailable: Vec<(Feature, u16)>,
+    /// How long the audit trail keeps an event, by the fake's clock (default 30 days, Cognigy's).
+    pub audit_retention: Duration,
+    /// Leave every n-th change out of the audit trail (`None`: record all), as a trail that misses
+    /// some would.
+    pub audit_drop_every: Option<u32>,
 }
 
 /// A part of the platform that a version, a licence or a role may lack.
@@ -45,6 +54,9 @@ pub enum Feature {
     /// Contact profiles, and with them the profile schema.
     ContactProfiles,
     YesNoIntents,
+    /// The audit trail (`/auditevents`): for a key of a user without the `admin` or
+    /// `fullUserSupport` role, 403.
+    AuditTrail,
 }
 
 impl Feature {
@@ -62,6 +74,7 @@ impl Feature {
             Feature::HandoverProviders => "handover",
             Feature::ContactProfiles => "profiles",
             Feature::YesNoIntents => "yesnointents",
+            Feature::AuditTrail => "auditevents",
         }
     }
 
@@ -83,7 +96,10 @@ impl Default for Options {
             task_failures: Vec::new(),
             snapshot_placeholder_downloads: 0,
             snapshot_cut_short_downloads: 0,
+            incomplete_restores: 0,
             unavailable: Vec::new(),
+            audit_retention: Duration::from_secs(30 * 86_400),
+            audit_drop_every: None,
         }
     }
 }

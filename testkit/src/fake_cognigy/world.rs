@@ -1,4 +1,5 @@
-//! Everything the server remembers: the hosted projects with their snapshots (see `hosted`), tasks
+//! Everything the server remembers: the hosted projects with their snapshots and audit trails (see
+//! `hosted`, `audit`), tasks
 //! and what they do when done, prepared downloads, the request log and the counters behind rate
 //! limiting and injected quirks, all server-wide. Guarded by one mutex; no handler holds it across
 //! an await.
@@ -6,6 +7,7 @@
 use std::collections::HashMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use super::audit::{Change, Recorded, Recorder};
 use super::csv;
 use super::hosted::Hosted;
 use super::model::Project;
@@ -47,10 +49,13 @@ pub struct World {
     pub task_failures: Vec<TaskFailure>,
     pub placeholders_left: u32,
     pub cut_shorts_left: u32,
+    pub incomplete_restores_left: u32,
     /// Start and count of the current rate-limit window.
     pub window: Option<(Instant, u32)>,
     /// Ids of server-made things (tasks, snapshots, tokens), apart from the project's own generator.
     pub ids: Rng,
+    /// The audit trail's clock, retention and ids.
+    pub recorder: Recorder,
 }
 
 /// Seconds since the Unix epoch: every timestamp the API answers is one (the typings' `TTimestamp`).
@@ -70,9 +75,31 @@ impl World {
             task_failures: options.task_failures.clone(),
             placeholders_left: options.snapshot_placeholder_downloads,
             cut_shorts_left: options.snapshot_cut_short_downloads,
+            incomplete_restores_left: options.incomplete_restores,
             window: None,
             ids: Rng::new(0xC0FFEE),
+            recorder: Recorder::new(options.audit_retention.as_millis() as u64, options.audit_drop_every),
         }
+    }
+
+    /// Records `change` in the audit trail of project `project_id` (if hosted), made by `user`.
+    pub fn audit(&mut self, project_id: &str, user: &str, change: &Change) {
+        let Some(event) = self.recorder.record(project_id, user, change) else {
+            return;
+        };
+        let recorder = &self.recorder;
+        if let Some(hosted) = self.projects.iter_mut().find(|h| h.project.id() == project_id) {
+            hosted.audit.retain(|e| recorder.kept(e));
+            hosted.audit.push(event);
+        }
+    }
+
+    /// The events of project `project_id` still kept, newest first.
+    pub fn audit_trail(&self, project_id: &str) -> Vec<&Recorded> {
+        let events = self.hosted(project_id).map(|h| h.audit.as_slice()).unwrap_or_default();
+        let mut kept: Vec<&Recorded> = events.iter().filter(|e| self.recorder.kept(e)).collect();
+        kept.sort_by_key(|e| std::cmp::Reverse(e.at_ms));
+        kept
     }
 
     /// The first injected fault matching the request, counting the use.
@@ -150,7 +177,12 @@ impl World {
                 let taken = self.ids_outside(Some(&project_id));
                 let holder = self.hosted_mut(&project_id).expect("found above");
                 let content = &holder.snapshot(&id).expect("found above").content;
-                holder.project = snapshots::restore(content, &holder.project, &taken)?;
+                let mut restored = snapshots::restore(content, &holder.project, &taken)?;
+                if self.incomplete_restores_left > 0 {
+                    self.incomplete_restores_left -= 1;
+                    restored.flows.pop();
+                }
+                self.hosted_mut(&project_id).expect("found above").project = restored;
             }
             Work::UploadSnapshot { project_id, bytes } => {
                 snapshots::validate(&bytes)?;

@@ -1,6 +1,6 @@
 //! A stateful fake of the GitHub REST API for tests, following GitHub's documentation: the paths
 //! of repositories (one, and an owner's), releases with their assets and tags, issues and labels,
-//! environments and workflow runs; `Link` pagination; bearer tokens, each with the repositories and
+//! environments and workflow runs, branches' commits and matching refs; `Link` pagination; bearer tokens, each with the repositories and
 //! permissions it reaches and a rate-limit budget (`x-ratelimit-*` headers on every answer); 401
 //! for an unknown token, 404 for a repository the token cannot see, 403 for a permission it lacks
 //! or a spent budget; injected faults; and a request log.
@@ -27,13 +27,16 @@ mod model;
 mod routes;
 mod server;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use axum::extract::DefaultBodyLimit;
 use tokio::sync::oneshot;
 
-pub use model::{Access, Asset, Environment, Fault, Grant, Issue, Label, Release, Repo, RequestRecord, WorkflowRun};
+pub use model::{
+    Access, Asset, Commit, Environment, Fault, Grant, Issue, Label, Release, Repo, RequestRecord, WorkflowRun,
+};
 
 use model::Token;
 use server::Shared;
@@ -117,6 +120,8 @@ impl FakeGithub {
             labels: Vec::new(),
             environments: Vec::new(),
             runs: Vec::new(),
+            branches: BTreeMap::new(),
+            tag_targets: BTreeMap::new(),
         });
         id
     }
@@ -212,6 +217,33 @@ impl FakeGithub {
             .unwrap_or_else(|| panic!("no repository {full_name}"));
         repo.runs.push(run);
         id
+    }
+
+    /// Adds a commit with `message`, committed at `date` (RFC 3339), on top of `branch` of
+    /// `full_name` (made when new); answers its SHA.
+    pub fn add_commit(&self, full_name: &str, branch: &str, message: &str, date: &str) -> String {
+        let mut world = self.shared.world();
+        let id = u128::from(world.next_id());
+        // 40 hex digits that differ from their start on (a multiplicative hash of the id).
+        let mixed = id.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835) | (1 << 127);
+        let sha = format!("{mixed:032x}{:08x}", id as u32);
+        let repo = world
+            .repo_mut(full_name)
+            .unwrap_or_else(|| panic!("no repository {full_name}"));
+        repo.branches.entry(branch.to_owned()).or_default().push(Commit {
+            sha: sha.clone(),
+            message: message.to_owned(),
+            date: date.to_owned(),
+        });
+        sha
+    }
+
+    /// Adds the tag `tag` on the commit `sha` of `full_name` (as a push of a tag would).
+    pub fn add_tag_on(&self, full_name: &str, tag: &str, sha: &str) {
+        self.edit_repo(full_name, |repo| {
+            repo.tags.insert(tag.to_owned());
+            repo.tag_targets.insert(tag.to_owned(), sha.to_owned());
+        });
     }
 
     /// Answers the next request that matches `fault` with its status and message instead.

@@ -86,6 +86,19 @@ pub struct Repo {
     pub labels: Vec<Label>,
     pub environments: Vec<Environment>,
     pub runs: Vec<WorkflowRun>,
+    /// The commits of each branch (`snapshot/hourly`), oldest first.
+    pub branches: BTreeMap<String, Vec<Commit>>,
+    /// The commit each tag points at, for the tags a test placed on a commit.
+    pub tag_targets: BTreeMap<String, String>,
+}
+
+/// A commit on a branch: what the commits API shows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    pub sha: String,
+    pub message: String,
+    /// The committer date, RFC 3339.
+    pub date: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,6 +252,24 @@ impl Repo {
         format!("{}/{}", self.owner, self.name)
     }
 
+    /// The branch and position of the commit `reference` names (a branch: its tip; a tag: the
+    /// commit it was placed on; else a SHA or its start of at least 7 characters).
+    pub(super) fn resolve(&self, reference: &str) -> Option<(&str, usize)> {
+        if let Some((branch, commits)) = self.branches.get_key_value(reference) {
+            return commits.len().checked_sub(1).map(|tip| (branch.as_str(), tip));
+        }
+        let sha = self.tag_targets.get(reference).map_or(reference, String::as_str);
+        if sha.len() < 7 {
+            return None;
+        }
+        self.branches.iter().find_map(|(branch, commits)| {
+            commits
+                .iter()
+                .position(|c| c.sha.starts_with(sha))
+                .map(|at| (branch.as_str(), at))
+        })
+    }
+
     pub(super) fn json(&self, web: &str, api: &str) -> Value {
         let full = self.full_name();
         json!({
@@ -301,6 +332,25 @@ impl Issue {
             "user": { "login": self.author, "type": "Bot" }, "comments": 0, "locked": false,
             "created_at": self.created_at, "updated_at": self.updated_at,
             "closed_at": if self.state == "closed" { Value::from(self.updated_at.clone()) } else { Value::Null },
+        })
+    }
+}
+
+impl Commit {
+    pub(super) fn json(&self, repo: &Repo, parent: Option<&Commit>, web: &str, api: &str) -> Value {
+        let full = repo.full_name();
+        let person =
+            json!({ "name": "cognigy-backup", "email": "cognigy-backup@users.noreply.github.com", "date": self.date });
+        json!({
+            "sha": self.sha, "node_id": format!("C_{}", self.sha),
+            "url": format!("{api}/repos/{full}/commits/{}", self.sha),
+            "html_url": format!("{web}/{full}/commit/{}", self.sha),
+            "commit": {
+                "message": self.message, "author": person, "committer": person, "comment_count": 0,
+                "tree": { "sha": "0".repeat(40), "url": format!("{api}/repos/{full}/git/trees/{}", "0".repeat(40)) },
+            },
+            "author": null, "committer": null,
+            "parents": parent.map(|p| vec![json!({ "sha": p.sha, "url": format!("{api}/repos/{full}/commits/{}", p.sha) })]).unwrap_or_default(),
         })
     }
 }

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
-use super::{App, checked, found, json_object, only, scoped, updatable};
+use super::{App, audited, checked, found, json_object, only, scoped, updatable};
+use crate::fake_cognigy::audit::{Change, Op};
 use crate::fake_cognigy::model::{Flow, Localized, Node, Project, SERVER_FIELDS, Updatable, id_of};
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
@@ -149,10 +150,12 @@ async fn update(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<R
     if let Some(l) = body.get("localeId") {
         locale(project, l.as_str())?;
     }
+    let project_id = project.id().to_owned();
     let flow = world.find_mut(|p| p.flow_mut(&id)).expect("found above");
     for (key, value) in body.into_iter().filter(|(k, _)| k != "localeId") {
         flow.doc[key] = value;
     }
+    audited(&mut world, &project_id, Change::new(Op::Patch, [("flow", id.as_str())]));
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -229,6 +232,7 @@ async fn update_node(
     let requested = body.remove("localeId");
     let locale = locale(project, requested.as_ref().and_then(Value::as_str))?;
     let primary = project.primary_locale_id().to_owned();
+    let (project_id, chart_id) = (project.id().to_owned(), flow.chart_id.clone());
     let node = world
         .find_mut(|p| p.flow_mut(&flow_id)?.node_mut(&node_id))
         .expect("found above");
@@ -249,6 +253,8 @@ async fn update_node(
         }
     }
     node.localized.insert(locale, data);
+    let chain = [("flow", flow_id.as_str()), ("chart", &chart_id), ("node", &node_id)];
+    audited(&mut world, &project_id, Change::new(Op::Patch, chain));
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -262,11 +268,13 @@ async fn update_settings(State(s): S, Path(id): Path<String>, body: Bytes) -> Ap
     let body = json_object(&body)?;
     updatable(&body, Updatable::AllBut(&SERVER_FIELDS))?;
     let mut world = s.world();
-    flow(&world, &id)?;
+    let project_id = flow(&world, &id)?.0.id().to_owned();
     let flow = world.find_mut(|p| p.flow_mut(&id)).expect("found above");
     for (key, value) in body {
         flow.settings[key] = value;
     }
+    let change = Change::new(Op::Patch, [("flow", id.as_str())]).then("flowSettings");
+    audited(&mut world, &project_id, change);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -319,6 +327,14 @@ impl Sub {
         }
     }
 
+    /// The audit trail's element type.
+    fn element_type(self) -> &'static str {
+        match self {
+            Sub::States => "flowState",
+            Sub::SlotFillers => "slotFiller",
+        }
+    }
+
     fn what(self) -> &'static str {
         match self {
             Sub::States => "flow state",
@@ -362,7 +378,8 @@ async fn sub_update(
     let body = json_object(&body)?;
     updatable(&body, Updatable::AllBut(&SERVER_FIELDS))?;
     let mut world = s.world();
-    let flow_ref = flow(&world, &flow_id)?.1;
+    let (project, flow_ref) = flow(&world, &flow_id)?;
+    let project_id = project.id().to_owned();
     found(
         sub.items(flow_ref).iter().find(|d| id_of(d) == id),
         sub.what(),
@@ -377,5 +394,7 @@ async fn sub_update(
     for (key, value) in body {
         item[key] = value;
     }
+    let chain = [("flow", flow_id.as_str()), (sub.element_type(), &id)];
+    audited(&mut world, &project_id, Change::new(Op::Patch, chain));
     Ok(StatusCode::NO_CONTENT.into_response())
 }

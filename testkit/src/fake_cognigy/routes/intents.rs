@@ -11,7 +11,8 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 use super::flows::{flow, locale};
-use super::{App, json_object};
+use super::{App, audited, json_object};
+use crate::fake_cognigy::audit::{Change, Op};
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::multipart::Form;
 use crate::fake_cognigy::server::{Shared, Tick};
@@ -69,6 +70,12 @@ async fn import(
     let mut world = s.world();
     let (project, _) = flow(&world, &id)?;
     let locale_id = locale(project, Some(form.text("localeId")?))?;
+    let project_id = project.id().to_owned();
+    audited(
+        &mut world,
+        &project_id,
+        Change::new(Op::Action("importIntents"), [("flow", id.as_str())]),
+    );
     let parameters = json!({ "flowId": id, "localeId": locale_id, "mode": "overwrite" });
     Ok(Json(world.start_task(
         Work::ImportIntents {

@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::Value;
 
-use super::{App, checked, found, json_object, only};
+use super::{App, audited, checked, found, holder, json_object, only};
+use crate::fake_cognigy::audit::{Change, Op};
 use crate::fake_cognigy::model::{KnowledgeSource, id_of};
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
@@ -104,6 +105,9 @@ async fn update_source(State(s): S, Path((store, id)): Path<(String, String)>, b
             (_, value) => source.doc[key] = value,
         }
     }
+    let project_id = holder(&world, |p| p.knowledge.contains_key(&store));
+    let chain = [("knowledgeStore", store.as_str()), ("knowledgeSource", &id)];
+    audited(&mut world, &project_id, Change::new(Op::Patch, chain));
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

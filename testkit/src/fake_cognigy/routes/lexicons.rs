@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{App, checked, found, json_object, only, scoped};
+use super::{App, audited, checked, found, holder, json_object, only, scoped};
+use crate::fake_cognigy::audit::{Change, Op};
 use crate::fake_cognigy::csv;
 use crate::fake_cognigy::model::Lexicon;
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
@@ -73,6 +74,12 @@ async fn update(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<R
     for (key, value) in body {
         lexicon.doc[key] = value;
     }
+    let project_id = holder(&world, |p| p.lexicon(&id).is_some());
+    audited(
+        &mut world,
+        &project_id,
+        Change::new(Op::Patch, [("lexicon", id.as_str())]),
+    );
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -115,6 +122,9 @@ async fn import(State(s): S, Path(id): Path<String>, headers: HeaderMap, body: B
         .find_mut(|p| p.lexicon(&id).is_some().then_some(p))
         .expect("found above");
     let keyphrases = csv::read(text, || holder.rng.object_id()).map_err(ApiError::bad_request)?;
+    let project_id = holder.id().to_owned();
+    let change = Change::new(Op::Action("importIntoLexicon"), [("lexicon", id.as_str())]);
+    audited(&mut world, &project_id, change);
     let parameters = json!({ "lexiconId": id, "mode": "overwrite" });
     Ok(Json(world.start_task(
         Work::ImportLexicon {

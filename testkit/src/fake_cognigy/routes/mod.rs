@@ -2,6 +2,7 @@
 //! JSON bodies. A route scoped by `projectId` acts on that project; a route naming a resource by its
 //! id acts on whichever project holds it.
 
+mod audit;
 mod downloads;
 mod flows;
 mod intents;
@@ -19,6 +20,7 @@ use axum::body::Bytes;
 use axum::routing::get;
 use serde_json::Value;
 
+use super::audit::{API_KEY_USER, Change};
 use super::hosted::Hosted;
 use super::model::Updatable;
 use super::rng::is_object_id;
@@ -42,6 +44,7 @@ pub fn api() -> App {
     let app = resources::routes(app);
     let app = knowledge::routes(app);
     let app = tasks::routes(app);
+    let app = audit::routes(app);
     snapshots::routes(app)
 }
 
@@ -49,6 +52,17 @@ pub fn api() -> App {
 pub fn root(app: App) -> App {
     app.route(&format!("{DOWNLOADS}{{token}}"), get(downloads::download))
         .fallback(|| async { ApiError::new(axum::http::StatusCode::NOT_FOUND, 1002, "No such route.") })
+}
+
+/// Records in the audit trail of project `project_id` that the API key's user made `change` (one
+/// event per request, as Cognigy records them).
+fn audited(world: &mut World, project_id: &str, change: Change) {
+    world.audit(project_id, API_KEY_USER, &change);
+}
+
+/// The id of the project holding what `holds` finds (empty if none).
+fn holder(world: &World, holds: impl Fn(&super::model::Project) -> bool) -> String {
+    world.find(|p| holds(p).then(|| p.id().to_owned())).unwrap_or_default()
 }
 
 /// `id` if it is a well-formed Mongo id, else 400.

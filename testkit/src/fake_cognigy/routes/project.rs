@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch};
 use serde_json::Value;
 
-use super::{App, checked, found, json_object, named, only, scoped, updatable};
+use super::{App, audited, checked, found, holder, json_object, named, only, scoped, updatable};
+use crate::fake_cognigy::audit::{Change, Op};
 use crate::fake_cognigy::model::{Project, SERVER_FIELDS, Updatable, id_of};
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
@@ -76,6 +77,11 @@ async fn update_settings(State(s): S, Path(id): Path<String>, body: Bytes) -> Ap
     named(&world, Some(&id))?;
     let hosted = world.hosted_mut(&id).expect("found above");
     merge(&mut hosted.project.settings, Value::Object(body));
+    audited(
+        &mut world,
+        &id,
+        Change::new(Op::Patch, [("projectsettings", id.as_str())]),
+    );
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -152,6 +158,7 @@ async fn create_snippet(State(s): S, Path(id): Path<String>, body: Bytes) -> Api
         snippet[field] = Value::from(crate::fake_cognigy::generate::CREATOR);
     }
     project.snippets.push(snippet.clone());
+    audited(&mut world, &id, Change::new(Op::Create, [("snippet", id_of(&snippet))]));
     Ok(Json(snippet))
 }
 
@@ -167,6 +174,11 @@ async fn delete_snippet(State(s): S, Path((id, snippet)): Path<(String, String)>
     if snippets.len() == before {
         return Err(ApiError::not_found("snippet", &snippet));
     }
+    audited(
+        &mut world,
+        &id,
+        Change::new(Op::Delete, [("snippet", snippet.as_str())]),
+    );
     Ok(Json(Value::Object(serde_json::Map::new())))
 }
 
@@ -210,6 +222,11 @@ async fn set_profile_schema(State(s): S, Path(id): Path<String>, body: Bytes) ->
         }
     }
     schema["details"] = Value::Array(details.clone());
+    audited(
+        &mut world,
+        &id,
+        Change::new(Op::Replace, [("profileSchema", id.as_str())]),
+    );
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -247,6 +264,12 @@ async fn update_locale(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiR
     for (key, value) in body {
         locale[key] = value;
     }
+    let project_id = holder(&world, |p| p.has_locale(&id));
+    audited(
+        &mut world,
+        &project_id,
+        Change::new(Op::Patch, [("locale", id.as_str())]),
+    );
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -291,5 +314,8 @@ async fn update_yes_no_intent(
     for (key, value) in body {
         intent[key] = value;
     }
+    let project_id = holder(&world, |p| p.has_locale(&locale_id));
+    let chain = [("locale", locale_id.as_str()), ("yesNoIntent", &intent_id)];
+    audited(&mut world, &project_id, Change::new(Op::Patch, chain));
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -11,7 +11,9 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::routing::get;
 use serde_json::Value;
 
-use super::{App, checked, found, json_object, scoped, updatable};
+use super::{App, audited, checked, found, holder, json_object, scoped, updatable};
+use crate::fake_cognigy::audit::diff::element_type;
+use crate::fake_cognigy::audit::{Change, Op};
 use crate::fake_cognigy::model::{Kind, Updatable, id_of};
 use crate::fake_cognigy::server::errors::ApiResult;
 use crate::fake_cognigy::server::list::{Params, page};
@@ -85,5 +87,12 @@ async fn update(
         // Derived by the server from the source on every read.
         transformer.remove("transpiledTransformer");
     }
-    Ok(Json(render(kind, doc, t, true)))
+    let answer = render(kind, doc, t, true);
+    let project_id = holder(&world, |p| p.items(kind).iter().any(|d| id_of(d) == id));
+    audited(
+        &mut world,
+        &project_id,
+        Change::new(Op::Patch, [(element_type(kind), id)]),
+    );
+    Ok(Json(answer))
 }

@@ -16,7 +16,8 @@ use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{App, checked, found, json_object, named, only, scoped};
+use super::{App, audited, checked, found, json_object, named, only, scoped};
+use crate::fake_cognigy::audit::{Change, Op};
 use crate::fake_cognigy::server::Shared;
 use crate::fake_cognigy::server::errors::{ApiError, ApiResult};
 use crate::fake_cognigy::server::list::{Params, page};
@@ -84,6 +85,8 @@ async fn create(State(s): S, body: Bytes) -> ApiResult<Json<Value>> {
         .unwrap_or_default()
         .to_owned();
     let parameters = json!({ "projectId": project_id, "name": name, "description": description });
+    let change = Change::new(Op::Action("createSnapshot"), [("project", project_id.as_str())]);
+    audited(&mut world, &project_id, change);
     let work = Work::CreateSnapshot {
         project_id,
         name: name.to_owned(),
@@ -92,19 +95,26 @@ async fn create(State(s): S, body: Bytes) -> ApiResult<Json<Value>> {
     Ok(Json(world.start_task(work, parameters)))
 }
 
-/// Starts a task on an existing snapshot.
-fn snapshot_task(s: &Shared, id: &str, work: fn(String) -> Work) -> ApiResult<Json<Value>> {
+/// Starts a task on an existing snapshot, recorded in its project's audit trail as `op`.
+fn snapshot_task(s: &Shared, id: &str, op: Op, work: fn(String) -> Work) -> ApiResult<Json<Value>> {
     let mut world = s.world();
     snapshot(&world, id)?;
+    let project_id = world
+        .snapshot_holder(id)
+        .map(|h| h.project.id().to_owned())
+        .unwrap_or_default();
+    audited(&mut world, &project_id, Change::new(op, [("snapshot", id)]));
     Ok(Json(world.start_task(work(id.to_owned()), json!({ "snapshotId": id }))))
 }
 
 async fn package(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    snapshot_task(&s, &id, |id| Work::PackageSnapshot { id })
+    snapshot_task(&s, &id, Op::Action("packageSnapshot"), |id| Work::PackageSnapshot {
+        id,
+    })
 }
 
 async fn delete(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    snapshot_task(&s, &id, |id| Work::DeleteSnapshot { id })
+    snapshot_task(&s, &id, Op::Delete, |id| Work::DeleteSnapshot { id })
 }
 
 /// The body names the project restored into (`{ "projectId": ... }`, which current Cognigy requires;
@@ -124,7 +134,9 @@ async fn restore(State(s): S, Path(id): Path<String>, body: Bytes) -> ApiResult<
             )));
         }
     }
-    snapshot_task(&s, &id, |id| Work::RestoreSnapshot { id })
+    snapshot_task(&s, &id, Op::Action("restoreSnapshot"), |id| Work::RestoreSnapshot {
+        id,
+    })
 }
 
 async fn download_link(State(s): S, Path(id): Path<String>) -> ApiResult<Json<Value>> {
@@ -145,6 +157,8 @@ async fn upload(State(s): S, headers: HeaderMap, body: Bytes) -> ApiResult<Json<
     below_cap(&world, &project_id)?;
     let bytes = form.file("file")?.to_vec();
     let parameters = json!({ "projectId": project_id });
+    let change = Change::new(Op::Action("uploadSnapshotPackage"), [("project", project_id.as_str())]);
+    audited(&mut world, &project_id, change);
     Ok(Json(
         world.start_task(Work::UploadSnapshot { project_id, bytes }, parameters),
     ))

@@ -2,6 +2,7 @@
 //! default 30; `page` from 1; `next`, `last`, `prev` and `first` links that point, as GitHub's
 //! do, at `/repositories/{id}/...` for a repository's lists).
 
+mod git;
 mod issues;
 mod releases;
 mod repos;
@@ -48,6 +49,10 @@ fn in_repo(shared: &Shared, world: &mut World, req: &Req<'_>, full: &str, rest: 
         ["releases", ..] | ["git", "refs", "tags", ..] => {
             req.may(|g| g.contents, req.needed())?;
             releases::route(shared, world, req, &full, rest)
+        }
+        ["commits", ..] | ["git", "matching-refs", ..] => {
+            req.may(|g| g.contents, Access::Read)?;
+            git::route(shared, world, req, &full, rest)
         }
         ["issues", ..] | ["labels", ..] => {
             req.may(|g| g.issues, req.needed())?;

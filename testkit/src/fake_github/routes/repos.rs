@@ -52,7 +52,12 @@ pub(super) fn actions(
             .map(|e| Answer::json(200, e.json(repo, &web, &api)))
             .ok_or_else(Answer::not_found),
         ["actions", "runs"] => Ok(runs(shared, world, req, full, None)),
-        ["actions", "workflows", workflow, "runs"] => Ok(runs(shared, world, req, full, Some(workflow))),
+        // The fake knows a workflow by its runs: a file no run has is no workflow (404, as GitHub).
+        ["actions", "workflows", workflow, "runs"]
+            if repo.runs.iter().any(|run| run.path.ends_with(&format!("/{workflow}"))) =>
+        {
+            Ok(runs(shared, world, req, full, Some(workflow)))
+        }
         _ => Err(Answer::not_found()),
     }
 }
