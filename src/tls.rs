@@ -4,7 +4,7 @@
 //!
 //! Every client trusts the same CA certificates, read by `rustls-native-certs`: reqwest's through
 //! `rustls-platform-verifier` (which on Linux loads them with it), gix's transport through
-//! reqwest's default client, octocrab's through hyper-rustls's native roots. That crate reads the
+//! reqwest's default client (the GitHub client is a reqwest client too). That crate reads the
 //! system's store (the image's `/etc/ssl/certs/ca-certificates.crt`), or, when `SSL_CERT_FILE` (a
 //! PEM file) or `SSL_CERT_DIR` (folders of PEM files, separated by `:`) is set, those instead: the
 //! way to trust a private CA (a self-hosted Cognigy behind a company CA, the CI's end-to-end

@@ -304,3 +304,40 @@ async fn a_wrong_key_or_project_says_which_input_to_check() {
         "{error}"
     );
 }
+
+/// A read that waits for a task (a lexicon's keyphrase export) polls it soon, not behind every read
+/// still to come: only a few reads are under way at once. With every read started together, a large
+/// project at 3 requests a second asked for a task's state 25 minutes after starting it, and its
+/// 15-minute bound had run out. Counted in requests, at a rate where the poll's first pause (200 ms)
+/// is worth 10 of them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_is_polled_soon_after_it_starts_not_after_every_other_read() {
+    let spec = ProjectSpec {
+        flows: 12,
+        nodes_per_flow: 8,
+        lexicons: 1,
+        ..ProjectSpec::default()
+    };
+    let fake = FakeCognigy::start(spec, Options::default());
+    let concurrency = 2;
+    export(client_with(config(&fake, 50.0, concurrency)), &all_kinds())
+        .await
+        .unwrap();
+    let requests = fake.requests();
+    let started = requests
+        .iter()
+        .position(|r| r.path.contains("/lexicons/") && r.path.ends_with("/export"))
+        .expect("the keyphrase export started a task");
+    let polled = requests
+        .iter()
+        .position(|r| r.path.contains("/tasks/"))
+        .expect("the task was polled");
+    let after = requests.len() - started;
+    assert!(after > 150, "enough reads follow the task's start to tell: {after}");
+    let under_way = concurrency * cognigy_backup_action::cognigy::export::UNDER_WAY_PER_REQUEST;
+    assert!(
+        polled - started <= under_way + 20,
+        "the task's first poll came {} requests after its start (of {after} after it)",
+        polled - started
+    );
+}

@@ -3,7 +3,7 @@
 //! 127.0.0.1, with `https://` URLs, as the CI's end-to-end job serves them on the Docker bridge).
 //! With `SSL_CERT_FILE` naming that CA a backup and a verify succeed, and a cleanup reads the
 //! monthly releases from a mock GitHub API behind such a proxy, so every client the binary uses
-//! trusts it (Cognigy through reqwest, git through gix's transport, GitHub through octocrab);
+//! trusts it (Cognigy through reqwest, git through gix's transport, GitHub through reqwest);
 //! without it Cognigy and git are refused in the handshake, at once and with advice; and an
 //! `SSL_CERT_FILE` that holds no certificate is refused before any request, naming the variable.
 

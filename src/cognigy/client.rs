@@ -261,6 +261,7 @@ pub struct Client {
     project_id: String,
     limiter: RateLimiter,
     in_flight: Semaphore,
+    concurrency: usize,
     policy: RetryPolicy,
     timeouts: Timeouts,
     stats: Stats,
@@ -306,10 +307,16 @@ impl Client {
             project_id: config.project_id.clone(),
             limiter: RateLimiter::new(config.requests_per_second),
             in_flight: Semaphore::new(config.concurrency),
+            concurrency: config.concurrency,
             policy: RetryPolicy::default(),
             timeouts: Timeouts::default(),
             stats: Stats::default(),
         })
+    }
+
+    /// How many requests may be in flight at once (the `concurrency` input).
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 
     /// Replaces the time bounds (tests use short ones).

@@ -1,30 +1,32 @@
-//! The HTTP side of the releases client: one octocrab client for one repository, on github.com or a
-//! GitHub Enterprise Server, and [`Client::send`], through which every request goes.
+//! The HTTP side of the GitHub client: one reqwest client (the binary's one HTTP stack, shared with
+//! Cognigy and git) for one repository or owner, on github.com or a GitHub Enterprise Server, and
+//! [`Client::send`], through which every request goes, and [`Client::all`], the one paging loop
+//! over GitHub's `Link` header.
 //!
-//! octocrab puts the *path* of its base URI in front of every request path that does not already
-//! start with it. An asset upload goes to an absolute URL outside the API's path
-//! (`https://HOST/api/uploads/...` on GHES), which that rewrite would turn into
-//! `https://HOST/api/v3/api/uploads/...`. So octocrab's base URI is the API's origin only, and the
-//! API's path (`/api/v3` on GHES, empty on github.com) starts every route built here. octocrab sends
-//! the token only to the hosts of its base and upload URIs, never to a host an answer names.
+//! Routes carry the API's path (`/api/v3` on GHES, empty on github.com); an asset upload goes to
+//! the absolute URL GitHub gave (`https://uploads.github.com/...`, `https://HOST/api/uploads/...` on
+//! GHES). The token goes only to the API's origin and to the upload origin, never to a host an
+//! answer names; reqwest drops it on a redirect to another host as well.
 
 use std::time::Duration;
 
-use http::header::{ACCEPT, CONTENT_TYPE, HeaderMap, USER_AGENT};
-use http::{Method, Request, Response, Uri};
-use octocrab::{FromResponse, OctoBody, Octocrab, Page};
-use reqwest::Url;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, LINK};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
 
 use super::Error;
 use crate::action::config::GithubApi;
-use crate::secrets::redact;
+use crate::secrets::{Secret, redact};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
-/// For each read or write on the connection, not for a whole upload.
+/// For each read on the connection, not for a whole upload.
 const IO_TIMEOUT: Duration = Duration::from_secs(120);
 
 pub(super) struct Client {
-    crab: Octocrab,
+    http: reqwest::Client,
+    token: Option<Secret>,
+    /// The origins the token is sent to: the API's and the uploads'.
+    origins: [Url; 2],
     /// `{API path}/repos/{owner}/{name}` (or the API path alone, for an owner's lists): the start
     /// of every route.
     repo_route: String,
@@ -45,8 +47,7 @@ pub(super) struct Answer {
 
 impl Client {
     /// A client for `repository` whose requests need the workflow permission `permission`
-    /// (`contents: write`, `issues: write`, ...). Must be called inside a tokio runtime (octocrab
-    /// starts its request buffer on it).
+    /// (`contents: write`, `issues: write`, ...).
     pub(super) fn new(api: &GithubApi, repository: &str, permission: &'static str) -> Result<Client, Error> {
         let valid = |part: &str| {
             !part.is_empty()
@@ -78,22 +79,16 @@ impl Client {
             return Err(setup("the API needs an http(s) URL with a host".to_owned()));
         }
         crate::tls::install();
-        let mut builder = Octocrab::builder()
-            .base_uri(origin(&api.url).as_str())
-            .and_then(|b| b.upload_uri(origin(&uploads(&api.url)).as_str()))
-            .map_err(|e| setup(e.to_string()))?
-            .add_header(
-                USER_AGENT,
-                concat!("cognigy-backup/", env!("CARGO_PKG_VERSION")).to_owned(),
-            )
-            .set_connect_timeout(Some(CONNECT_TIMEOUT))
-            .set_read_timeout(Some(IO_TIMEOUT))
-            .set_write_timeout(Some(IO_TIMEOUT));
-        if let Some(token) = &api.token {
-            builder = builder.personal_token(token.expose().to_owned());
-        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(IO_TIMEOUT)
+            .user_agent(concat!("cognigy-backup/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| setup(e.to_string()))?;
         Ok(Client {
-            crab: builder.build().map_err(|e| setup(e.to_string()))?,
+            http,
+            token: api.token.clone(),
+            origins: [origin(&api.url), origin(&uploads(&api.url))],
             repo_route: format!("{}/{base}", api.url.path().trim_end_matches('/'))
                 .trim_end_matches('/')
                 .to_owned(),
@@ -110,42 +105,28 @@ impl Client {
 
     /// Sends one request to `uri` (a route, or an absolute URL GitHub gave) with an optional
     /// `(content type, body)`. A refusal becomes the [`Error`] that says what to do.
-    pub(super) async fn send(
-        &self,
-        method: Method,
-        uri: &str,
-        body: Option<(&str, OctoBody)>,
-    ) -> Result<Answer, Error> {
-        let target = uri.parse::<Uri>().map_err(|e| Error::Request {
+    pub(super) async fn send(&self, method: Method, uri: &str, body: Option<(&str, Vec<u8>)>) -> Result<Answer, Error> {
+        let target = self.origins[0].join(uri).map_err(|e| Error::Request {
             request: format!("{method} {uri}"),
             reason: e.to_string(),
         })?;
         let described = format!("{method} {}", target.path());
-        let request = Request::builder()
-            .method(method)
-            .uri(target)
+        let ours = self.origins.iter().any(|o| o.origin() == target.origin());
+        let mut request = self
+            .http
+            .request(method, target)
             .header(ACCEPT, "application/vnd.github+json")
             .header("x-github-api-version", "2022-11-28");
-        let request = match body {
-            Some((content_type, body)) => request.header(CONTENT_TYPE, content_type).body(body),
-            None => request.body(OctoBody::empty()),
+        if let (Some(token), true) = (&self.token, ours) {
+            request = request.bearer_auth(token.expose());
         }
-        .map_err(|e| Error::Request {
-            request: described.clone(),
-            reason: e.to_string(),
-        })?;
-        let response = self
-            .crab
-            .execute(request)
-            .await
-            .map_err(|e| Error::transport(&described, &e))?;
+        if let Some((content_type, body)) = body {
+            request = request.header(CONTENT_TYPE, content_type).body(body);
+        }
+        let response = request.send().await.map_err(|e| Error::transport(&described, &e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = self
-            .crab
-            .body_to_string(response)
-            .await
-            .map_err(|e| Error::transport(&described, &e))?;
+        let body = response.text().await.map_err(|e| Error::transport(&described, &e))?;
         if !status.is_success() {
             return Err(Error::refused(
                 status,
@@ -163,32 +144,42 @@ impl Client {
             body,
         })
     }
-}
 
-impl Client {
     /// Every item of the list at `first` (a route with `per_page=100`), following the `Link`
-    /// header through all pages.
-    pub(super) async fn all<T: serde::de::DeserializeOwned>(&self, first: &str) -> Result<Vec<T>, Error> {
-        let mut page: Page<T> = self.send(Method::GET, first, None).await?.decode().await?;
-        let mut items = page.take_items();
-        while let Some(next) = page.next.take() {
-            page = self.send(Method::GET, &next.to_string(), None).await?.decode().await?;
-            items.append(&mut page.take_items());
+    /// header's `next` through all pages.
+    pub(super) async fn all<T: DeserializeOwned>(&self, first: &str) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        let mut next = Some(first.to_owned());
+        while let Some(page) = next {
+            let answer = self.send(Method::GET, &page, None).await?;
+            next = next_page(&answer.headers);
+            items.append(&mut answer.decode()?);
         }
         Ok(items)
     }
 }
 
 impl Answer {
-    /// The body as `R`: a JSON type, or an [`octocrab::Page`] (which reads the `Link` header too).
-    pub(super) async fn decode<R: FromResponse>(self) -> Result<R, Error> {
-        let mut response = Response::new(OctoBody::from(self.body));
-        *response.headers_mut() = self.headers;
-        R::from_response(response).await.map_err(|e| Error::Unexpected {
+    /// The JSON body as `R`.
+    pub(super) fn decode<R: DeserializeOwned>(self) -> Result<R, Error> {
+        serde_json::from_str(&self.body).map_err(|e| Error::Unexpected {
             request: self.request,
             what: redact(&e.to_string()).into_owned(),
         })
     }
+}
+
+/// The `rel="next"` URL of a `Link` header (`<https://...?page=2>; rel="next", <...>; rel="last"`).
+fn next_page(headers: &HeaderMap) -> Option<String> {
+    let link = headers.get(LINK)?.to_str().ok()?;
+    link.split(',').find_map(|part| {
+        let (url, params) = part.trim().split_once(';')?;
+        let next = params.split(';').any(|p| {
+            let p = p.trim();
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        next.then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+    })
 }
 
 /// `text` percent-encoded for a path segment or a query value.
@@ -220,4 +211,35 @@ fn uploads(api: &Url) -> Url {
         let _ = uploads.set_host(Some(&format!("uploads.{domain}")));
     }
     uploads
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_page_is_the_link_headers_rel_next() {
+        let cases = [
+            (
+                r#"<https://api.github.com/repositories/1/releases?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/releases?per_page=100&page=5>; rel="last""#,
+                Some("https://api.github.com/repositories/1/releases?per_page=100&page=2"),
+            ),
+            (
+                r#"<https://h/x?page=1>; rel="prev", <https://h/x?page=3>; rel="next""#,
+                Some("https://h/x?page=3"),
+            ),
+            (
+                r#"<https://h/x?page=1>; rel="first", <https://h/x?page=2>; rel="prev""#,
+                None,
+            ),
+            ("garbage without parts", None),
+            ("", None),
+        ];
+        for (link, next) in cases {
+            let mut headers = HeaderMap::new();
+            headers.insert(LINK, link.parse().unwrap());
+            assert_eq!(next_page(&headers).as_deref(), next, "{link}");
+        }
+        assert_eq!(next_page(&HeaderMap::new()), None);
+    }
 }

@@ -1,6 +1,6 @@
 //! The deployment environments of one repository: whether one exists and who must approve its jobs.
 
-use http::Method;
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -41,7 +41,7 @@ impl Environments {
     pub async fn get(&self, name: &str) -> Result<Option<Environment>, Error> {
         let route = self.client.route(&format!("environments/{}", encoded(name)));
         let answered: Answered = match self.client.send(Method::GET, &route, None).await {
-            Ok(answer) => answer.decode().await?,
+            Ok(answer) => answer.decode()?,
             Err(Error::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };

@@ -1,8 +1,8 @@
 //! Errors of the GitHub Releases client: each names the request that failed and says what the user
 //! can do. Text that comes from GitHub or from the network passes through [`crate::secrets::redact`].
 
-use http::StatusCode;
-use http::header::{HeaderMap, RETRY_AFTER};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

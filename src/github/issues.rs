@@ -1,7 +1,7 @@
 //! The issues of one repository, as far as a checklist issue needs them: those with a label
 //! (every page, open and closed, pull requests left out), the label itself, create and edit.
 
-use http::Method;
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -72,7 +72,6 @@ impl Issues {
             .send(Method::POST, &route, Some(json_body(&json)))
             .await?
             .decode()
-            .await
     }
 
     /// Sets issue `number`'s title and body, open or closed (`completed`).
@@ -87,10 +86,9 @@ impl Issues {
             .send(Method::PATCH, &route, Some(json_body(&json)))
             .await?
             .decode()
-            .await
     }
 }
 
-fn json_body(value: &Value) -> (&'static str, octocrab::OctoBody) {
-    ("application/json", value.to_string().into())
+fn json_body(value: &Value) -> (&'static str, Vec<u8>) {
+    ("application/json", value.to_string().into_bytes())
 }

@@ -4,7 +4,7 @@
 //! repositories, a branch's commits, tags, workflow runs). This knows nothing of Cognigy or git: it takes names, commit SHAs,
 //! markdown and bytes.
 //!
-//! Built on octocrab (hyper with rustls on ring, the binary's one TLS stack), with `github-api-url` as
+//! Built on reqwest (the binary's one HTTP and TLS stack, shared with Cognigy and git), with `github-api-url` as
 //! the API, so GitHub Enterprise Server (`https://HOST/api/v3`) works (`client.rs` says how). Errors say
 //! which input to check and never carry the token.
 

@@ -1,6 +1,6 @@
 //! The releases of one repository: list, create, upload assets, delete (with the tag).
 
-use http::Method;
+use reqwest::Method;
 use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
@@ -56,9 +56,9 @@ impl Releases {
     /// titled `name`, with `body` as its markdown notes.
     pub async fn create(&self, tag: &str, target_commit: &str, name: &str, body: &str) -> Result<Release, Error> {
         let json = json!({ "tag_name": tag, "target_commitish": target_commit, "name": name, "body": body });
-        let body = ("application/json", json.to_string().into());
+        let body = ("application/json", json.to_string().into_bytes());
         let route = self.client.route("releases");
-        self.client.send(Method::POST, &route, Some(body)).await?.decode().await
+        self.client.send(Method::POST, &route, Some(body)).await?.decode()
     }
 
     /// Attaches `bytes` to `release` as `file_name`, at the upload URL GitHub gave for it.
@@ -75,8 +75,8 @@ impl Releases {
             what: format!("upload URL {template:?}: {e}"),
         })?;
         url.query_pairs_mut().append_pair("name", file_name);
-        let body = Some((content_type, bytes.into()));
-        self.client.send(Method::POST, url.as_str(), body).await?.decode().await
+        let body = Some((content_type, bytes));
+        self.client.send(Method::POST, url.as_str(), body).await?.decode()
     }
 
     /// Deletes `release`, then its tag. A tag already gone is no error.

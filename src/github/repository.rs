@@ -3,7 +3,7 @@
 //! branch newest first, the tags under a prefix, one commit, and the runs of a workflow file.
 //! Reads only; a ref or workflow that does not exist is no error but nothing.
 
-use http::Method;
+use reqwest::Method;
 use serde::Deserialize;
 
 use super::Error;
@@ -118,7 +118,7 @@ impl Repository {
     /// The repository itself.
     pub async fn info(&self) -> Result<RepositoryInfo, Error> {
         let route = self.client.route("").trim_end_matches('/').to_owned();
-        self.client.send(Method::GET, &route, None).await?.decode().await
+        self.client.send(Method::GET, &route, None).await?.decode()
     }
 
     /// The newest `count` (at most 100) commits of `branch`, newest first; none when the branch
@@ -131,7 +131,7 @@ impl Repository {
         ));
         match self.client.send(Method::GET, &route, None).await {
             Ok(answer) => {
-                let commits: Vec<CommitAnswer> = answer.decode().await?;
+                let commits: Vec<CommitAnswer> = answer.decode()?;
                 Ok(commits.into_iter().take(count).map(Commit::from).collect())
             }
             Err(e) if missing(&e) => Ok(Vec::new()),
@@ -143,7 +143,7 @@ impl Repository {
     pub async fn commit(&self, reference: &str) -> Result<Option<Commit>, Error> {
         let route = self.client.route(&format!("commits/{}", encoded(reference)));
         match self.client.send(Method::GET, &route, None).await {
-            Ok(answer) => Ok(Some(answer.decode::<CommitAnswer>().await?.into())),
+            Ok(answer) => Ok(Some(answer.decode::<CommitAnswer>()?.into())),
             Err(e) if missing(&e) => Ok(None),
             Err(e) => Err(e),
         }
@@ -156,7 +156,7 @@ impl Repository {
             .route(&format!("git/matching-refs/tags/{}", encoded(prefix)));
         match self.client.send(Method::GET, &route, None).await {
             Ok(answer) => {
-                let refs: Vec<GitRef> = answer.decode().await?;
+                let refs: Vec<GitRef> = answer.decode()?;
                 Ok(refs
                     .into_iter()
                     .filter_map(|r| r.name.strip_prefix("refs/tags/").map(str::to_owned))
@@ -175,7 +175,7 @@ impl Repository {
                 .route(&format!("actions/workflows/{}/runs?{query}per_page=1", encoded(file)))
         };
         let last = match self.client.send(Method::GET, &runs(""), None).await {
-            Ok(answer) => answer.decode::<Runs>().await?.workflow_runs.into_iter().next(),
+            Ok(answer) => answer.decode::<Runs>()?.workflow_runs.into_iter().next(),
             Err(Error::NotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
@@ -183,7 +183,7 @@ impl Repository {
             Some(run) if run.conclusion.as_deref() == Some("success") => Some(run.clone()),
             Some(_) => {
                 let answer = self.client.send(Method::GET, &runs("status=success&"), None).await?;
-                answer.decode::<Runs>().await?.workflow_runs.into_iter().next()
+                answer.decode::<Runs>()?.workflow_runs.into_iter().next()
             }
             None => None,
         };

@@ -8,6 +8,12 @@
 //! retries fails the whole export: a partial export is never returned. Only an optional part (a
 //! kind newer platforms have, or one a licence or role may withhold) answering 403 or 404 is left
 //! out, and reported as not available.
+//!
+//! Only a few reads are under way at once ([`UNDER_WAY_PER_REQUEST`] per request the client may
+//! have in flight): a read that waits for a task (a lexicon's keyphrase export) polls it behind the
+//! requests of those few, not behind every read still to come. With every read started at once, a
+//! large project at 3 requests a second queued a task's next poll behind 25 minutes of reads, and
+//! the task's 15-minute bound ran out before it was asked again.
 
 pub mod assemble;
 pub mod incremental;
@@ -20,6 +26,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::Value;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use self::incremental::{Incremental, Served};
@@ -60,6 +67,10 @@ pub struct Reads {
     pub unavailable: Vec<Unavailable>,
 }
 
+/// Reads under way at once per request the client may have in flight: enough that every request
+/// slot stays busy while some reads wait between the polls of their task.
+pub const UNDER_WAY_PER_REQUEST: usize = 4;
+
 /// Reads the project and the `kinds` asked for (a subset of the `resources` input's kinds); with
 /// `incremental`, what it answers from its base is not read (answers how many reads it saved).
 pub async fn read_project(
@@ -68,6 +79,7 @@ pub async fn read_project(
     incremental: Option<&Incremental>,
 ) -> Result<(Reads, usize), Error> {
     let mut run = Run {
+        under_way: Arc::new(Semaphore::new(client.concurrency() * UNDER_WAY_PER_REQUEST)),
         client,
         jobs: JoinSet::new(),
         progress: Progress::new(),
@@ -126,6 +138,8 @@ fn list_call(flat: &FlatKind, project_id: &str) -> Call {
 
 struct Run {
     client: Arc<Client>,
+    /// A permit per read under way (see [`UNDER_WAY_PER_REQUEST`]).
+    under_way: Arc<Semaphore>,
     jobs: JoinSet<Result<Done, Error>>,
     progress: Progress,
     reads: Reads,
@@ -151,7 +165,11 @@ impl Run {
                 });
             }
             None => {
-                self.jobs.spawn(job.run(self.client.clone()));
+                let (client, under_way) = (self.client.clone(), self.under_way.clone());
+                self.jobs.spawn(async move {
+                    let _under_way = under_way.acquire_owned().await.expect("the semaphore is never closed");
+                    job.run(client).await
+                });
             }
         }
     }
