@@ -54,7 +54,10 @@ fn a_panic_on_the_guarded_thread_is_reported_with_its_message_and_place_and_exit
     let (code, stderr, reported) = run("main");
     assert_eq!(code, Some(1), "{stderr}");
     let reported = reported.expect("the report ran");
-    assert!(reported.starts_with("bad answer \n::error::x (at tests/crash.rs:"), "{reported}");
+    assert!(
+        reported.starts_with("bad answer \n::error::x (at tests/crash.rs:"),
+        "{reported}"
+    );
     // One line on stderr, the injected command neutralised.
     let line = stderr
         .lines()
@@ -62,7 +65,10 @@ fn a_panic_on_the_guarded_thread_is_reported_with_its_message_and_place_and_exit
         .expect("the hook's line");
     assert!(line.starts_with("cognigy-backup: internal error: bad answer"), "{line}");
     assert!(!stderr.lines().any(|l| l.starts_with("::error::x")), "{stderr}");
-    assert!(!stderr.contains("RUST_BACKTRACE"), "Rust's own report is not printed: {stderr}");
+    assert!(
+        !stderr.contains("RUST_BACKTRACE"),
+        "Rust's own report is not printed: {stderr}"
+    );
 }
 
 #[test]
@@ -70,7 +76,10 @@ fn a_panic_on_another_thread_ends_the_run_the_same_way() {
     let (code, stderr, reported) = run("thread");
     assert_eq!(code, Some(1), "{stderr}");
     let reported = reported.expect("the report ran");
-    assert!(reported.starts_with("a worker saw \n::warning::y (at tests/crash.rs:"), "{reported}");
+    assert!(
+        reported.starts_with("a worker saw \n::warning::y (at tests/crash.rs:"),
+        "{reported}"
+    );
     assert!(!stderr.lines().any(|l| l.starts_with("::warning::y")), "{stderr}");
 }
 

@@ -8,21 +8,22 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::action::commands::{Level, Outputs};
+use crate::action::commands::Outputs;
 use crate::action::config::{
     CognigyConfig, ExportConfig, GithubApi, Keep, NativeSnapshot, OffsiteConfig, RepoConfig, SecretsMode, Tier,
 };
 use crate::cognigy::Client;
 use crate::cognigy::client::StatsReport;
 use crate::escape::markdown;
-use crate::metrics::{self, Figures};
+use crate::metrics::Figures;
+use crate::notify;
 use crate::snapshot::{self, Snapshot, diff, unavailable};
 use crate::store::chain::Link;
 use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
-use crate::{notify, offsite};
 
 use super::capture::{self, Capture, Captured, NativeSource};
 use super::export_run;
+use super::offsite;
 use super::promotion::{self, chain_of};
 use super::releases;
 use super::repo::Repo;
@@ -122,56 +123,9 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     let mut outcome = outcome(&repo, &pushed.refs, &pushed.after, &capture, captured, &report, context)?;
     outcome.stale_days = stale_days;
     if let Some(config) = backup.offsite {
-        copy_offsite(&repo, &pushed.after, config, &runtime, context, &mut outcome);
+        offsite::copy(&repo, &pushed.after, config, &runtime, context, &mut outcome);
     }
     Ok(outcome)
-}
-
-/// Copies the hourly tier's newest snapshot as pushed (this run's, or the one found unchanged) to
-/// the object store. A failure is a warning: the pushed snapshot is the backup, and the next run
-/// uploads the newest snapshot when it is missing there.
-fn copy_offsite(
-    repo: &Repo,
-    after: &RemoteRefs,
-    config: &OffsiteConfig,
-    runtime: &tokio::runtime::Runtime,
-    context: &Context<'_>,
-    outcome: &mut Outcome,
-) {
-    let Some(tip) = after.get(&repo.branch(Tier::Hourly)) else {
-        return;
-    };
-    let copied = repo
-        .store
-        .read_commit(tip)
-        .and_then(|commit| repo.store.read_files(commit.tree))
-        .map_err(|e| e.to_string())
-        .and_then(|files| offsite::copy(config, &files, runtime).map_err(|e| e.to_string()));
-    match copied {
-        Ok(report) => {
-            outcome.summary.push_str(&format!("\n{}", report.line()));
-            outcome.figures.offsite = Some(metrics::Offsite {
-                uploaded_bytes: report.uploaded.unwrap_or(0),
-                kept: report.kept,
-                removed: report.removed,
-            });
-        }
-        Err(e) => {
-            context.runner.annotate(
-                Level::Warning,
-                "Offsite copy failed",
-                &format!(
-                    "the snapshot was pushed, but its copy to {} failed: {e}. The next run uploads it.",
-                    config.url
-                ),
-            );
-            outcome.summary.push_str(&format!(
-                "\nOffsite: the copy to {} failed: {}. The next run uploads it.\n",
-                markdown::code(config.url.as_str()),
-                markdown::text(&e)
-            ));
-        }
-    }
 }
 
 /// The stale notice this run is due to send, if any: when nothing changed, the hourly tip is at

@@ -12,6 +12,7 @@ pub mod export_run;
 pub mod incremental;
 pub mod live;
 pub mod mirror;
+pub mod offsite;
 pub mod promote;
 pub mod promotion;
 pub mod releases;
