@@ -18,7 +18,9 @@
 #   6. proves name resolution inside the image: with an /etc/hosts entry `cognigy.test -> 127.0.0.1`
 #      (`.test` never resolves through DNS, so only the hosts file can answer), a backup against
 #      https://cognigy.test:9 must fail with "connection refused" (the name resolved, nothing listens
-#      on port 9), not with a resolver error.
+#      on port 9), not with a resolver error. The snapshot repository is there too: a backup reads
+#      the previous snapshot before it asks Cognigy anything, so git's HTTPS transport is what
+#      resolves the name first (a local path would need `git upload-pack`, which the image lacks).
 #
 # Usage (as root):  scripts/build-image.sh
 # Environment:
@@ -149,7 +151,7 @@ out=$(timeout 120 buildah run \
     --env INPUT_COGNIGY-API-KEY=x \
     --env INPUT_COGNIGY-PROJECT-ID=0123456789abcdef01234567 \
     --env INPUT_GITHUB-TOKEN=x \
-    --env INPUT_REMOTE-URL=/tmp/none.git \
+    --env INPUT_REMOTE-URL=https://cognigy.test:9/snapshots.git \
     "$run" -- /cognigy-backup 2>&1)
 status=$?
 set -e

@@ -22,14 +22,16 @@ pub const USAGE: u8 = 2;
 /// Runs the action in `env`; answers the exit status. A panic is a failure like any other.
 pub fn run(env: &Environment) -> u8 {
     let runner = Runner::from_env(env);
-    crash::catch(|| run_in(env, &runner)).unwrap_or_else(|panic| {
+    let on_panic = runner.clone();
+    let report = move |panic: &str| {
         let message = format!(
             "an internal error stopped the run: {panic}. This is a bug of cognigy-backup {}: please report it with \
              this message",
             env!("CARGO_PKG_VERSION")
         );
-        fail(&runner, "cognigy-backup", &message, Outputs::default())
-    })
+        fail(&on_panic, "cognigy-backup", &message, Outputs::default())
+    };
+    crash::guard(report, || run_in(env, &runner))
 }
 
 fn run_in(env: &Environment, runner: &Runner) -> u8 {
@@ -41,6 +43,7 @@ fn run_in(env: &Environment, runner: &Runner) -> u8 {
             return USAGE;
         }
     };
+    crate::offsite::mask_credentials(env);
     runner.mask_secrets();
     logging::init(config::requested_log_format(&raw), env.var("RUNNER_DEBUG") == Some("1"));
 

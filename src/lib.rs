@@ -24,6 +24,7 @@ pub mod logging;
 pub mod metrics;
 pub mod modes;
 pub mod notify;
+pub mod offsite;
 pub mod retention;
 pub mod retry;
 pub mod secrets;

@@ -1,10 +1,11 @@
 //! The metrics file of a run (`cognigy-backup-metrics.json` in the workspace, output
 //! `metrics-file`): the mode, its outcome, when it started and how long it took, and the figures
 //! the mode knows (requests, 429s and retries, resources per kind, files changed, the snapshot's
-//! size, the repository's size, how the export read the project (and which kinds in full), whether the mirror is up to date; a drill: its differences and how long it took; status: the fleet's size and how
-//! many of it are unhealthy). Every mode writes it, failed runs too, so that a later
-//! step can upload it as an artifact or feed it to a dashboard. It holds no secret and no bot
-//! content: numbers, kinds and ids.
+//! size, the repository's size, how the export read the project (and which kinds in full), whether
+//! the mirror is up to date and what the offsite copy did; a drill: its differences and how long it
+//! took; status: the fleet's size and how many of it are unhealthy). Every mode writes it, failed
+//! runs too, so that a later step can upload it as an artifact or feed it to a dashboard. It holds
+//! no secret and no bot content: numbers, kinds and ids.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -64,6 +65,20 @@ pub struct Figures {
     /// A drill: how long it took, from reading the snapshot to the comparison, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drill_milliseconds: Option<u64>,
+    /// The offsite copy (`object-store-url`), when it succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offsite: Option<Offsite>,
+}
+
+/// What the offsite copy did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Offsite {
+    /// Bytes uploaded (0 when the newest snapshot was there already).
+    pub uploaded_bytes: u64,
+    /// Snapshots kept in the object store.
+    pub kept: usize,
+    /// Snapshots removed from it.
+    pub removed: usize,
 }
 
 /// The whole file.

@@ -154,6 +154,12 @@ inputs! {
         "an age X25519 public key (age1...), for secrets: encrypt";
     encryption_identity = "encryption-identity", default "", secret true,
         "the matching age secret key, for a restore to put encrypted credentials back";
+    object_store_url = "object-store-url", default "", secret false,
+        "backup: s3://, gs:// or az:// bucket/prefix that also receives every new snapshot as .tar.gz plus manifest";
+    object_store_endpoint = "object-store-endpoint", default "", secret false,
+        "backup: an S3-compatible endpoint (MinIO, R2, ...) for object-store-url";
+    keep_offsite = "keep-offsite", default "30", secret false,
+        "backup: snapshots kept in the object store";
 }
 
 /// Why the inputs could not be read at all (an individual bad value is a validation error).

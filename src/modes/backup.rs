@@ -2,14 +2,15 @@
 //! hourly tip's, commit it to `<prefix>hourly` when it changed, promote (when `promote` is on), and
 //! push every ref change in one leased push. A run that loses a race fetches again and re-applies
 //! its snapshot, in capture order. A part the platform did not offer fails the run before anything
-//! is committed when the hourly tip held items of it ([`unavailable::lost`]).
+//! is committed when the hourly tip held items of it ([`unavailable::lost`]). With
+//! `object-store-url`, the hourly tip's snapshot is then copied offsite ([`offsite::copy`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::action::commands::Outputs;
 use crate::action::config::{
-    CognigyConfig, ExportConfig, GithubApi, Keep, NativeSnapshot, RepoConfig, SecretsMode, Tier,
+    CognigyConfig, ExportConfig, GithubApi, Keep, NativeSnapshot, OffsiteConfig, RepoConfig, SecretsMode, Tier,
 };
 use crate::cognigy::Client;
 use crate::cognigy::client::StatsReport;
@@ -22,6 +23,7 @@ use crate::store::{self, PushReport, RefUpdate, RemoteRefs};
 
 use super::capture::{self, Capture, Captured, NativeSource};
 use super::export_run;
+use super::offsite;
 use super::promotion::{self, chain_of};
 use super::releases;
 use super::repo::Repo;
@@ -45,6 +47,8 @@ pub struct Backup<'a> {
     pub full_export_every: time::Duration,
     /// With a webhook: after how many days without a change the stale notice goes out.
     pub stale_after_days: Option<u32>,
+    /// `Some` to copy the newest snapshot to an object store after the push.
+    pub offsite: Option<&'a OffsiteConfig>,
     /// Whether the commit is authored by the Cognigy users who changed the project.
     pub record_editors: bool,
 }
@@ -118,6 +122,9 @@ pub fn run(backup: Backup<'_>, context: &Context<'_>) -> Result<Outcome, Error> 
     };
     let mut outcome = outcome(&repo, &pushed.refs, &pushed.after, &capture, captured, &report, context)?;
     outcome.stale_days = stale_days;
+    if let Some(config) = backup.offsite {
+        offsite::copy(&repo, &pushed.after, config, &runtime, context, &mut outcome);
+    }
     Ok(outcome)
 }
 

@@ -12,6 +12,7 @@ pub mod export_run;
 pub mod incremental;
 pub mod live;
 pub mod mirror;
+pub mod offsite;
 pub mod promote;
 pub mod promotion;
 pub mod releases;
@@ -122,6 +123,7 @@ fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
             keep,
             secrets,
             promote,
+            offsite,
             record_editors,
             full_export_every,
         } => backup::run(
@@ -135,6 +137,7 @@ fn run_mode(config: &Config, context: &Context<'_>) -> Result<Outcome, Error> {
                 record_editors: *record_editors,
                 full_export_every: *full_export_every,
                 stale_after_days: config.notify.webhook.as_ref().and(config.notify.stale_after_days),
+                offsite: offsite.as_deref(),
             },
             context,
         ),

@@ -1,6 +1,6 @@
 //! The backup mode's inputs: Cognigy and what to export, the snapshot repository, the keeps, and
-//! whether the same push promotes (with the GitHub API for monthly releases), and whether commits
-//! record who changed what (`record-editors`).
+//! whether the same push promotes (with the GitHub API for monthly releases), whether commits
+//! record who changed what (`record-editors`), and the offsite copies.
 
 use super::validator::Validator;
 use super::{Mode, ModeConfig};
@@ -13,6 +13,7 @@ impl Validator<'_> {
         let repo = self.repo(mode);
         let keep = self.keep();
         let secrets = self.secrets_mode();
+        let offsite = self.offsite();
         let record_editors = self.boolean("record-editors", true);
         let promote = match self.boolean("promote", true) {
             Some(true) => Some(self.github_api()),
@@ -27,6 +28,7 @@ impl Validator<'_> {
             keep: keep?,
             secrets: secrets?,
             promote: promote?,
+            offsite: offsite?.map(Box::new),
             record_editors: record_editors?,
             full_export_every: full_export_every?,
         })

@@ -15,6 +15,7 @@ mod diff;
 mod drill;
 mod mirror;
 mod notify;
+mod offsite;
 mod promote;
 mod repo;
 mod restore;
@@ -35,6 +36,7 @@ pub use cognigy::{CognigyConfig, ExportConfig, NativeSnapshot, RESOURCE_KINDS, a
 pub use diff::Against;
 pub use mirror::MirrorConfig;
 pub use notify::{LogFormat, Notify, NotifyOn, WebhookFormat};
+pub use offsite::{Cloud, OffsiteConfig};
 pub use repo::{GithubApi, Keep, RemoteLocation, RepoConfig, Tier};
 pub use restore::{Confirm, RestoreMethod};
 pub use secrets::SecretsMode;
@@ -113,6 +115,8 @@ pub enum ModeConfig {
         record_editors: bool,
         /// At least this often the export reads everything (a scrub); zero: every run.
         full_export_every: time::Duration,
+        /// `Some` when every new snapshot is also copied to an object store.
+        offsite: Option<Box<OffsiteConfig>>,
     },
     Promote {
         repo: RepoConfig,
