@@ -134,6 +134,9 @@ impl Sim {
     /// Puts the project in state `label` (`None`: as it is) and backs it up into `repo` at `now`
     /// with `step`'s extra inputs; records the hourly commits.
     fn backup_with(&self, repo: &str, now: &str, label: Option<&str>, extra: impl FnOnce(Step) -> Step) -> StepRun {
+        // The fake's audit trail runs on the simulated clock too: the edit is made at `now`.
+        let at = time::OffsetDateTime::parse(now, &time::format_description::well_known::Rfc3339);
+        self.fake.set_clock(at.expect("an RFC 3339 time"));
         if let Some(label) = label {
             self.set(label);
         }
