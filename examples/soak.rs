@@ -147,7 +147,7 @@ fn soak() -> Result<(), Error> {
     // `pack-objects` (a scratch store starts empty). With git's defaults the remote unpacks each
     // small push into loose objects (thousands of them between two automatic gcs), and
     // `pack-objects` then spent 11 ms a fetch looking objects up among them, against 1.7 ms in a
-    // pack (the soak's January took 53 s with git's defaults, 39 s so, on the same machine). This
+    // pack (the soak's January took 53 s with pushes unpacked, 39 s kept as packs, on this machine). This
     // remote keeps each push as the pack it came in, as a hosting server does (the automatic gc
     // still folds them together past `gc.autoPackLimit`), and packs on one thread (a thread per
     // CPU for a few hundred small objects only adds start-up).
