@@ -3,19 +3,26 @@
 //! `cargo run --release --example soak` starts the fake Cognigy API in-process with a tiny project
 //! (one locale, one endpoint) and runs the action's backup mode in-process (`app::run`, as the demo
 //! does) 17,520 times, every 30 minutes of 2026 through `COGNIGY_BACKUP_NOW`, into a local bare
-//! repository: default keeps (6/7/4/12), promotion on, no native snapshot, no GitHub API (so the
-//! monthly tier is tags alone). Between runs a seeded RNG edits the project at uneven times: quiet
-//! weeks, calm days, bursts, undos, returns to much older states, and edits undone before the next
-//! run saw them.
+//! repository: default keeps (6/7/4/12), promotion on, incremental exports with a scrub a day
+//! (`full-export-every: 24h`) and editors recorded (both by default), no native snapshot, no GitHub
+//! API (so the monthly tier is tags alone). Between runs a seeded RNG edits the project at uneven
+//! times: quiet weeks, calm days, bursts, undos, returns to much older states, and edits undone
+//! before the next run saw them. Each edit is made by one of three Cognigy users at a simulated
+//! time between two runs (more than the trail's skew margin before the next), with the fake's
+//! clock set to it (`FakeCognigy::set_clock`), so its audit trail (30 days' retention) and the
+//! simulated clock agree.
 //!
 //! After every run it reads the bare repository in-process with gix and checks it against a
 //! reference model of the contract's "Tiers" rules written here, independently of `retention`:
-//! - the refs are the three tier branches and the monthly tags, nothing else;
+//! - the refs are the three tier branches, the export state and the monthly tags, nothing else;
 //! - each tier branch is a linear chain of at most its keep whose oldest commit has no parent;
 //! - a run that found the project changed put a snapshot captured at that run's "now" on the hourly
 //!   tier, holding the project as edited (its manifest intact), and said `changed=true` (else
 //!   `false`); equal project states always have equal `project/` trees and different states
 //!   different ones;
+//! - that snapshot's commit credits who changed the project since the snapshot below it: the first
+//!   of those users (by time) its author, the others `Co-authored-by:`; the action is the author of
+//!   a first snapshot and when the trail no longer reaches back to the snapshot below;
 //! - each tier holds exactly the snapshots the model keeps, oldest first: capture times and whole
 //!   trees (manifest included, so byte for byte); every 100th run, every file of every kept snapshot
 //!   is read back and compared with the files first captured;
@@ -24,24 +31,39 @@
 //!   backup, the newest state of the current day and week is the newest capture, which may be days
 //!   old on a quiet day (a day without change adds nothing);
 //! - the monthly tags are exactly the model's: `monthly-YYYY-MM` for every ended month whose newest
-//!   daily snapshot differs from the previous tag's, at most keep-monthly, each holding that snapshot.
+//!   daily snapshot differs from the previous tag's, at most keep-monthly, each holding that snapshot;
+//! - the export state (`snapshot/export-state`, one parentless commit on an empty tree) names a
+//!   full export less than 24 hours old, and the run's metrics file says how it exported
+//!   (`incremental` or `full`); a scrub finds no change the trail missed (the fake misses none).
+//!
+//! Every 50th run and the run after each burst of changes, the incremental export's invariant is
+//! checked too: the hourly tip's files (the manifest aside, which holds capture times) are byte for
+//! byte those of a full export of the project as it is then (`cognigy::export::export`).
 //!
 //! It stops at the first violation with a non-zero exit, naming the run, the check, what was expected
-//! and what was found; at the end it prints the time taken (per phase), the runs, the changes and the
-//! repository's size, before and after a `git gc --prune=now`. The action prints log groups to
+//! and what was found; at the end it prints the runs, the changes, how many exports were
+//! incremental and full (scrubs among them), the time taken (per phase) and the repository's size,
+//! before and after a `git gc --prune=now`. The action prints log groups to
 //! stdout on every run, which would bury the report: the soak runs itself again as a child with
 //! stdout discarded and reports on stderr. It works under `/dev/shm` where there is one. Needs `git`
-//! on the PATH (to create the bare repository, measure it once a month and gc it at the end).
+//! on the PATH (to create and configure the bare repository, serve each run's fetch and push through
+//! `git upload-pack` and `git receive-pack` as gix does for a local path, measure it once a month and
+//! gc it at the end).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cognigy_backup_action::action::config::CognigyConfig;
 use cognigy_backup_action::action::environment::Environment;
 use cognigy_backup_action::app;
-use cognigy_backup_action::snapshot::{Files, manifest};
+use cognigy_backup_action::cognigy::{Client, export};
+use cognigy_backup_action::modes::trail::SKEW;
+use cognigy_backup_action::secrets::Secret;
+use cognigy_backup_action::snapshot::{self, Files, Meta, manifest};
 use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Kind, Options, ProjectSpec, id_of};
 use gix::ObjectId;
 use serde_json::json;
@@ -62,6 +84,12 @@ const KEEP_WEEKLY: usize = 4;
 const KEEP_MONTHLY: usize = 12;
 /// Every this many runs (and after the last), every file of every kept snapshot is compared.
 const FULL_FILES_EVERY: usize = 100;
+/// Every this many runs, and after each burst of changes, the hourly tip is compared with a full export.
+const INVARIANT_EVERY: usize = 50;
+/// The kinds backed up (`resources`).
+const KINDS: [&str; 1] = ["endpoints"];
+/// The Cognigy users who make the soak's edits, as the audit trail names them.
+const USERS: [&str; 3] = ["ann@example.com", "bob@example.com", "chen@example.com"];
 const BRANCH_PREFIX: &str = "refs/heads/snapshot/";
 const TAG_PREFIX: &str = "refs/tags/monthly-";
 /// Set in the child that runs the soak (see the module's doc).
@@ -115,16 +143,33 @@ fn soak() -> Result<(), Error> {
             remote.to_str().ok_or("a UTF-8 temporary path")?,
         ],
     )?;
+    // Every run fetches every tier from this local remote through `git upload-pack` and its
+    // `pack-objects` (a scratch store starts empty). With git's defaults the remote unpacks each
+    // small push into loose objects (thousands of them between two automatic gcs), and
+    // `pack-objects` then spent 11 ms a fetch looking objects up among them, against 1.7 ms in a
+    // pack (the soak's January took 53 s with pushes unpacked, 39 s kept as packs, on this
+    // machine). This remote keeps each push as the pack it came in, as a hosting server does, folds
+    // them together past 8 packs rather than git's 50 (the automatic gc after a push; 34 s against
+    // 29 s for January), and packs on one thread (a thread per CPU for a few hundred small objects
+    // only adds start-up).
+    git(&remote, &["config", "receive.unpackLimit", "1"])?;
+    git(&remote, &["config", "gc.autoPackLimit", "8"])?;
+    git(&remote, &["config", "pack.threads", "1"])?;
     let spec = ProjectSpec {
         endpoints: 1,
         ..ProjectSpec::empty()
     };
-    let fake = FakeCognigy::start(spec, Options::default());
-    let project = Project::new(&fake);
+    let options = Options::default();
+    let retention = time::Duration::try_from(options.audit_retention)?;
+    let fake = FakeCognigy::start(spec, options);
+    let mut hands = Hands::new(fastrand::Rng::with_seed(SEED + 1));
+    let project = Project::new(&fake, &mut hands, START - time::Duration::hours(1));
+    let full = FullExport::new(&fake)?;
     let mut edits = Edits::new(fastrand::Rng::with_seed(SEED));
     let mut model = Model::default();
     let mut seen = Seen::default();
     let mut times = Phases::default();
+    let mut exports = Exports::default();
     let outputs = work.path().join("outputs");
     eprintln!(
         "soak: {RUNS} half-hourly backups from {}, into {}",
@@ -135,13 +180,13 @@ fn soak() -> Result<(), Error> {
     for run in 0..RUNS {
         let now = START + INTERVAL * run as u32;
         let phase = Instant::now();
-        for state in edits.before_run(run) {
-            project.set(state);
-        }
+        let states = edits.before_run(run);
+        hands.make(&project, now, &states);
         times.edits += phase.elapsed();
 
         let phase = Instant::now();
         let _ = std::fs::remove_file(&outputs);
+        fake.set_clock(now);
         let status = app::run(&environment(&fake, work.path(), &remote, &outputs, now));
         times.runs += phase.elapsed();
         let at = |e: Error| -> Error { format!("run {} of {RUNS} (now {}): {e}", run + 1, rfc3339(now)).into() };
@@ -152,15 +197,25 @@ fn soak() -> Result<(), Error> {
         }
 
         let phase = Instant::now();
+        let below = model.hourly.last().map(|tip| tip.at);
         let captured = model.run(now, edits.state);
         check_changed_output(&outputs, captured).map_err(at)?;
+        exports.count(work.path()).map_err(at)?;
         let repo = Repo::open(&remote).map_err(at)?;
         let found = repo.tiers().map_err(at)?;
         if captured {
-            seen.capture(&repo, &found.hourly, now, edits.state).map_err(at)?;
+            let credited = hands.credited(below, now, retention);
+            seen.capture(&repo, &found.hourly, now, edits.state, credited.as_deref())
+                .map_err(at)?;
         }
-        check(&model, &found, &seen, edits.state).map_err(at)?;
+        check(&model, &found, &seen, edits.state, now).map_err(at)?;
         times.checks += phase.elapsed();
+        if (run + 1).is_multiple_of(INVARIANT_EVERY) || edits.burst_ended {
+            let phase = Instant::now();
+            full.compare(&repo, &found.hourly).map_err(at)?;
+            exports.compared += 1;
+            times.invariant += phase.elapsed();
+        }
         if (run + 1).is_multiple_of(FULL_FILES_EVERY) || run + 1 == RUNS {
             let phase = Instant::now();
             check_files(&repo, &found, &seen).map_err(at)?;
@@ -170,12 +225,13 @@ fn soak() -> Result<(), Error> {
         let next = now + INTERVAL;
         if next.month() != now.month() || run + 1 == RUNS {
             eprintln!(
-                "  {}-{:02}: {:>5} runs, {:>4} changes, {:>4} snapshots; repository {}; {:.0} s",
+                "  {}-{:02}: {:>5} runs, {:>4} changes, {:>4} snapshots, {:>5} incremental exports; repository {}; {:.0} s",
                 now.year(),
                 now.month() as u8,
                 run + 1,
                 edits.changes,
                 seen.records.len(),
+                exports.incremental,
                 repository_size(&remote)?,
                 started.elapsed().as_secs_f64()
             );
@@ -183,11 +239,16 @@ fn soak() -> Result<(), Error> {
     }
 
     eprintln!(
-        "\nsoak passed: {RUNS} runs, {} changes to the project ({} of them returns to an earlier state), {} snapshots \
+        "\nsoak passed: {RUNS} runs, {} changes to the project ({} of them returns to an earlier state) by {} users, {} snapshots \
          captured, every check after every run",
         edits.changes,
         edits.reverts,
+        USERS.len(),
         seen.records.len()
+    );
+    eprintln!(
+        "exports: {} incremental, {} full ({} of them scrubs, which found {} change(s) the trail missed); {} runs' hourly tips equal to a full export",
+        exports.incremental, exports.full, exports.scrubs, exports.missed, exports.compared
     );
     eprintln!("final repository: {}", repository_size(&remote)?);
     // Objects the re-rooting left unreachable stay on a real remote until its gc prunes them, two
@@ -196,18 +257,20 @@ fn soak() -> Result<(), Error> {
     eprintln!("after git gc --prune=now: {}", repository_size(&remote)?);
     eprintln!("final tiers: {}", model.describe());
     eprintln!(
-        "time: {:.1} s in all: backups {:.1} s ({:.1} ms a run), checks {:.1} s, full-file checks {:.1} s, edits {:.1} s",
+        "time: {:.1} s in all: backups {:.1} s ({:.1} ms a run), checks {:.1} s, invariant checks {:.1} s, full-file checks {:.1} s, edits {:.1} s",
         started.elapsed().as_secs_f64(),
         times.runs.as_secs_f64(),
         times.runs.as_secs_f64() * 1000.0 / RUNS as f64,
         times.checks.as_secs_f64(),
+        times.invariant.as_secs_f64(),
         times.full_files.as_secs_f64(),
         times.edits.as_secs_f64()
     );
     Ok(())
 }
 
-/// One run of the action in backup mode at `now`, as the runner would start it (promotion on by default).
+/// One run of the action in backup mode at `now`, as the runner would start it (promotion on,
+/// incremental exports with a scrub a day and editors recorded, all by default).
 fn environment(fake: &FakeCognigy, work: &Path, remote: &Path, outputs: &Path, now: OffsetDateTime) -> Environment {
     Environment::from_vars([
         ("INPUT_MODE", "backup".to_owned()),
@@ -215,18 +278,118 @@ fn environment(fake: &FakeCognigy, work: &Path, remote: &Path, outputs: &Path, n
         ("INPUT_COGNIGY-API-KEY", fake.api_key().to_owned()),
         ("INPUT_COGNIGY-PROJECT-ID", fake.project_id().to_owned()),
         ("INPUT_REMOTE-URL", remote.display().to_string()),
-        ("INPUT_RESOURCES", "endpoints".to_owned()),
+        ("INPUT_RESOURCES", KINDS.join(",")),
         ("INPUT_NATIVE-SNAPSHOT", "off".to_owned()),
         ("INPUT_REQUESTS-PER-SECOND", "1000".to_owned()),
         ("INPUT_CONCURRENCY", "8".to_owned()),
-        // The simulated clock is not the fake's: the audit trail, read back to a capture time a year
-        // before the fake's events, would be read to its page bound on every change and name
-        // nobody. Under this fixed clock every export is full anyway (see `modes::incremental`).
-        ("INPUT_RECORD-EDITORS", "false".to_owned()),
         ("RUNNER_TEMP", work.display().to_string()),
+        ("GITHUB_WORKSPACE", work.display().to_string()),
         ("GITHUB_OUTPUT", outputs.display().to_string()),
         ("COGNIGY_BACKUP_NOW", rfc3339(now)),
     ])
+}
+
+/// How the runs exported, from the metrics file each writes.
+#[derive(Default)]
+struct Exports {
+    incremental: usize,
+    full: usize,
+    /// Full exports that checked the audit trail.
+    scrubs: usize,
+    /// Changes those scrubs found the trail had missed.
+    missed: usize,
+    /// Runs whose hourly tip was compared with a full export.
+    compared: usize,
+}
+
+impl Exports {
+    /// Counts the run whose metrics file is in `workspace`: the fake's trail misses nothing, so no
+    /// scrub may find a change it missed.
+    fn count(&mut self, workspace: &Path) -> Result<(), Error> {
+        let text = std::fs::read_to_string(workspace.join(cognigy_backup_action::metrics::FILE))?;
+        let metrics: serde_json::Value = serde_json::from_str(&text)?;
+        match metrics["export"].as_str() {
+            Some("incremental") => self.incremental += 1,
+            Some("full") => self.full += 1,
+            other => {
+                return Err(violation(
+                    "the metrics say how the export read",
+                    "incremental or full",
+                    format!("{other:?}"),
+                ));
+            }
+        }
+        if let Some(missed) = metrics["missed_changes"].as_u64() {
+            self.scrubs += 1;
+            self.missed += missed as usize;
+            if missed > 0 {
+                return Err(violation(
+                    "a scrub finds nothing the audit trail missed (the fake records every change)",
+                    "missed_changes 0",
+                    format!("missed_changes {missed}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The invariant of the incremental export: the hourly tip holds, byte for byte, what a full export
+/// of the project as it is now gives (the files the export produces; the manifest holds capture
+/// times and is checked on its own).
+struct FullExport {
+    runtime: tokio::runtime::Runtime,
+    client: Arc<Client>,
+    project_id: String,
+}
+
+impl FullExport {
+    fn new(fake: &FakeCognigy) -> Result<Self, Error> {
+        let config = CognigyConfig {
+            base_url: fake.base_url().parse()?,
+            api_prefix: fake.prefix().to_owned(),
+            api_key: Secret::new(fake.api_key()),
+            project_id: fake.project_id().to_owned(),
+            requests_per_second: 1000.0,
+            concurrency: 8,
+        };
+        Ok(FullExport {
+            runtime: tokio::runtime::Builder::new_current_thread().enable_all().build()?,
+            client: Arc::new(Client::new(&config)?),
+            project_id: fake.project_id().to_owned(),
+        })
+    }
+
+    fn compare(&self, repo: &Repo, hourly: &[Found]) -> Result<(), Error> {
+        let tip = last(hourly)?;
+        let exported = self.runtime.block_on(export::export(self.client.clone(), &KINDS))?;
+        let meta = Meta {
+            snapshot_id: snapshot::snapshot_id(START),
+            captured_at: START,
+            project_id: self.project_id.clone(),
+            base_url: String::new(),
+            tool_version: String::new(),
+        };
+        let mut expected = snapshot::build(meta, exported).files;
+        let mut files = repo.files(tip.tree)?;
+        expected.remove(manifest::PATH);
+        files.remove(manifest::PATH);
+        if files != expected {
+            let differs: Vec<&String> = expected
+                .keys()
+                .chain(files.keys())
+                .filter(|path| files.get(*path) != expected.get(*path))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            return Err(violation(
+                "the hourly tip is byte-identical to a full export of the project (the incremental export's invariant)",
+                "the same files",
+                format!("commit {} differs at {differs:?}", tip.id),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The run's output `changed` says whether it captured a new snapshot.
@@ -249,16 +412,75 @@ struct Project<'a> {
 }
 
 impl<'a> Project<'a> {
-    fn new(fake: &'a FakeCognigy) -> Self {
-        let endpoint = fake.edit(|p| id_of(&p.items(Kind::Endpoint)[0]).to_owned());
+    /// The project in state 0, as set by one of `hands` at `at`.
+    fn new(fake: &'a FakeCognigy, hands: &mut Hands, at: OffsetDateTime) -> Self {
+        let endpoint = id_of(&fake.project().items(Kind::Endpoint)[0]).to_owned();
         let project = Project { fake, endpoint };
-        project.set(0);
+        hands.set(&project, 0, at);
         project
     }
 
-    fn set(&self, state: u32) {
+    /// Puts the project in `state` as `user` does in Cognigy's UI at the fake's clock: the audit
+    /// trail records it.
+    fn set(&self, state: u32, user: &str) {
         self.fake
+            .as_user(user)
             .edit(|p| p.set_field(&self.endpoint, "description", json!(marker(state))));
+    }
+}
+
+/// Who makes each edit and when, and every edit made: a seeded choice of its own, so that the
+/// schedule of [`Edits`] does not depend on it.
+struct Hands {
+    rng: fastrand::Rng,
+    /// Every edit so far: when and by whom, oldest first.
+    log: Vec<(OffsetDateTime, &'static str)>,
+}
+
+impl Hands {
+    fn new(rng: fastrand::Rng) -> Self {
+        Hands { rng, log: Vec::new() }
+    }
+
+    /// Makes the edits that put the project through `states` before the run at `now`: between the
+    /// previous run and this one, two minutes apart, and more than the trail's skew margin before
+    /// this run (so the events a run reads are exactly those after the snapshot below it).
+    fn make(&mut self, project: &Project<'_>, now: OffsetDateTime, states: &[u32]) {
+        let mut at = now - INTERVAL + time::Duration::minutes(self.rng.i64(1..=20));
+        for &state in states {
+            self.set(project, state, at);
+            at += time::Duration::minutes(2);
+        }
+    }
+
+    fn set(&mut self, project: &Project<'_>, state: u32, at: OffsetDateTime) {
+        let user = USERS[self.rng.usize(..USERS.len())];
+        project.fake.set_clock(at);
+        project.set(state, user);
+        self.log.push((at, user));
+    }
+
+    /// Whom the commit of a snapshot captured at `now` credits, by the contract's `record-editors`:
+    /// the users of the edits since the snapshot `below` it (less the skew margin), first editor
+    /// first; `None` (the action is the author) for a first snapshot, or when the trail does not
+    /// reach back that far (no event older than that is still kept after `retention`).
+    fn credited(
+        &self,
+        below: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+        retention: time::Duration,
+    ) -> Option<Vec<&'static str>> {
+        let start = below? - SKEW;
+        if !self.log.iter().any(|(at, _)| *at < start && *at + retention > now) {
+            return None;
+        }
+        let mut users = Vec::new();
+        for (_, user) in self.log.iter().filter(|(at, _)| *at >= start) {
+            if !users.contains(user) {
+                users.push(*user);
+            }
+        }
+        Some(users)
     }
 }
 
@@ -281,6 +503,8 @@ struct Edits {
     day_rate: f64,
     /// Runs left in the current burst of changes.
     burst: usize,
+    /// The last run's edits ended a burst.
+    burst_ended: bool,
 }
 
 impl Edits {
@@ -295,6 +519,7 @@ impl Edits {
             quiet_week: false,
             day_rate: 0.0,
             burst: 0,
+            burst_ended: false,
         }
     }
 
@@ -314,6 +539,7 @@ impl Edits {
         if self.burst == 0 && !self.quiet_week && self.rng.f64() < 0.012 {
             self.burst = self.rng.usize(2..12);
         }
+        self.burst_ended = self.burst == 1;
         let chance = if self.burst > 0 {
             self.burst -= 1;
             0.8
@@ -485,6 +711,8 @@ struct Found {
 
 /// The tiers as found in the repository, oldest first.
 struct Tiers {
+    /// When the export state (`snapshot/export-state`) says the last full export ran.
+    last_full: OffsetDateTime,
     hourly: Vec<Found>,
     daily: Vec<Found>,
     weekly: Vec<Found>,
@@ -523,16 +751,17 @@ impl Repo {
                 others.push(name);
             }
         }
-        let expected_branches = ["daily", "hourly", "weekly"];
+        let expected_branches = ["daily", "export-state", "hourly", "weekly"];
         if !others.is_empty() || !branches.keys().eq(expected_branches.iter()) {
             let found: Vec<&String> = branches.keys().chain(&others).collect();
             return Err(violation(
                 "refs",
-                "the branches snapshot/{daily,hourly,weekly} and monthly-* tags only",
+                "the branches snapshot/{daily,export-state,hourly,weekly} and monthly-* tags only",
                 format!("branches {:?} and {others:?}", found),
             ));
         }
         Ok(Tiers {
+            last_full: self.last_full(branches["export-state"])?,
             hourly: self.chain(&branches, "hourly", KEEP_HOURLY)?,
             daily: self.chain(&branches, "daily", KEEP_DAILY)?,
             weekly: self.chain(&branches, "weekly", KEEP_WEEKLY)?,
@@ -569,6 +798,22 @@ impl Repo {
         Ok(chain)
     }
 
+    /// The export state's commit `id`: parentless, on an empty tree, its message naming when the
+    /// last full export ran.
+    fn last_full(&self, id: ObjectId) -> Result<OffsetDateTime, Error> {
+        let check = "snapshot/export-state is one parentless commit on an empty tree naming the last full export";
+        let commit = self.0.find_commit(id)?;
+        let message = commit.message_raw()?.to_string();
+        let last_full = message
+            .lines()
+            .find_map(|line| line.strip_prefix("last-full-export: "))
+            .and_then(|at| OffsetDateTime::parse(at.trim(), &Rfc3339).ok());
+        match last_full {
+            Some(at) if commit.parent_ids().next().is_none() && commit.tree()?.decode()?.entries.is_empty() => Ok(at),
+            _ => Err(violation(check, "such a commit", format!("{id}: {message:?}"))),
+        }
+    }
+
     fn found(&self, id: ObjectId) -> Result<Found, Error> {
         let commit = self.0.find_commit(id)?;
         let tree = commit.tree()?;
@@ -578,6 +823,36 @@ impl Repo {
             tree: tree.id,
             project: tree.find_entry("project").map(|entry| entry.oid().to_owned()),
         })
+    }
+
+    /// Commit `id` is authored by the first of `credited`, the others its `Co-authored-by:`
+    /// trailers; with `None`, by the action, with no trailer.
+    fn check_credit(&self, id: ObjectId, credited: Option<&[&str]>) -> Result<(), Error> {
+        let commit = self.0.find_commit(id)?;
+        let author = commit.author()?.email.to_string();
+        let message = commit.message_raw()?.to_string();
+        let co_authors: Vec<&str> = message
+            .lines()
+            .filter_map(|line| line.strip_prefix("Co-authored-by: "))
+            .filter_map(|line| line.split_once('<')?.1.strip_suffix('>'))
+            .collect();
+        let right = match credited {
+            Some([first, others @ ..]) => author == *first && co_authors == others,
+            _ => !USERS.contains(&author.as_str()) && co_authors.is_empty(),
+        };
+        if !right {
+            return Err(violation(
+                "the commit credits the Cognigy users who changed the project since the snapshot below (record-editors)",
+                match credited {
+                    Some(users) => format!("author {:?}, co-authors {:?}", users.first(), users.get(1..)),
+                    None => {
+                        "the action as the author (a first snapshot, or a trail that does not reach back)".to_owned()
+                    }
+                },
+                format!("author {author:?}, co-authors {co_authors:?} in {id}"),
+            ));
+        }
+        Ok(())
     }
 
     /// Every file of `tree`, by path.
@@ -614,8 +889,16 @@ struct Record {
 }
 
 impl Seen {
-    /// Checks and records the snapshot the run at `now` just captured in `state`: the hourly tip.
-    fn capture(&mut self, repo: &Repo, hourly: &[Found], now: OffsetDateTime, state: u32) -> Result<(), Error> {
+    /// Checks and records the snapshot the run at `now` just captured in `state`: the hourly tip,
+    /// its commit crediting the users `credited` (`None`: authored by the action).
+    fn capture(
+        &mut self,
+        repo: &Repo,
+        hourly: &[Found],
+        now: OffsetDateTime,
+        state: u32,
+        credited: Option<&[&str]>,
+    ) -> Result<(), Error> {
         let check = "a run that finds a change commits a snapshot captured now to the hourly tier";
         let tip = hourly
             .last()
@@ -682,6 +965,7 @@ impl Seen {
                 ));
             }
         }
+        repo.check_credit(tip.id, credited)?;
         self.trees.insert(state, project);
         self.states.insert(project, state);
         self.records.insert(
@@ -700,8 +984,21 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
 }
 
-/// Compares the tiers found with the model's, after the run that left the project in `state`.
-fn check(model: &Model, found: &Tiers, seen: &Seen, state: u32) -> Result<(), Error> {
+/// Compares the tiers found with the model's, after the run at `now` that left the project in `state`.
+fn check(model: &Model, found: &Tiers, seen: &Seen, state: u32, now: OffsetDateTime) -> Result<(), Error> {
+    // A scrub reads everything once `full-export-every` (24 h by default) has passed since the last.
+    if !(now - time::Duration::DAY < found.last_full && found.last_full <= now) {
+        return Err(violation(
+            "a full export (a scrub) within full-export-every (24h) of every run",
+            format!(
+                "the last full export in ({}, {}]",
+                rfc3339(now - time::Duration::DAY),
+                rfc3339(now)
+            ),
+            rfc3339(found.last_full),
+        ));
+    }
+
     for (tier, expected, found) in [
         ("hourly", &model.hourly, &found.hourly),
         ("daily", &model.daily, &found.daily),
@@ -901,6 +1198,7 @@ struct Phases {
     edits: Duration,
     runs: Duration,
     checks: Duration,
+    invariant: Duration,
     full_files: Duration,
 }
 

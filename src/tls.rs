@@ -22,6 +22,31 @@ pub fn install() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// The TLS configuration of the Cognigy client, made once per process and cloned for each client:
+/// reqwest's own for HTTP/1.1 with the platform's verifier, whose making reads and parses every CA
+/// certificate (milliseconds of PEM decoding), which each client built again repeated. In-process
+/// runs (the soak, the demo) build a client per run; a backup builds one.
+pub fn client_config() -> Result<rustls::ClientConfig, String> {
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> = std::sync::OnceLock::new();
+    CONFIG.get_or_init(make_client_config).clone()
+}
+
+fn make_client_config() -> Result<rustls::ClientConfig, String> {
+    install();
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .ok_or("no TLS provider is installed")?;
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| e.to_string())?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
 /// What to do about a server certificate the clients do not trust: for the hints of errors.
 pub const UNTRUSTED_HINT: &str = "The server's certificate is not trusted: if it is signed by a private (company) CA, \
      give the action that CA through SSL_CERT_FILE (a PEM file in the workspace, with the public CAs too where \

@@ -290,8 +290,8 @@ enum Failure {
 
 impl Client {
     pub fn new(config: &CognigyConfig) -> Result<Client, Error> {
-        crate::tls::install();
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(crate::tls::client_config().map_err(Error::Setup)?)
             .connect_timeout(CONNECT_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("cognigy-backup/", env!("CARGO_PKG_VERSION")))

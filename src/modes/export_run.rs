@@ -60,11 +60,8 @@ pub fn export(
         None => State::default(),
     };
     let this_version = env!("CARGO_PKG_VERSION");
-    let clock_fixed = matches!(context.clock, crate::clock::Clock::Fixed(_));
-    // Under a fixed clock every export is full and checks nothing against the trail (see
-    // `incremental::choose`): the export does not read it (the editors still may).
     let trail = match &meta {
-        Some(meta) if meta.tool_version == this_version && !clock_fixed => {
+        Some(meta) if meta.tool_version == this_version => {
             Some((meta.captured_at, trail::since(runtime, client, meta.captured_at)?))
         }
         _ => None,
@@ -76,7 +73,6 @@ pub fn export(
         state: &state,
         full_every: backup.full_export_every,
         encrypted: matches!(backup.secrets, SecretsMode::Encrypt(_)),
-        clock_fixed,
         now,
     });
     tracing::debug!("export: {choice:?}");
@@ -116,14 +112,12 @@ pub fn export(
             }
         }
         // Recorded when it changes what later runs do: a first or re-laid base, a scrub (under
-        // `full-export-every: 0` only when what it found missed changed). Never under a fixed
-        // clock, whose times mean nothing to the trail.
-        let recorded = !clock_fixed
-            && match why {
-                Why::NoBase | Why::OtherVersion(_) => true,
-                Why::Always => read.missed.len() != read.state.missed,
-                other => other.checks_trail(),
-            };
+        // `full-export-every: 0` only when what it found missed changed).
+        let recorded = match why {
+            Why::NoBase | Why::OtherVersion(_) => true,
+            Why::Always => read.missed.len() != read.state.missed,
+            other => other.checks_trail(),
+        };
         if recorded {
             read.new_state = Some(State {
                 last_full: Some(now),

@@ -56,8 +56,6 @@ pub struct Facts<'a> {
     pub full_every: Duration,
     /// `secrets: encrypt`: the base holds ciphertext where a read gives the value.
     pub encrypted: bool,
-    /// "Now" is fixed (`COGNIGY_BACKUP_NOW`): capture times are not times Cognigy's clock knows.
-    pub clock_fixed: bool,
     pub now: OffsetDateTime,
 }
 
@@ -75,7 +73,6 @@ pub enum Why {
     NoBase,
     OtherVersion(String),
     Encrypted,
-    FixedClock,
     Always,
     ScrubDue(Option<OffsetDateTime>),
     Missed(usize),
@@ -101,10 +98,6 @@ impl Why {
                 "secrets: encrypt (the previous snapshot holds ciphertext where a read gives the value)".to_owned()
             }
             Why::Always => "full-export-every is 0".to_owned(),
-            Why::FixedClock => {
-                "the clock is fixed by COGNIGY_BACKUP_NOW: capture times cannot be compared with the audit trail's"
-                    .to_owned()
-            }
             Why::ScrubDue(None) => "a scrub is due (no full export recorded yet)".to_owned(),
             Why::ScrubDue(Some(at)) => format!(
                 "a scrub is due (full-export-every; the last full export ran at {})",
@@ -156,9 +149,6 @@ pub fn choose(facts: &Facts<'_>) -> Choice {
     }
     if facts.encrypted {
         return Choice::Full(Why::Encrypted);
-    }
-    if facts.clock_fixed {
-        return Choice::Full(Why::FixedClock);
     }
     if facts.full_every.is_zero() {
         return Choice::Full(Why::Always);
@@ -371,21 +361,10 @@ mod tests {
                 state,
                 full_every,
                 encrypted,
-                clock_fixed: false,
                 now: NOW,
             };
             assert_eq!(choose(&facts), expected, "{base_version:?} {trail:?} {state:?}");
         }
-        let fixed = Facts {
-            base_version: Some(version),
-            trail: Some(&empty),
-            state: &fresh,
-            full_every: day,
-            encrypted: false,
-            clock_fixed: true,
-            now: NOW,
-        };
-        assert_eq!(choose(&fixed), Choice::Full(Why::FixedClock));
     }
 
     #[test]

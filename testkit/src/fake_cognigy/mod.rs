@@ -176,7 +176,15 @@ impl FakeCognigy {
 
     /// Moves the fake's clock (which the audit trail runs on) `by` ahead.
     pub fn advance_clock(&self, by: std::time::Duration) {
-        self.shared.world().recorder.offset_ms += by.as_millis() as u64;
+        self.shared.world().recorder.offset_ms += by.as_millis() as i64;
+    }
+
+    /// Sets the fake's clock to `at`, from where it runs on: a simulated clock (the action's
+    /// `COGNIGY_BACKUP_NOW`) and the audit trail's then agree. Events recorded after a set to an
+    /// earlier time still come after the ones before (each at least 1 ms after the last).
+    pub fn set_clock(&self, at: time::OffsetDateTime) {
+        let at_ms = u64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
+        self.shared.world().recorder.set_ms(at_ms);
     }
 
     /// Now by the fake's clock.

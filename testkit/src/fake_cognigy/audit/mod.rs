@@ -6,7 +6,7 @@
 //! The HTTP routes that change state record their one event each, as the API key's user
 //! ([`API_KEY_USER`]); the edits a test makes are turned into events by comparing the project
 //! before and after ([`diff`]), as a named user. Events run on the fake's clock (the system's plus
-//! what a test advanced it by) and expire after [`Options::audit_retention`](super::Options);
+//! what a test advanced or set it by) and expire after [`Options::audit_retention`](super::Options);
 //! [`Options::audit_drop_every`](super::Options) leaves out every n-th event, as a trail that
 //! misses some would.
 
@@ -83,8 +83,9 @@ pub struct Recorded {
 /// The trail-keeping state of the server: its clock, retention, the share left out, ids.
 #[derive(Debug, Clone)]
 pub struct Recorder {
-    /// Added to the system's clock ([`FakeCognigy::advance_clock`](super::FakeCognigy::advance_clock)).
-    pub offset_ms: u64,
+    /// Added to the system's clock ([`FakeCognigy::advance_clock`](super::FakeCognigy::advance_clock),
+    /// [`FakeCognigy::set_clock`](super::FakeCognigy::set_clock)); negative for a time in the past.
+    pub offset_ms: i64,
     pub retention_ms: u64,
     pub drop_every: Option<u32>,
     /// Changes seen so far, recorded or left out.
@@ -108,10 +109,12 @@ impl Recorder {
 
     /// Milliseconds since the Unix epoch by the fake's clock.
     pub fn now_ms(&self) -> u64 {
-        let system = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
-        system + self.offset_ms
+        system_ms().saturating_add_signed(self.offset_ms)
+    }
+
+    /// Sets the clock so that it reads `at_ms` now (and runs on from there).
+    pub fn set_ms(&mut self, at_ms: u64) {
+        self.offset_ms = at_ms as i64 - system_ms() as i64;
     }
 
     /// The event for `change` in project `project_id` by `user`, or `None` when it is one of the
@@ -160,6 +163,13 @@ impl Recorder {
     pub fn kept(&self, event: &Recorded) -> bool {
         event.at_ms.saturating_add(self.retention_ms) > self.now_ms()
     }
+}
+
+/// Milliseconds since the Unix epoch by the system's clock.
+fn system_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// `ms` since the epoch in RFC 3339 with milliseconds, as Cognigy (JavaScript's `toISOString`)
@@ -226,6 +236,28 @@ mod tests {
             .map(|_| recorder.record("p", EDITOR, &change).is_some())
             .collect();
         assert_eq!(kept, [true, true, false, true, true, false, true]);
+    }
+
+    #[test]
+    fn a_set_clock_dates_the_events_and_runs_on_from_there() {
+        let mut recorder = Recorder::new(60_000, None);
+        let change = Change::new(Op::Patch, [("endpoint", "e1")]);
+        let jan = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+        recorder.set_ms(jan);
+        let first = recorder.record("p", EDITOR, &change).unwrap();
+        assert!((jan..jan + 1_000).contains(&first.at_ms), "{}", first.at_ms);
+        assert!(
+            first.json["timestamp"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-01-01T00:00:0")
+        );
+        recorder.set_ms(jan + 120_000);
+        assert!(!recorder.kept(&first), "expired by the clock set on");
+        // Set back: the next event still comes after the last one.
+        recorder.set_ms(jan - 3_600_000);
+        let second = recorder.record("p", EDITOR, &change).unwrap();
+        assert_eq!(second.at_ms, first.at_ms + 1);
     }
 
     #[test]
