@@ -12,8 +12,8 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use cognigy_backup_testkit::dulwich_server::DulwichServer;
-use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
 use cognigy_backup_testkit::git_server::{GitHost, GitServer};
+use support::cognigy::OneNode;
 use support::git::{Fixture, TOKEN, USER, git};
 use support::runner::{Annotation, Step, StepRun};
 
@@ -25,44 +25,18 @@ const MIRROR: &str = "mirror.git";
 
 /// A project, the primary server, and every run's printed text (to look for the tokens in).
 struct Sim {
-    fake: FakeCognigy,
+    live: OneNode,
     fixture: Fixture,
-    node: (String, String, String),
     printed: RefCell<Vec<String>>,
 }
 
 impl Sim {
     fn new() -> Sim {
-        let spec = ProjectSpec {
-            seed: 11,
-            flows: 1,
-            nodes_per_flow: 3,
-            ..ProjectSpec::empty()
-        };
-        let fake = FakeCognigy::start(spec, Options::default());
-        let node = {
-            let project = fake.project();
-            let flow = &project.flows[0];
-            (
-                flow.id().to_owned(),
-                flow.nodes[1].id().to_owned(),
-                project.primary_locale_id().to_owned(),
-            )
-        };
         Sim {
-            fake,
+            live: OneNode::start(11),
             fixture: Fixture::new(),
-            node,
             printed: RefCell::default(),
         }
-    }
-
-    /// Puts the live project in state `label`.
-    fn set(&self, label: &str) {
-        let (flow, node, locale) = &self.node;
-        self.fake.edit(|p| {
-            p.set_node_config(flow, node, locale, serde_json::json!({"say": {"text": [label]}}));
-        });
     }
 
     /// A step of `mode` at `now` onto the primary, mirrored to `mirror` with `token`.
@@ -77,9 +51,9 @@ impl Sim {
         if !matches!(mode, "backup" | "restore" | "setup") {
             return step;
         }
-        step.with("cognigy-base-url", self.fake.base_url())
-            .with("cognigy-api-key", self.fake.api_key())
-            .with("cognigy-project-id", self.fake.project_id())
+        step.with("cognigy-base-url", self.live.fake.base_url())
+            .with("cognigy-api-key", self.live.fake.api_key())
+            .with("cognigy-project-id", self.live.fake.project_id())
             .with("resources", "flows")
             .with("native-snapshot", "off")
             .with("requests-per-second", "500")
@@ -106,7 +80,7 @@ impl Sim {
 
     /// A backup at `now` in state `label` that must succeed.
     fn backup(&self, now: &str, label: &str, mirror: &str, token: &str) -> StepRun {
-        self.set(label);
+        self.live.set(label);
         let run = self.run(&self.step("backup", now, mirror, token));
         support::assert_code(&run, 0);
         run
@@ -374,12 +348,12 @@ fn a_restore_reaches_the_mirror_with_its_undo_point_and_audit_log() {
     let server = GitServer::start(temp.path().join("srv"), USER, MIRROR_TOKEN);
     let (url, mirror) = mirror_on(&server);
     sim.backup("2026-12-01T10:00:00Z", "a", &url, MIRROR_TOKEN);
-    sim.set("edited in Cognigy");
+    sim.live.set("edited in Cognigy");
 
     let restore = sim
         .step("restore", "2026-12-01T11:00:00Z", &url, MIRROR_TOKEN)
         .with("dry-run", "false")
-        .with("confirm", sim.fake.project_id());
+        .with("confirm", sim.live.fake.project_id());
     let run = sim.run(&restore);
     support::assert_code(&run, 0);
     assert_eq!(run.outputs["applied"], "true");
@@ -520,7 +494,7 @@ fn bad_mirror_inputs_are_refused_before_any_request() {
             );
         }
     }
-    assert_eq!(sim.fake.requests().len(), 0, "no request reached Cognigy");
+    assert_eq!(sim.live.fake.requests().len(), 0, "no request reached Cognigy");
     assert_eq!(sim.fixture.server.bytes_received("git-upload-pack"), 0);
     assert_eq!(refs(&sim.fixture.repo), "", "nothing reached the primary");
 

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cognigy_backup_testkit::fake_cognigy::{FakeCognigy, Options, ProjectSpec};
+use support::cognigy::OneNode;
 use support::git::{Fixture, TOKEN, assert_fsck_clean, git};
 use support::runner::{Step, StepRun};
 
@@ -60,10 +60,9 @@ impl Commit {
 
 /// One simulated project and git server.
 struct Sim {
-    fake: FakeCognigy,
+    /// The project; its node's text names its state.
+    live: OneNode,
     fixture: Fixture,
-    /// The node whose config names the project's state.
-    node: (String, String, String),
     /// The `project/` tree of each named state, as first committed.
     states: RefCell<BTreeMap<String, String>>,
     /// Every hourly commit seen after a backup, by subject: what the other tiers copy.
@@ -72,24 +71,9 @@ struct Sim {
 
 impl Sim {
     fn new() -> Sim {
-        let spec = ProjectSpec {
-            seed: 7,
-            flows: 1,
-            nodes_per_flow: 3,
-            ..ProjectSpec::empty()
-        };
-        let fake = FakeCognigy::start(spec, Options::default());
-        let project = fake.project();
-        let flow = &project.flows[0];
-        let node = (
-            flow.id().to_owned(),
-            flow.nodes[1].id().to_owned(),
-            project.primary_locale_id().to_owned(),
-        );
         Sim {
-            fake,
+            live: OneNode::start(7),
             fixture: Fixture::new(),
-            node,
             states: RefCell::default(),
             captured: RefCell::default(),
         }
@@ -104,14 +88,6 @@ impl Sim {
         path
     }
 
-    /// Puts the live project in state `label`.
-    fn set(&self, label: &str) {
-        let (flow, node, locale) = &self.node;
-        self.fake.edit(|p| {
-            p.set_node_config(flow, node, locale, serde_json::json!({"say": {"text": [label]}}));
-        });
-    }
-
     /// A step of `mode` on repository `repo` at `now`, with the inputs every run here shares.
     fn step(&self, mode: &str, repo: &str, now: &str) -> Step {
         let step = Step::new()
@@ -122,9 +98,9 @@ impl Sim {
         if mode != "backup" {
             return step;
         }
-        step.with("cognigy-base-url", self.fake.base_url())
-            .with("cognigy-api-key", self.fake.api_key())
-            .with("cognigy-project-id", self.fake.project_id())
+        step.with("cognigy-base-url", self.live.fake.base_url())
+            .with("cognigy-api-key", self.live.fake.api_key())
+            .with("cognigy-project-id", self.live.fake.project_id())
             .with("resources", "flows")
             .with("native-snapshot", "off")
             .with("requests-per-second", "500")
@@ -136,9 +112,9 @@ impl Sim {
     fn backup_with(&self, repo: &str, now: &str, label: Option<&str>, extra: impl FnOnce(Step) -> Step) -> StepRun {
         // The fake's audit trail runs on the simulated clock too: the edit is made at `now`.
         let at = time::OffsetDateTime::parse(now, &time::format_description::well_known::Rfc3339);
-        self.fake.set_clock(at.expect("an RFC 3339 time"));
+        self.live.fake.set_clock(at.expect("an RFC 3339 time"));
         if let Some(label) = label {
-            self.set(label);
+            self.live.set(label);
         }
         let run = extra(self.step("backup", repo, now)).run();
         assert_ok(&run, &format!("backup at {now}"));
@@ -797,7 +773,7 @@ fn a_clock_behind_the_newest_snapshot_fails_the_run_and_pushes_nothing() {
     sim.backup("2027-06-10T12:00:00Z", Some("a"));
     let repo = sim.repo(REPO);
     let before = refs(&repo);
-    sim.set("b");
+    sim.live.set("b");
     let behind = "2027-06-09T12:00:00Z";
     for mode in ["backup", "promote"] {
         sim.fixture.server.reset_bytes_received();

@@ -95,3 +95,41 @@ pub fn writes(log: &[cognigy_backup_testkit::fake_cognigy::RequestRecord]) -> Ve
         .map(|r| format!("{} {}", r.method, r.path))
         .collect()
 }
+
+/// The smallest project a simulation edits: one flow of three nodes on the fake, whose second
+/// node's text is the project's state.
+pub struct OneNode {
+    pub fake: FakeCognigy,
+    /// Flow, node and locale of the node whose config names the state.
+    node: (String, String, String),
+}
+
+impl OneNode {
+    pub fn start(seed: u64) -> OneNode {
+        let spec = ProjectSpec {
+            seed,
+            flows: 1,
+            nodes_per_flow: 3,
+            ..ProjectSpec::empty()
+        };
+        let fake = FakeCognigy::start(spec, cognigy_backup_testkit::fake_cognigy::Options::default());
+        let node = {
+            let project = fake.project();
+            let flow = &project.flows[0];
+            (
+                flow.id().to_owned(),
+                flow.nodes[1].id().to_owned(),
+                project.primary_locale_id().to_owned(),
+            )
+        };
+        OneNode { fake, node }
+    }
+
+    /// Puts the live project in state `label`.
+    pub fn set(&self, label: &str) {
+        let (flow, node, locale) = &self.node;
+        self.fake.edit(|p| {
+            p.set_node_config(flow, node, locale, serde_json::json!({"say": {"text": [label]}}));
+        });
+    }
+}
