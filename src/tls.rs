@@ -22,10 +22,11 @@ pub fn install() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// The TLS configuration of the Cognigy client, made once per process and cloned for each client:
-/// reqwest's own for HTTP/1.1 with the platform's verifier, whose making reads and parses every CA
-/// certificate (milliseconds of PEM decoding), which each client built again repeated. In-process
-/// runs (the soak, the demo) build a client per run; a backup builds one.
+/// The TLS configuration of the reqwest clients built here (Cognigy, GitHub, webhooks), made once
+/// per process and cloned for each client: reqwest's own for HTTP/1.1 with the platform's
+/// verifier, whose making reads and parses every CA certificate (milliseconds of PEM decoding),
+/// which each client built again repeated. In-process runs (the soak, the demo) build a client per
+/// run; the status mode builds a GitHub client per repository of the fleet.
 pub fn client_config() -> Result<rustls::ClientConfig, String> {
     static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> = std::sync::OnceLock::new();
     CONFIG.get_or_init(make_client_config).clone()

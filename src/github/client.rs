@@ -78,8 +78,8 @@ impl Client {
         if !matches!(api.url.scheme(), "http" | "https") || api.url.host_str().is_none() {
             return Err(setup("the API needs an http(s) URL with a host".to_owned()));
         }
-        crate::tls::install();
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(crate::tls::client_config().map_err(setup)?)
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(IO_TIMEOUT)
             .user_agent(concat!("cognigy-backup/", env!("CARGO_PKG_VERSION")))

@@ -22,9 +22,9 @@ const POLICY: RetryPolicy = RetryPolicy {
 
 /// Posts `message` to `url`; answers the number of attempts it took, or why it was not taken.
 pub fn post(url: &str, message: &Value) -> Result<u32, String> {
-    crate::tls::install();
     let body = crate::secrets::redact(&message.to_string()).into_owned();
     let client = reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(crate::tls::client_config().map_err(|e| format!("no HTTP client: {e}"))?)
         .timeout(ATTEMPT_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("cognigy-backup/", env!("CARGO_PKG_VERSION")))
