@@ -51,12 +51,7 @@ impl Sim {
         if !matches!(mode, "backup" | "restore" | "setup") {
             return step;
         }
-        step.with("cognigy-base-url", self.live.fake.base_url())
-            .with("cognigy-api-key", self.live.fake.api_key())
-            .with("cognigy-project-id", self.live.fake.project_id())
-            .with("resources", "flows")
-            .with("native-snapshot", "off")
-            .with("requests-per-second", "500")
+        self.live.inputs(step)
     }
 
     /// Runs `step`, keeps what it printed, and asserts that neither token is in it.

@@ -98,13 +98,7 @@ impl Sim {
         if mode != "backup" {
             return step;
         }
-        step.with("cognigy-base-url", self.live.fake.base_url())
-            .with("cognigy-api-key", self.live.fake.api_key())
-            .with("cognigy-project-id", self.live.fake.project_id())
-            .with("resources", "flows")
-            .with("native-snapshot", "off")
-            .with("requests-per-second", "500")
-            .with("concurrency", "8")
+        self.live.inputs(step).with("concurrency", "8")
     }
 
     /// Puts the project in state `label` (`None`: as it is) and backs it up into `repo` at `now`

@@ -125,6 +125,16 @@ impl OneNode {
         OneNode { fake, node }
     }
 
+    /// `step` with this project's Cognigy inputs: its flows only, no native snapshot, a quick rate.
+    pub fn inputs(&self, step: super::runner::Step) -> super::runner::Step {
+        step.with("cognigy-base-url", self.fake.base_url())
+            .with("cognigy-api-key", self.fake.api_key())
+            .with("cognigy-project-id", self.fake.project_id())
+            .with("resources", "flows")
+            .with("native-snapshot", "off")
+            .with("requests-per-second", "500")
+    }
+
     /// Puts the live project in state `label`.
     pub fn set(&self, label: &str) {
         let (flow, node, locale) = &self.node;
